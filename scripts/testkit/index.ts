@@ -1,0 +1,3 @@
+export * from './net.js';
+export * from './redis.js';
+export * from './procs.js';

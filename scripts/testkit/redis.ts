@@ -1,0 +1,69 @@
+/**
+ * Start a private redis-server for a test on a free port, with its own data dir, and stop it
+ * when the test ends. No fixed ports, no leftover processes.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createConnection } from 'node:net';
+import { freePort, waitFor } from './net.js';
+
+export interface RedisServer {
+  url: string;
+  port: number;
+  dir: string;
+  process: ChildProcess;
+  /** SIGKILL the server (data on disk stays for a restart). */
+  kill(): Promise<void>;
+  /** Start it again on the same port and dir (AOF replays). */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface RedisOptions {
+  appendonly?: boolean;
+  appendfsync?: 'always' | 'everysec' | 'no';
+  extraArgs?: string[];
+}
+
+async function ping(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createConnection({ port, host: '127.0.0.1' }, () => s.write('PING\r\n'));
+    s.setTimeout(500, () => { s.destroy(); resolve(false); });
+    s.on('data', (d) => { s.destroy(); resolve(d.toString().startsWith('+PONG')); });
+    s.on('error', () => resolve(false));
+  });
+}
+
+export async function startRedis(opts: RedisOptions = {}): Promise<RedisServer> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'redis-test-'));
+  let proc: ChildProcess;
+  const launch = async () => {
+    const args = [
+      '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '',
+      '--appendonly', opts.appendonly ? 'yes' : 'no', '--appendfsync', opts.appendfsync ?? 'everysec',
+      '--daemonize', 'no', '--loglevel', 'warning', ...(opts.extraArgs ?? []),
+    ];
+    proc = spawn('redis-server', args, { stdio: ['ignore', 'ignore', 'inherit'] });
+    await waitFor(() => ping(port), 10_000, 'redis-server did not answer PING');
+  };
+  await launch();
+  const exited = (p: ChildProcess) =>
+    p.exitCode !== null || p.signalCode !== null ? Promise.resolve() : new Promise<void>((r) => p.once('exit', () => r()));
+  const server: RedisServer = {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    dir,
+    get process() { return proc; },
+    async kill() { proc.kill('SIGKILL'); await exited(proc); },
+    async restart() { await launch(); },
+    async stop() {
+      proc.kill('SIGKILL');
+      await exited(proc);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return server;
+}

@@ -1,0 +1,5 @@
+export * from './errors.js';
+export * from './events.js';
+export * from './sse.js';
+export * from './template.js';
+export * from './requests.js';

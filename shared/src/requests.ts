@@ -1,0 +1,106 @@
+/**
+ * Request bodies that cross a boundary, each a JSON Schema paired with its static type.
+ * Unknown properties are refused (additionalProperties: false) rather than dropped.
+ */
+import type { Template } from './template.js';
+
+/** A message id: the client's idempotency key for a turn. */
+export const messageSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'text'],
+  properties: {
+    id: { type: 'string', minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9._:-]+$' },
+    // The length ceiling is MAX_MESSAGE_CHARS, checked by the service to answer 413.
+    text: { type: 'string', minLength: 1 },
+  },
+} as const;
+
+export interface ChatMessage {
+  id: string;
+  text: string;
+}
+
+/** Gateway → engine: one turn of a session. */
+export const turnRequestSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['message'],
+  properties: {
+    message: messageSchema,
+    // Checked against the template meta-schema by the engine so errors name the bad path.
+    template: { type: 'object' },
+  },
+} as const;
+
+export interface TurnRequest {
+  message: ChatMessage;
+  template?: Template;
+}
+
+/** Browser → gateway: one chat turn. */
+export const chatRequestSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['message'],
+  properties: {
+    sessionId: { type: 'string', pattern: '^[A-Za-z0-9_-]{16,64}$' },
+    message: messageSchema,
+  },
+} as const;
+
+export interface ChatRequest {
+  sessionId?: string;
+  message: ChatMessage;
+}
+
+/** Browser → gateway: a visitor token for a site. */
+export const tokenRequestSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['siteKey'],
+  properties: {
+    siteKey: { type: 'string', minLength: 1, maxLength: 128 },
+  },
+} as const;
+
+export interface TokenRequest {
+  siteKey: string;
+}
+
+export interface TokenResponse {
+  token: string;
+  /** ISO 8601 */
+  expiresAt: string;
+}
+
+/** Session ids are path parameters on both services. */
+export const sessionParamsSchema = {
+  type: 'object',
+  required: ['id'],
+  properties: { id: { type: 'string', pattern: '^[A-Za-z0-9_-]{16,64}$' } },
+} as const;
+
+export interface TranscriptEntry {
+  role: 'user' | 'assistant';
+  text: string;
+  /** Message id for user entries. */
+  id?: string;
+  at: string;
+}
+
+/** `GET /v1/sessions/:id` on either service. */
+export interface SessionView {
+  status: import('./events.js').SessionStatus;
+  data: Record<string, unknown>;
+  missing: string[];
+  invalid: import('./events.js').InvalidField[];
+  transcript: TranscriptEntry[];
+  /** The template's field names and descriptions, so a resumed widget can draw progress. */
+  fields?: Array<{ name: string; description?: string; required: boolean }>;
+}
+
+export interface CloseResponse {
+  status: 'closed';
+  data: Record<string, unknown>;
+}
