@@ -6,6 +6,7 @@
  * and destroyCheckpointer deletes exactly those keys.
  */
 import { randomUUID } from 'node:crypto';
+import { describe } from 'vitest';
 import { createClient } from 'redis';
 import { deltaChannelHistoryTests, validate } from '@langchain/langgraph-checkpoint-validation';
 import { startRedis, type RedisServer } from '../../../scripts/testkit/index.js';
