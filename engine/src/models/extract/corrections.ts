@@ -1,0 +1,34 @@
+import { matchAll } from './hits.js';
+
+/** Words that announce a correction of something said before. "no" counts only when it opens the message. */
+const CUES = [
+  /\bactually\b/gi,
+  /\bsorry\b/gi,
+  /\b(?:oops|whoops|my bad)\b/gi,
+  /\bcorrection\b/gi,
+  /\bi\s+meant?\b/gi,
+  /\b(?:wait|hang on)\b/gi,
+  /\b(?:make|change|update)\s+(?:that|it|my|the)\b/gi,
+  /\bscratch\s+that\b/gi,
+  /\b(?:that's|that is|it's|was)\s+(?:wrong|incorrect|a typo)\b/gi,
+  /\binstead\b/gi,
+  /^\s*no\b/gi,
+];
+
+/** Sentence ends: a cue speaks for the rest of its own sentence only. */
+const SENTENCE_END = /[.!?\n](?=\s|$)/g;
+
+/** Where each correction cue ends, and where its sentence ends. */
+export function correctionScopes(text: string): Array<{ start: number; end: number }> {
+  const ends = matchAll(text, SENTENCE_END).map((m) => m.index);
+  return CUES.flatMap((re) =>
+    matchAll(text, re).map((m) => {
+      const from = m.index + m[0].length;
+      return { start: m.index, end: ends.find((e) => e >= from) ?? text.length };
+    }),
+  );
+}
+
+/** True when a value found at `at` sits inside a correction's scope. */
+export const inCorrection = (scopes: ReturnType<typeof correctionScopes>, at: number) =>
+  scopes.some((s) => at >= s.start && at < s.end);

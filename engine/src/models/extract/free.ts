@@ -1,0 +1,31 @@
+import type { FieldInfo } from './fields.js';
+
+/** Answers that decline or ask back: no field gets them as its value. */
+const DECLINE = /^(?:no|nope|nah|none|n\/?a|skip|pass|later|rather not|i'?d rather not(?: say)?|prefer not(?: to say)?|no thanks|not now|don'?t have (?:one|any)|i don'?t have (?:one|any)|idk|dunno)[.!]*$/i;
+const GREETING = /^(?:hi|hello|hey|thanks|thank you|ok|okay|cool|great)[.!]*$/i;
+
+/** "same as before", "same as my email", "ditto": the value of another field of the same kind. */
+const SAME = /^(?:the\s+)?same(?:\s+(?:one|as\s+(?:before|above|that|the\s+other(?:\s+one)?|my\s+([\w ]+?))))?[.!]*$|^ditto[.!]*$/i;
+
+export function sameAsBefore(text: string, asked: FieldInfo, fields: FieldInfo[], data: Record<string, unknown>): unknown {
+  const m = SAME.exec(text.trim());
+  if (!m) return undefined;
+  const named = m[1]?.toLowerCase();
+  const sources = fields.filter((f) => f.key !== asked.key && data[f.key] !== undefined && data[f.key] !== null);
+  const pick = named
+    ? sources.find((f) => f.words.some((w) => named.split(/\s+/).includes(w)))
+    : sources.find((f) => f.kind === asked.kind);
+  return pick ? data[pick.key] : undefined;
+}
+
+/**
+ * The message itself as the answer to the question just asked: a description, or an attempt at an
+ * email, date or choice that the caller's validator will reject with a reason. Numbers and yes/no
+ * fields take no free text: a string there is no attempt at a number ("my budget is not set yet").
+ */
+export function freeAnswer(text: string, asked: FieldInfo): string | undefined {
+  const t = text.trim().replace(/\s+/g, ' ');
+  if (!t || t.endsWith('?') || DECLINE.test(t) || GREETING.test(t)) return undefined;
+  if (asked.kind === 'number' || asked.kind === 'boolean' || asked.kind === 'name') return undefined;
+  return t;
+}

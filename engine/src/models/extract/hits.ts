@@ -1,0 +1,40 @@
+/** A value found in the text, with where it was found (so later extractors can skip it). */
+export interface Hit<T> {
+  value: T;
+  start: number;
+  end: number;
+}
+
+/** Blank out spans already claimed, keeping offsets stable: a phone's digits are then no budget. */
+export function mask(text: string, spans: ReadonlyArray<{ start: number; end: number }>): string {
+  const units = text.split(''); // UTF-16 units, like the offsets regexes report
+  for (const { start, end } of spans) for (let i = start; i < end; i++) units[i] = ' ';
+  return units.join('');
+}
+
+/** Keep the earliest, then longest, of overlapping hits. */
+export function dropOverlaps<T>(hits: Hit<T>[]): Hit<T>[] {
+  const sorted = [...hits].sort((a, b) => a.start - b.start || b.end - a.end);
+  const out: Hit<T>[] = [];
+  for (const h of sorted) if (!out.some((o) => h.start < o.end && o.start < h.end)) out.push(h);
+  return out;
+}
+
+/** Every match of a global regex, as hits of the full match. */
+export function matchAll(text: string, re: RegExp): RegExpExecArray[] {
+  const flags = re.flags.includes('g') ? re.flags : re.flags + 'g';
+  return [...text.matchAll(new RegExp(re.source, flags))] as RegExpExecArray[];
+}
+
+/** Turn curly apostrophes into straight ones, keeping length. */
+export function normalise(text: string): string {
+  return text.replace(/[\u2018\u2019\u02bc]/g, "'").replace(/[\u201c\u201d]/g, '"');
+}
+
+export const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** A phrase as a whole-word, case-insensitive regex (spaces match any run of spaces). */
+export function phraseRe(phrase: string): RegExp {
+  const body = phrase.trim().split(/\s+/).map(escapeRe).join('\\s+');
+  return new RegExp(`(?<![\\w'])${body}(?![\\w'])`, 'gi');
+}

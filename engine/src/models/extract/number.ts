@@ -1,0 +1,87 @@
+import { type Hit, dropOverlaps, matchAll } from './hits.js';
+
+export interface NumberHit extends Hit<number> {
+  /** Written with a currency or a magnitude ("$", "dollars", "2k", "thousand"): an amount, not a stray digit. */
+  unit: boolean;
+}
+
+const ONES: Record<string, number> = {
+  zero: 0, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
+  eleven: 11, twelve: 12, thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17, eighteen: 18, nineteen: 19,
+  twenty: 20, thirty: 30, forty: 40, fifty: 50, sixty: 60, seventy: 70, eighty: 80, ninety: 90,
+};
+const SCALES: Record<string, number> = { hundred: 100, thousand: 1e3, grand: 1e3, million: 1e6, billion: 1e9 };
+/** Suffixes after digits: "2k", "1.5m", "3 thousand". Single letters only when attached, so "150 m" stays 150. */
+const SUFFIX: Record<string, number> = { k: 1e3, m: 1e6, mm: 1e6, mn: 1e6, b: 1e9, bn: 1e9, ...SCALES, mil: 1e6, mill: 1e6 };
+
+const CURRENCY_BEFORE = String.raw`(?:[$£€]|usd|eur|gbp)\s?`;
+const CURRENCY_AFTER = String.raw`\s?(?:dollars?|bucks|usd|eur(?:os?)?|pounds?|gbp|quid|[$£€])`;
+/** "2000 a month" is an amount too. */
+const PER = /^\s?(?:per|a|an|each|\/)\s?(?:month|mo|year|yr|week|wk)\b/i;
+const DIGITS = new RegExp(
+  String.raw`(?<![\w.,$£€])(${CURRENCY_BEFORE})?(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?` +
+    String.raw`(?:(k|mm|mn|m|bn|b)|\s?(thousand|grand|million|billion|mil|mill)\b)?` +
+    String.raw`(${CURRENCY_AFTER}\b)?(?![\w])`,
+  'gi',
+);
+const WORD = /[a-z]+(?:-[a-z]+)?/gi;
+
+/** "not 2k" is a number being taken back. */
+const NEGATED = /\bnot\s+(?:about\s+|around\s+|even\s+)?$/i;
+
+function fromDigits(text: string): NumberHit[] {
+  const hits: NumberHit[] = [];
+  for (const m of matchAll(text, DIGITS)) {
+    const [whole, cur, int, frac, short, long, curAfter] = m;
+    const base = Number((int ?? '').replace(/,/g, '') + (frac ?? ''));
+    const scale = SUFFIX[(short ?? long ?? '').toLowerCase()] ?? 1;
+    const value = Math.round(base * scale * 1e6) / 1e6; // 1.1 * 1e6 should read 1100000, not 1100000.0000000002
+    const end = m.index + whole.length;
+    const per = PER.test(text.slice(end));
+    hits.push({ value, start: m.index, end, unit: Boolean(cur || short || long || curAfter || per) });
+  }
+  return hits;
+}
+
+/** "two thousand", "one hundred and fifty", "a million", "twenty-five dollars". */
+function fromWords(text: string): NumberHit[] {
+  const hits: NumberHit[] = [];
+  const words = matchAll(text, WORD).map((m) => ({ w: m[0].toLowerCase(), start: m.index, end: m.index + m[0].length }));
+  let i = 0;
+  while (i < words.length) {
+    let total = 0, current = 0, used = 0, j = i, scaled = false;
+    for (; j < words.length; j++) {
+      const { w } = words[j]!;
+      const next = words[j + 1]?.w ?? '';
+      const parts = w.split('-');
+      if (parts.every((p) => p in ONES)) current += parts.reduce((s, p) => s + ONES[p]!, 0);
+      else if (w in SCALES && (w !== 'grand' || used > 0)) {
+        // "grand" alone is an adjective; "two grand" is money.
+        const s = SCALES[w]!;
+        scaled = true;
+        if (s === 100) current = (current || 1) * 100;
+        else (total += (current || 1) * s), (current = 0);
+      } else if (w === 'a' && used === 0 && next in SCALES) continue;
+      else if (w === 'and' && scaled && next.split('-').every((p) => p in ONES)) continue; // "one hundred and fifty"
+      else break;
+      used++;
+    }
+    if (used === 0) {
+      i++;
+      continue;
+    }
+    const first = words[i]!, last = words[j - 1]!;
+    let end = last.end;
+    const after = new RegExp(`^${CURRENCY_AFTER}\\b`, 'i').exec(text.slice(end));
+    if (after) end += after[0].length;
+    hits.push({ value: total + current, start: first.start, end, unit: scaled || Boolean(after) });
+    i = j;
+  }
+  return hits;
+}
+
+/** Numbers as people type them. Ordinals ("3rd") and times ("5pm") fail the trailing-letter check and are skipped. */
+export function findNumbers(text: string): NumberHit[] {
+  const hits = dropOverlaps([...fromDigits(text), ...fromWords(text)]) as NumberHit[];
+  return hits.filter((h) => !NEGATED.test(text.slice(0, h.start)));
+}
