@@ -1,0 +1,201 @@
+/**
+ * The widget's side of the gateway API. A turn is `POST /v1/chat` read as a stream (fetch +
+ * ReadableStream + the shared SSE parser: EventSource can neither POST nor send headers).
+ * Retryable failures are retried with backoff under the same message id, which the engine
+ * treats as the same message, so a retry can never produce a duplicate turn.
+ */
+import { createSseParser } from '@chat/shared/sse';
+import type { DataEventData, SessionStatus, WireEvent } from '@chat/shared/events';
+import { SessionStore } from './session-store.js';
+import { TokenKeeper } from './token-keeper.js';
+import { WidgetError, httpError, toWidgetError } from './widget-error.js';
+
+export const RETRY_CONFIG = {
+  /** Attempts after the first, for retryable failures. */
+  retries: 5,
+  baseDelayMs: 500,
+  maxDelayMs: 8_000,
+};
+
+export interface OutgoingMessage {
+  id: string;
+  text: string;
+}
+
+export interface TranscriptEntry {
+  role: 'user' | 'assistant';
+  text: string;
+  id?: string;
+}
+
+export interface FieldInfo {
+  name: string;
+  description?: string;
+  required: boolean;
+}
+
+export interface SessionView extends DataEventData {
+  status: SessionStatus;
+  transcript: TranscriptEntry[];
+  fields: FieldInfo[];
+}
+
+export interface TurnHandlers {
+  /** A (re)try begins: anything shown from an earlier attempt's stream is void. */
+  onAttempt(attempt: number): void;
+  /** A retryable failure; the next attempt starts after `delayMs`. */
+  onRetryWait(error: WidgetError, delayMs: number): void;
+  /** Every contract event but `error`, which arrives as the thrown WidgetError. */
+  onEvent(event: Exclude<WireEvent, { event: 'error' }>): void;
+}
+
+export interface ClientOptions {
+  api: string;
+  siteKey: string;
+  getToken?: (() => Promise<string>) | undefined;
+}
+
+function backoff(attempt: number): number {
+  const exp = Math.min(RETRY_CONFIG.maxDelayMs, RETRY_CONFIG.baseDelayMs * 2 ** attempt);
+  return Math.round(exp * (0.8 + Math.random() * 0.4));
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => { clearTimeout(t); reject(signal.reason); }, { once: true });
+  });
+}
+
+export class ChatClient {
+  readonly store: SessionStore;
+  private readonly tokens: TokenKeeper;
+
+  constructor(private readonly opts: ClientOptions) {
+    this.store = new SessionStore(opts.siteKey || 'default');
+    this.tokens = new TokenKeeper({ ...opts, store: this.store });
+  }
+
+  get sessionId(): string | undefined {
+    return this.store.read().sessionId;
+  }
+
+  /** Make sure a token can be had (surfaces a misconfigured site before the visitor types). */
+  async check(): Promise<void> {
+    await this.tokens.get();
+  }
+
+  dispose(): void {
+    this.tokens.dispose();
+  }
+
+  /** Send one visitor message and stream the reply; resolves after `done`, throws WidgetError. */
+  async sendTurn(message: OutgoingMessage, handlers: TurnHandlers, signal: AbortSignal): Promise<void> {
+    let reauthorized = false;
+    for (let attempt = 0; ; attempt++) {
+      handlers.onAttempt(attempt);
+      try {
+        await this.turnOnce(message, handlers, signal);
+        return;
+      } catch (e) {
+        if (signal.aborted) throw e;
+        const err = toWidgetError(e);
+        if (err.code === 'unauthorized' && !reauthorized) {
+          // An expired or revoked token: one fresh token, then the same message again.
+          reauthorized = true;
+          attempt--;
+          continue;
+        }
+        if (err.code === 'session_not_found' || err.code === 'session_closed') this.store.update({ sessionId: undefined });
+        if (!err.retryable || attempt >= RETRY_CONFIG.retries) throw err;
+        const delay = err.retryAfterMs ?? backoff(attempt);
+        handlers.onRetryWait(err, delay);
+        await sleep(delay, signal);
+      }
+    }
+  }
+
+  private async turnOnce(message: OutgoingMessage, handlers: TurnHandlers, signal: AbortSignal): Promise<void> {
+    const token = await this.tokens.get();
+    const sessionId = this.sessionId;
+    let res: Response;
+    try {
+      res = await fetch(`${this.opts.api}/v1/chat`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'text/event-stream' },
+        body: JSON.stringify({ ...(sessionId ? { sessionId } : {}), message }),
+        credentials: 'omit',
+        signal,
+      });
+    } catch (e) {
+      throw signal.aborted ? e : toWidgetError(e);
+    }
+    if (!res.ok || !res.body) {
+      const err = await httpError(res);
+      if (err.code === 'unauthorized') this.tokens.invalidate(token);
+      throw err;
+    }
+
+    let failure: WidgetError | undefined;
+    let finished = false;
+    const parser = createSseParser({
+      onEvent: (ev) => {
+        if (finished) return;
+        if (ev.event === 'error') {
+          failure = new WidgetError(ev.data.code, ev.data.message, { retryable: ev.data.retryable });
+          finished = true;
+          return;
+        }
+        if (ev.event === 'session') this.store.update({ sessionId: ev.data.sessionId });
+        if (ev.event === 'done') finished = true;
+        handlers.onEvent(ev);
+      },
+    });
+    const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        parser.feed(value);
+        if (finished) break;
+      }
+    } catch (e) {
+      if (signal.aborted) throw e;
+      throw new WidgetError('stream_interrupted', e instanceof Error ? e.message : 'stream read failed');
+    } finally {
+      void reader.cancel().catch(() => undefined);
+    }
+    if (failure) throw failure;
+    if (!finished) throw new WidgetError('stream_interrupted', 'The reply ended early.');
+  }
+
+  /** The session to resume after a reload, or null when there is none (expired, not ours). */
+  async resume(signal?: AbortSignal): Promise<SessionView | null> {
+    const sessionId = this.sessionId;
+    if (!sessionId) return null;
+    for (let reauthorized = false; ; reauthorized = true) {
+      const token = await this.tokens.get();
+      let res: Response;
+      try {
+        res = await fetch(`${this.opts.api}/v1/sessions/${encodeURIComponent(sessionId)}`, {
+          headers: { authorization: `Bearer ${token}` },
+          credentials: 'omit',
+          ...(signal ? { signal } : {}),
+        });
+      } catch (e) {
+        throw toWidgetError(e);
+      }
+      if (res.ok) return (await res.json()) as SessionView;
+      const err = await httpError(res);
+      if (err.code === 'unauthorized' && !reauthorized) {
+        this.tokens.invalidate(token);
+        continue;
+      }
+      if (err.status === 404) {
+        this.store.update({ sessionId: undefined });
+        return null;
+      }
+      throw err;
+    }
+  }
+}
