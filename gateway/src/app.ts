@@ -1,0 +1,90 @@
+/**
+ * buildApp(config): the whole gateway, plugins then routes. Never listens (server.ts does), so
+ * tests build the very same app.
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import type { Config } from './config.js';
+import { loadTenants, type TenantRegistry } from './tenants.js';
+import { installErrorHandling } from './errors.js';
+import redisPlugin, { type Kv } from './plugins/redis.js';
+import authPlugin from './plugins/auth.js';
+import corsPlugin from './plugins/cors.js';
+import limitsPlugin from './plugins/limits.js';
+import { Sessions } from './sessions.js';
+import { createEngineClient, type EngineClient } from './engine-client.js';
+import { activeStreams } from './relay.js';
+import tokenRoutes from './routes/token.js';
+import chatRoutes from './routes/chat.js';
+import sessionRoutes from './routes/sessions.js';
+import healthRoutes from './routes/health.js';
+import staticRoutes from './routes/static.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    tenants: TenantRegistry;
+    sessions: Sessions;
+    engine: EngineClient;
+  }
+}
+
+export interface Deps {
+  tenants?: TenantRegistry;
+  kv?: Kv;
+  engine?: EngineClient;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+export async function buildApp(config: Config, deps: Deps = {}): Promise<FastifyInstance> {
+  const tenants =
+    deps.tenants ??
+    loadTenants(config.tenantsFile, {
+      turnsPerMinute: config.rateTurnsPerMinute,
+      sessionsPerHour: config.rateSessionsPerHour,
+      platformIssuer: config.jwtIssuer,
+    });
+
+  const app = Fastify({
+    logger: { level: config.logLevel, redact: ['req.headers.authorization'] },
+    bodyLimit: config.bodyLimitBytes,
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    requestTimeout: config.requestTimeoutMs,
+    // Fastify accepts a hop count at runtime (proxy-addr) though its types omit it.
+    trustProxy: config.trustProxy as boolean | string,
+    // A caller's id is kept when it is a sane token, so logs join across hops.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+  });
+
+  installErrorHandling(app);
+  app.decorate('tenants', tenants);
+  app.addHook('onRequest', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+
+  await app.register(redisPlugin, { url: config.redisUrl, ...(deps.kv ? { kv: deps.kv } : {}) });
+  await app.register(authPlugin, { config, tenants });
+  await app.register(corsPlugin, { tenants });
+  await app.register(limitsPlugin);
+
+  app.decorate('sessions', new Sessions(app.kv, config.sessionTtlS));
+  const engine = deps.engine ?? createEngineClient(config, app.log);
+  app.decorate('engine', engine);
+  if (!deps.engine) app.addHook('onClose', async () => engine.close());
+  // Open streams would hold close() forever: end them with a retryable error first.
+  app.addHook('preClose', async () => {
+    for (const s of [...activeStreams]) s.fail('shutting_down');
+  });
+
+  await app.register(healthRoutes);
+  await app.register(tokenRoutes, { config });
+  await app.register(chatRoutes, { config });
+  await app.register(sessionRoutes, { config });
+  await app.register(staticRoutes, { config });
+  return app;
+}

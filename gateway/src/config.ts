@@ -1,0 +1,173 @@
+/**
+ * Environment -> one typed, validated config object. Read once at start-up; every limit has a
+ * name and a default here, and every error names the bad key.
+ */
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+
+export interface Config {
+  env: 'production' | 'development' | 'test';
+  port: number;
+  host: string;
+  logLevel: string;
+  engineUrl: string;
+  engineKey: string;
+  redisUrl: string | undefined;
+  jwtSecret: string;
+  /** True when JWT_SECRET was generated for this process (dev only). */
+  jwtSecretGenerated: boolean;
+  jwtIssuer: string;
+  jwtAudience: 'chat';
+  tokenTtlS: number;
+  /** How long after expiry a platform token still proves who the visitor was, to keep `sub` on refresh. */
+  tokenRefreshGraceS: number;
+  /** Oldest `iat` accepted on any token: caps customer-minted token lifetimes. */
+  tokenMaxAgeS: number;
+  jwtClockToleranceS: number;
+  maxTokenBytes: number;
+  tenantsFile: string;
+  trustProxy: boolean | number | string;
+  bodyLimitBytes: number;
+  maxMessageChars: number;
+  requestTimeoutMs: number;
+  heartbeatMs: number;
+  sessionTtlS: number;
+  engineConnectTimeoutMs: number;
+  engineHeadersTimeoutMs: number;
+  engineBodyTimeoutMs: number;
+  enginePoolConnections: number;
+  shutdownGraceMs: number;
+  rateTokenPerMinute: number;
+  rateTurnsPerMinute: number;
+  rateSessionsPerHour: number;
+  rateReadsPerMinute: number;
+  staticMaxAgeS: number;
+  widgetFile: string;
+  demoFile: string;
+}
+
+export class ConfigError extends Error {
+  constructor(key: string, problem: string) {
+    super(`config ${key}: ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const repoPath = (rel: string) => fileURLToPath(new URL(`../../${rel}`, import.meta.url));
+
+function int(env: Env, key: string, def: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return def;
+  if (!/^-?\d+$/.test(raw.trim())) throw new ConfigError(key, `must be an integer, got "${raw}"`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new ConfigError(key, `must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+function str(env: Env, key: string, def: string): string {
+  const raw = env[key];
+  return raw === undefined || raw === '' ? def : raw;
+}
+
+function url(env: Env, key: string, def: string): string {
+  const v = str(env, key, def);
+  try {
+    const u = new URL(v);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:' && u.protocol !== 'redis:' && u.protocol !== 'rediss:')
+      throw new Error('scheme');
+  } catch {
+    throw new ConfigError(key, `must be an http(s) or redis URL, got "${v}"`);
+  }
+  return v.replace(/\/+$/, '');
+}
+
+/** Fastify's trustProxy: off, true, a hop count, or a comma list of addresses/CIDRs. */
+function trustProxy(env: Env): boolean | number | string {
+  const raw = (env.TRUST_PROXY ?? '').trim();
+  if (raw === '' || raw === 'off' || raw === 'false' || raw === '0') return false;
+  if (raw === 'true' || raw === 'on') return true;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  if (/^[0-9a-fA-F:.,/ ]+$/.test(raw)) return raw;
+  throw new ConfigError('TRUST_PROXY', `must be off, true, a hop count or a list of addresses, got "${raw}"`);
+}
+
+export interface LoadedConfig {
+  config: Config;
+  /** Things an operator should see at start-up (generated secrets, in-memory store). */
+  warnings: string[];
+}
+
+export function loadConfig(env: Env = process.env): LoadedConfig {
+  const warnings: string[] = [];
+  const nodeEnv = env.NODE_ENV === 'production' ? 'production' : env.NODE_ENV === 'test' ? 'test' : 'development';
+  const prod = nodeEnv === 'production';
+
+  let jwtSecret = env.JWT_SECRET ?? '';
+  let jwtSecretGenerated = false;
+  if (jwtSecret === '') {
+    if (prod) throw new ConfigError('JWT_SECRET', 'is required when NODE_ENV=production');
+    jwtSecret = randomBytes(32).toString('base64url');
+    jwtSecretGenerated = true;
+    warnings.push('JWT_SECRET is unset: generated a random one for this process (tokens die with it). Set it outside dev.');
+  } else if (jwtSecret.length < 32) {
+    throw new ConfigError('JWT_SECRET', 'must be at least 32 characters');
+  }
+
+  const engineKey = env.ENGINE_KEY ?? '';
+  if (engineKey === '') {
+    if (prod) throw new ConfigError('ENGINE_KEY', 'is required when NODE_ENV=production');
+    warnings.push('ENGINE_KEY is unset: the engine will refuse the gateway. `npm start` sets one for both.');
+  }
+
+  const redisUrl = env.REDIS_URL ? url(env, 'REDIS_URL', '') : undefined;
+  if (!redisUrl) {
+    if (prod) throw new ConfigError('REDIS_URL', 'is required when NODE_ENV=production');
+    warnings.push('REDIS_URL is unset: sessions and rate limits live in this process memory only (one replica, lost on restart).');
+  }
+
+  const config: Config = {
+    env: nodeEnv,
+    port: int(env, 'PORT', 3000, 0, 65535),
+    host: str(env, 'HOST', '0.0.0.0'),
+    logLevel: str(env, 'LOG_LEVEL', 'info'),
+    engineUrl: url(env, 'ENGINE_URL', 'http://127.0.0.1:4001'),
+    engineKey,
+    redisUrl,
+    jwtSecret,
+    jwtSecretGenerated,
+    jwtIssuer: str(env, 'JWT_ISSUER', 'chat-gateway'),
+    jwtAudience: 'chat',
+    tokenTtlS: int(env, 'TOKEN_TTL_S', 600, 30, 86400),
+    tokenRefreshGraceS: int(env, 'TOKEN_REFRESH_GRACE_S', 86400, 0),
+    tokenMaxAgeS: int(env, 'TOKEN_MAX_AGE_S', 86400, 60),
+    jwtClockToleranceS: int(env, 'JWT_CLOCK_TOLERANCE_S', 5, 0, 300),
+    // A token with our claims is ~400 bytes; a few KB leaves room for customer claims, not for abuse.
+    maxTokenBytes: int(env, 'MAX_TOKEN_BYTES', 4096, 256, 16384),
+    tenantsFile: str(env, 'TENANTS_FILE', repoPath('gateway/tenants.example.json')),
+    trustProxy: trustProxy(env),
+    bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 16384, 1024, 1048576),
+    maxMessageChars: int(env, 'MAX_MESSAGE_CHARS', 4000, 1),
+    // Time to receive a whole request (not to answer it): SSE replies are unaffected.
+    requestTimeoutMs: int(env, 'REQUEST_TIMEOUT_MS', 10000, 1),
+    heartbeatMs: int(env, 'HEARTBEAT_MS', 15000, 100),
+    sessionTtlS: int(env, 'SESSION_TTL_S', 86400, 60),
+    engineConnectTimeoutMs: int(env, 'ENGINE_CONNECT_TIMEOUT_MS', 2000, 50),
+    engineHeadersTimeoutMs: int(env, 'ENGINE_HEADERS_TIMEOUT_MS', 15000, 100),
+    // Longer than the engine's heartbeat, so only a silent engine trips it.
+    engineBodyTimeoutMs: int(env, 'ENGINE_BODY_TIMEOUT_MS', 60000, 100),
+    enginePoolConnections: int(env, 'ENGINE_POOL_CONNECTIONS', 128, 1),
+    shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10000, 0),
+    rateTokenPerMinute: int(env, 'RATE_TOKEN_PER_MINUTE', 30, 1),
+    rateTurnsPerMinute: int(env, 'RATE_TURNS_PER_MINUTE', 20, 1),
+    rateSessionsPerHour: int(env, 'RATE_SESSIONS_PER_HOUR', 30, 1),
+    rateReadsPerMinute: int(env, 'RATE_READS_PER_MINUTE', 120, 1),
+    staticMaxAgeS: int(env, 'STATIC_MAX_AGE_S', 300, 0),
+    widgetFile: str(env, 'WIDGET_FILE', repoPath('widget/dist/widget.js')),
+    demoFile: str(env, 'DEMO_FILE', repoPath('widget/demo/index.html')),
+  };
+  if (config.heartbeatMs >= config.engineBodyTimeoutMs)
+    throw new ConfigError('ENGINE_BODY_TIMEOUT_MS', 'must be longer than HEARTBEAT_MS');
+  return { config, warnings };
+}

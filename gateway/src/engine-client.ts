@@ -1,0 +1,104 @@
+/**
+ * The one way the gateway talks to the engine: a pooled keep-alive undici client carrying the
+ * service credential (never a visitor's token) and the request id. Engine JSON errors come back
+ * as the same AppError; transport failures and credential refusals as engine_unavailable.
+ */
+import { Pool } from 'undici';
+import type { Readable } from 'node:stream';
+import { AppError, isErrorCode, type TurnRequest } from '@chat/shared';
+import type { Config } from './config.js';
+
+export interface EngineStream {
+  body: Readable;
+}
+
+export interface EngineClient {
+  /** Resolves once the engine answered 200 text/event-stream; rejects with an AppError otherwise. */
+  turn(sessionId: string, turn: TurnRequest, requestId: string, signal: AbortSignal): Promise<EngineStream>;
+  getSession(sessionId: string, requestId: string): Promise<unknown>;
+  closeSession(sessionId: string, requestId: string): Promise<unknown>;
+  ready(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+type Log = { error: (obj: object, msg: string) => void };
+
+/** Read a small JSON error body and turn it into the gateway's error. */
+async function engineError(status: number, body: Readable, log: Log): Promise<AppError> {
+  let parsed: unknown;
+  try {
+    let text = '';
+    for await (const c of body) {
+      text += c;
+      if (text.length > 65536) break;
+    }
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  const err = (parsed as { error?: { code?: unknown; message?: unknown; details?: unknown } } | undefined)?.error;
+  // A refused service credential is our misconfiguration, not the visitor's: never answer 401 to them.
+  if (status === 401 || status === 403 || !err || !isErrorCode(err.code) || err.code === 'unauthorized') {
+    log.error({ engineStatus: status, engineError: err }, 'engine refused the request');
+    return new AppError('engine_unavailable');
+  }
+  return new AppError(err.code, typeof err.message === 'string' ? err.message : undefined, err.details);
+}
+
+export function createEngineClient(config: Config, log: Log): EngineClient {
+  const pool = new Pool(config.engineUrl, {
+    connections: config.enginePoolConnections,
+    connectTimeout: config.engineConnectTimeoutMs,
+    headersTimeout: config.engineHeadersTimeoutMs,
+    bodyTimeout: config.engineBodyTimeoutMs,
+    keepAliveTimeout: 30_000,
+  });
+  const headers = (requestId: string) => ({
+    authorization: `Bearer ${config.engineKey}`,
+    'x-request-id': requestId,
+  });
+
+  async function json(method: 'GET' | 'POST', path: string, requestId: string): Promise<unknown> {
+    let res;
+    try {
+      res = await pool.request({ method, path, headers: headers(requestId) });
+    } catch (e) {
+      log.error({ err: e }, 'engine unreachable');
+      throw new AppError('engine_unavailable');
+    }
+    if (res.statusCode !== 200) throw await engineError(res.statusCode, res.body, log);
+    return res.body.json();
+  }
+
+  return {
+    async turn(sessionId, turn, requestId, signal) {
+      let res;
+      try {
+        res = await pool.request({
+          method: 'POST',
+          path: `/v1/sessions/${encodeURIComponent(sessionId)}/turns`,
+          headers: { ...headers(requestId), 'content-type': 'application/json', accept: 'text/event-stream' },
+          body: JSON.stringify(turn),
+          signal,
+        });
+      } catch (e) {
+        if (!signal.aborted) log.error({ err: e }, 'engine unreachable');
+        throw new AppError('engine_unavailable');
+      }
+      if (res.statusCode !== 200) throw await engineError(res.statusCode, res.body, log);
+      return { body: res.body };
+    },
+    getSession: (id, requestId) => json('GET', `/v1/sessions/${encodeURIComponent(id)}`, requestId),
+    closeSession: (id, requestId) => json('POST', `/v1/sessions/${encodeURIComponent(id)}/close`, requestId),
+    async ready() {
+      try {
+        const res = await pool.request({ method: 'GET', path: '/readyz', headersTimeout: 2000, bodyTimeout: 2000 });
+        await res.body.dump();
+        return res.statusCode === 200;
+      } catch {
+        return false;
+      }
+    },
+    close: () => pool.close(),
+  };
+}

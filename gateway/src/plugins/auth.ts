@@ -1,0 +1,165 @@
+/**
+ * Visitor identity. Two kinds of token, both HS256 and nothing else:
+ * - platform tokens, minted by `POST /v1/token` with JWT_SECRET (`iss` = JWT_ISSUER);
+ * - customer tokens, minted on a tenant's backend with its `identitySecret` (`iss` = the tenant id),
+ *   whose `sub` is the customer's own user id (identity verification).
+ * The unverified `iss`/`tid` only choose which key and rules to verify with; every claim is then
+ * checked by a verifier that was built at start-up for exactly that key.
+ */
+import fp from 'fastify-plugin';
+import fastifyJwt, { type JWT } from '@fastify/jwt';
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import { AppError } from '@chat/shared';
+import type { Config } from '../config.js';
+import type { Site, TenantRegistry } from '../tenants.js';
+
+export interface Visitor {
+  tenantId: string;
+  siteId: string;
+  sub: string;
+  /** Who signed the token: the platform or the tenant's backend. */
+  issuer: 'platform' | 'customer';
+}
+
+export interface MintedToken {
+  token: string;
+  /** ISO 8601 */
+  expiresAt: string;
+  sub: string;
+}
+
+interface Claims {
+  iss?: unknown;
+  aud?: unknown;
+  sub?: unknown;
+  tid?: unknown;
+  site?: unknown;
+  iat?: unknown;
+  exp?: unknown;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** onRequest hook: 401 unless a valid bearer token; sets `request.visitor`. */
+    authenticate: (request: FastifyRequest) => Promise<void>;
+    mintVisitorToken: (site: Site, sub?: string) => MintedToken;
+    /** The `sub` of a platform token for this site, valid or expired within the refresh grace. */
+    previousVisitorSub: (request: FastifyRequest, site: Site) => string | undefined;
+  }
+  interface FastifyRequest {
+    visitor: Visitor | null;
+  }
+}
+
+export interface AuthPluginOptions {
+  config: Config;
+  tenants: TenantRegistry;
+}
+
+const SUB = /^[A-Za-z0-9._:@|-]{1,128}$/;
+const PLATFORM_NS = 'platform';
+const tenantNs = (id: string) => `tenant_${id}`;
+
+function bearer(request: FastifyRequest, maxBytes: number): string {
+  const h = request.headers.authorization;
+  if (!h) throw new AppError('unauthorized', 'Missing Authorization: Bearer <token>.');
+  const m = /^Bearer ([A-Za-z0-9_.-]+)$/.exec(h);
+  if (!m) throw new AppError('unauthorized', 'Authorization must be "Bearer <token>".');
+  // Checked before any decoding, so a huge token costs nothing.
+  if (m[1]!.length > maxBytes) throw new AppError('unauthorized', 'The token is too large.');
+  return m[1]!;
+}
+
+export default fp<AuthPluginOptions>(
+  async (app, { config, tenants }) => {
+    const base = {
+      algorithms: ['HS256' as const],
+      allowedAud: config.jwtAudience,
+      clockTolerance: config.jwtClockToleranceS * 1000,
+      maxAge: config.tokenMaxAgeS, // seconds: @fastify/jwt converts
+    };
+    const required = ['iss', 'aud', 'sub', 'tid', 'site', 'iat', 'exp'];
+
+    await app.register(fastifyJwt, {
+      namespace: PLATFORM_NS,
+      jwtVerify: 'platformJwtVerify',
+      jwtSign: 'platformJwtSign',
+      jwtDecode: 'platformJwtDecode',
+      secret: config.jwtSecret,
+      sign: { algorithm: 'HS256', iss: config.jwtIssuer, aud: config.jwtAudience, expiresIn: config.tokenTtlS },
+      verify: { ...base, allowedIss: config.jwtIssuer, requiredClaims: [...required, 'jti'] },
+      decode: { complete: true },
+    });
+    for (const t of tenants.tenants.values()) {
+      if (!t.identitySecret) continue;
+      await app.register(fastifyJwt, {
+        namespace: tenantNs(t.id),
+        jwtVerify: `${tenantNs(t.id)}JwtVerify`,
+        jwtSign: `${tenantNs(t.id)}JwtSign`,
+        jwtDecode: `${tenantNs(t.id)}JwtDecode`,
+        secret: t.identitySecret,
+        verify: { ...base, allowedIss: t.id, requiredClaims: required },
+      });
+    }
+    const jwts = app.jwt as unknown as Record<string, JWT>;
+    const platform = jwts[PLATFORM_NS]!;
+
+    /** Verify a token whose signer is chosen by its unverified claims; every check is the verifier's. */
+    function verify(token: string): Visitor {
+      let unverified: Claims;
+      try {
+        unverified = (platform.decode(token, { complete: true }) as { payload: Claims }).payload;
+      } catch {
+        throw new AppError('unauthorized', 'The token is malformed.');
+      }
+      const fromPlatform = unverified.iss === config.jwtIssuer;
+      const verifier = fromPlatform
+        ? platform
+        : typeof unverified.tid === 'string' && Object.hasOwn(jwts, tenantNs(unverified.tid))
+          ? jwts[tenantNs(unverified.tid)]!
+          : undefined;
+      if (!verifier) throw new AppError('unauthorized', 'The token has an unknown issuer.');
+      let claims: Claims;
+      try {
+        claims = verifier.verify<Claims>(token);
+      } catch (e) {
+        const code = (e as { code?: string }).code ?? '';
+        throw new AppError('unauthorized', code.includes('EXPIRED') ? 'The token has expired.' : 'The token is invalid.');
+      }
+      const { sub, tid, site } = claims;
+      if (typeof sub !== 'string' || !SUB.test(sub) || typeof tid !== 'string' || typeof site !== 'string')
+        throw new AppError('unauthorized', 'The token claims are invalid.');
+      if (!tenants.site(tid, site)) throw new AppError('unauthorized', 'The token names an unknown site.');
+      return { tenantId: tid, siteId: site, sub, issuer: fromPlatform ? 'platform' : 'customer' };
+    }
+
+    app.decorateRequest('visitor', null);
+
+    app.decorate('authenticate', async (request: FastifyRequest) => {
+      request.visitor = verify(bearer(request, config.maxTokenBytes));
+    });
+
+    app.decorate('mintVisitorToken', (site: Site, sub?: string): MintedToken => {
+      const visitorSub = sub ?? `v_${randomBytes(16).toString('base64url')}`;
+      const token = platform.sign({ sub: visitorSub, tid: site.tenantId, site: site.id, jti: randomUUID() });
+      const { exp } = (platform.decode(token, { complete: true }) as { payload: { exp: number } }).payload;
+      return { token, expiresAt: new Date(exp * 1000).toISOString(), sub: visitorSub };
+    });
+
+    app.decorate('previousVisitorSub', (request: FastifyRequest, site: Site): string | undefined => {
+      if (!request.headers.authorization) return undefined;
+      try {
+        const token = bearer(request, config.maxTokenBytes);
+        // Same key and claims rules, but an expired token still proves which visitor this was.
+        const claims = platform.verify<Claims>(token, { ignoreExpiration: true, maxAge: config.tokenTtlS + config.tokenRefreshGraceS });
+        if (typeof claims.exp !== 'number' || claims.exp + config.tokenRefreshGraceS < Date.now() / 1000) return undefined;
+        if (claims.tid !== site.tenantId || claims.site !== site.id) return undefined;
+        return typeof claims.sub === 'string' && SUB.test(claims.sub) ? claims.sub : undefined;
+      } catch {
+        return undefined;
+      }
+    });
+  },
+  { name: 'auth' },
+);

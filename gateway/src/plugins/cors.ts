@@ -1,0 +1,48 @@
+/**
+ * CORS with exact origin strings only (no RegExp, no `*`): a preflight cannot name its site, so
+ * @fastify/cors grants the union of all sites' origins; each route then narrows to its own site
+ * with `assertSiteOrigin`, which also withdraws the grant from the refusal it sends.
+ */
+import fp from 'fastify-plugin';
+import cors from '@fastify/cors';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '@chat/shared';
+import type { Site, TenantRegistry } from '../tenants.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /**
+     * 403 origin_not_allowed unless the request's Origin is one of the site's origins.
+     * `required`: a missing Origin is refused too (token minting is for browsers on the site).
+     */
+    assertSiteOrigin: (request: FastifyRequest, reply: FastifyReply, site: Site, required: boolean) => void;
+  }
+}
+
+export interface CorsPluginOptions {
+  tenants: TenantRegistry;
+}
+
+export default fp<CorsPluginOptions>(
+  async (app, { tenants }) => {
+    await app.register(cors, {
+      // An array of strings is matched by exact equality: https://evilexample.com never matches https://example.com.
+      origin: [...tenants.allOrigins],
+      methods: ['GET', 'POST'],
+      allowedHeaders: ['content-type', 'authorization', 'last-event-id'],
+      exposedHeaders: ['retry-after', 'x-request-id'],
+      credentials: false,
+      maxAge: 600,
+      strictPreflight: true,
+    });
+
+    app.decorate('assertSiteOrigin', (request: FastifyRequest, reply: FastifyReply, site: Site, required: boolean) => {
+      const origin = request.headers.origin;
+      if (origin === undefined ? !required : site.origins.includes(origin)) return;
+      reply.removeHeader('access-control-allow-origin');
+      reply.removeHeader('access-control-expose-headers');
+      throw new AppError('origin_not_allowed');
+    });
+  },
+  { name: 'cors' },
+);

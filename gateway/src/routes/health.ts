@@ -1,0 +1,12 @@
+/** Liveness (the process answers) and readiness (Redis and the engine answer). */
+import type { FastifyInstance } from 'fastify';
+
+export default async function healthRoutes(app: FastifyInstance) {
+  app.get('/healthz', async () => ({ ok: true }));
+  app.get('/readyz', async (_request, reply) => {
+    const [redis, engine] = await Promise.all([app.kv.ping(), app.engine.ready()]);
+    const ok = redis && engine;
+    void reply.code(ok ? 200 : 503);
+    return { ok, redis, engine, store: app.kv.kind };
+  });
+}

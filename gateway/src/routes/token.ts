@@ -1,0 +1,35 @@
+/**
+ * POST /v1/token {siteKey} -> {token, expiresAt}: a short-lived visitor token for a browser on one
+ * of the site's origins. A still-valid (or recently expired) platform token of the same site in
+ * `Authorization` keeps the visitor's `sub`, so a refreshing widget keeps its sessions.
+ */
+import type { FastifyInstance } from 'fastify';
+import { AppError, tokenRequestSchema, type TokenRequest, type TokenResponse } from '@chat/shared';
+import type { Config } from '../config.js';
+
+export default async function tokenRoutes(app: FastifyInstance, { config }: { config: Config }) {
+  const perIp = app.limit({
+    name: 'token-ip',
+    windowMs: 60_000,
+    max: () => config.rateTokenPerMinute,
+    key: (req) => req.ip,
+  });
+
+  app.post<{ Body: TokenRequest }>(
+    '/v1/token',
+    { schema: { body: tokenRequestSchema }, preHandler: perIp },
+    async (request, reply) => {
+      const site = app.tenants.bySiteKey.get(request.body.siteKey);
+      if (!site) {
+        // Unknown key: refuse the CORS grant too, as for a foreign origin.
+        reply.removeHeader('access-control-allow-origin');
+        throw new AppError('site_not_found');
+      }
+      app.assertSiteOrigin(request, reply, site, true);
+      const minted = app.mintVisitorToken(site, app.previousVisitorSub(request, site));
+      reply.header('cache-control', 'no-store');
+      const body: TokenResponse = { token: minted.token, expiresAt: minted.expiresAt };
+      return body;
+    },
+  );
+}

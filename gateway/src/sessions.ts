@@ -1,0 +1,90 @@
+/**
+ * The session lifecycle the gateway owns: create, check ownership, record activity, close.
+ * One Redis hash per session (`gw:session:{id}`) with a TTL refreshed on activity; the engine keeps
+ * the conversation itself under the same id.
+ */
+import { randomBytes } from 'node:crypto';
+import { AppError, SESSION_STATUSES, type SessionStatus } from '@chat/shared';
+import type { Kv } from './plugins/redis.js';
+import type { Visitor } from './plugins/auth.js';
+import type { Site } from './tenants.js';
+
+export interface SessionRecord {
+  id: string;
+  tenantId: string;
+  siteId: string;
+  sub: string;
+  templateId: string;
+  templateVersion: number;
+  status: SessionStatus;
+  createdAt: string;
+  lastActivity: string;
+}
+
+// The hash tag keeps a session's keys on one Redis Cluster slot.
+const key = (id: string) => `gw:session:{${id}}`;
+
+/** 128 random bits, URL-safe: 22 characters, inside the shared `^[A-Za-z0-9_-]{16,64}$`. */
+export function newSessionId(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+function fromHash(id: string, h: Record<string, string>): SessionRecord | null {
+  const status = h.status as SessionStatus;
+  if (!h.tenantId || !h.sub || !(SESSION_STATUSES as readonly string[]).includes(status)) return null;
+  return {
+    id,
+    tenantId: h.tenantId,
+    siteId: h.siteId ?? '',
+    sub: h.sub,
+    templateId: h.templateId ?? '',
+    templateVersion: Number(h.templateVersion ?? 0),
+    status,
+    createdAt: h.createdAt ?? '',
+    lastActivity: h.lastActivity ?? '',
+  };
+}
+
+export class Sessions {
+  constructor(private readonly kv: Kv, private readonly ttlS: number) {}
+
+  async create(id: string, visitor: Visitor, site: Site): Promise<SessionRecord> {
+    const now = new Date().toISOString();
+    const rec: SessionRecord = {
+      id,
+      tenantId: visitor.tenantId,
+      siteId: site.id,
+      sub: visitor.sub,
+      templateId: site.template.id,
+      templateVersion: site.template.version,
+      status: 'collecting',
+      createdAt: now,
+      lastActivity: now,
+    };
+    const { id: _id, ...fields } = rec;
+    await this.kv.hashSet(key(id), { ...fields, templateVersion: String(rec.templateVersion) }, this.ttlS);
+    return rec;
+  }
+
+  /**
+   * The visitor's own session, or 404 session_not_found: another tenant's or another visitor's
+   * session answers exactly like a missing one, so ids cannot be probed.
+   */
+  async own(id: string, visitor: Visitor): Promise<SessionRecord> {
+    const h = await this.kv.hashGetAll(key(id));
+    const rec = h ? fromHash(id, h) : null;
+    if (!rec || rec.tenantId !== visitor.tenantId || rec.sub !== visitor.sub) throw new AppError('session_not_found');
+    return rec;
+  }
+
+  /** Record a turn's outcome; never recreates a session that expired meanwhile. */
+  async touch(id: string, status?: SessionStatus): Promise<void> {
+    const fields: Record<string, string> = { lastActivity: new Date().toISOString() };
+    if (status) fields.status = status;
+    await this.kv.hashSet(key(id), fields, this.ttlS, true);
+  }
+
+  async close(id: string): Promise<void> {
+    await this.touch(id, 'closed');
+  }
+}

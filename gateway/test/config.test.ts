@@ -1,0 +1,34 @@
+import t from 'tap';
+import { loadConfig } from '../src/config.js';
+
+t.test('defaults: every limit named, with the issue\'s values', async (t) => {
+  const { config, warnings } = loadConfig({ NODE_ENV: 'development' });
+  t.equal(config.port, 3000);
+  t.equal(config.host, '0.0.0.0');
+  t.equal(config.engineUrl, 'http://127.0.0.1:4001');
+  t.equal(config.tokenTtlS, 600);
+  t.equal(config.bodyLimitBytes, 16384);
+  t.equal(config.maxMessageChars, 4000);
+  t.equal(config.heartbeatMs, 15000);
+  t.equal(config.sessionTtlS, 86400);
+  t.equal(config.jwtClockToleranceS, 5);
+  t.ok(config.requestTimeoutMs > 0);
+  t.equal(config.trustProxy, false);
+  t.ok(config.jwtSecretGenerated, 'dev generates a JWT secret');
+  t.match(warnings.join('\n'), /JWT_SECRET/);
+  t.match(warnings.join('\n'), /REDIS_URL/);
+});
+
+t.test('production refuses to start without its secrets', async (t) => {
+  t.throws(() => loadConfig({ NODE_ENV: 'production', ENGINE_KEY: 'k', REDIS_URL: 'redis://x' }), /JWT_SECRET/);
+  t.throws(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), REDIS_URL: 'redis://x' }), /ENGINE_KEY/);
+});
+
+t.test('bad values name their key', async (t) => {
+  t.throws(() => loadConfig({ PORT: 'eighty' }), /config PORT: must be an integer/);
+  t.throws(() => loadConfig({ BODY_LIMIT_BYTES: '10' }), /config BODY_LIMIT_BYTES: must be between/);
+  t.throws(() => loadConfig({ JWT_SECRET: 'short' }), /config JWT_SECRET: must be at least 32/);
+  t.throws(() => loadConfig({ ENGINE_URL: 'ftp://x' }), /config ENGINE_URL/);
+  t.throws(() => loadConfig({ TRUST_PROXY: 'maybe!' }), /config TRUST_PROXY/);
+  t.equal(loadConfig({ TRUST_PROXY: '1' }).config.trustProxy, 1);
+});
