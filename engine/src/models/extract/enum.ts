@@ -68,6 +68,8 @@ function fuzzy(text: string, values: string[]): EnumHit[] {
   const hits: EnumHit[] = [];
   for (const m of matchAll(text, /[a-z]{3,}/gi)) {
     const w = m[0].toLowerCase();
+    // A whole value is the exact rule's to judge (it may be negated); a negated word is no answer either way.
+    if (values.some((v) => v.toLowerCase() === w) || NEGATED.test(text.slice(0, m.index))) continue;
     const fits = values.filter((v) => {
       const target = v.toLowerCase();
       return (target.startsWith(w) && w.length >= Math.min(4, target.length)) || (w.length >= 4 && distance(w, target) <= 1);
