@@ -1,7 +1,16 @@
 import type { FieldInfo } from './fields.js';
 
-/** Answers that decline or ask back: no field gets them as its value. */
-const DECLINE = /^(?:no|nope|nah|none|n\/?a|skip|pass|later|rather not|i'?d rather not(?: say)?|prefer not(?: to say)?|no thanks|not now|don'?t have (?:one|any)|i don'?t have (?:one|any)|idk|dunno)[.!]*$/i;
+/** Answers that decline, hedge or ask back: no field gets them as its value. */
+const DECLINE = new RegExp(
+  "^(?:(?:i|we)(?:'m|'re|'d|\\s+am|\\s+are|\\s+would)?\\s+)?(?:" +
+    [
+      'no', 'nope', 'nah', 'none', 'n/?a', 'skip', 'pass', 'later', 'not now', 'no thanks',
+      'rather not(?: say)?', 'prefer not(?: to say)?',
+      "(?:do not|don'?t) (?:have|know)(?: (?:one|any|it|yet))?", 'not sure(?: yet)?', 'unsure', 'no idea', 'idk', 'dunno',
+    ].join('|') +
+    ')[.!]*$',
+  'i',
+);
 const GREETING = /^(?:hi|hello|hey|thanks|thank you|ok|okay|cool|great)[.!]*$/i;
 
 /** "same as before", "same as my email", "ditto": the value of another field of the same kind. */
