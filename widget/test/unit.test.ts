@@ -1,0 +1,68 @@
+// The widget's pure parts, in Node: links, sentence batching, locale choice, token expiry
+// parsing and the bundle's template minifier.
+import t from 'tap';
+import { linkify, safeHref } from '../src/linkify.js';
+import { takeSentences } from '../src/sentences.js';
+import { pickLocale, LOCALES } from '../src/i18n.js';
+import { toEpochMs } from '../src/token-keeper.js';
+import { minifyTemplates } from '../build-minify-templates.js';
+
+t.test('linkify keeps text as text and links only http(s)', async (t) => {
+  t.same(linkify('see https://acme.example/quote?x=1. Thanks'), [
+    { kind: 'text', text: 'see ' },
+    { kind: 'link', text: 'https://acme.example/quote?x=1', href: 'https://acme.example/quote?x=1' },
+    { kind: 'text', text: '. Thanks' },
+  ]);
+  t.same(linkify('click javascript:alert(1) or data:text/html,<b>x</b>'), [
+    { kind: 'text', text: 'click javascript:alert(1) or data:text/html,<b>x</b>' },
+  ]);
+  t.same(linkify('<img src=x onerror=alert(1)>'), [{ kind: 'text', text: '<img src=x onerror=alert(1)>' }]);
+  t.same(linkify('(https://en.wikipedia.org/wiki/Solar_(disambiguation))'), [
+    { kind: 'text', text: '(' },
+    { kind: 'link', text: 'https://en.wikipedia.org/wiki/Solar_(disambiguation)', href: 'https://en.wikipedia.org/wiki/Solar_(disambiguation)' },
+    { kind: 'text', text: ')' },
+  ]);
+  t.same(linkify('a "http://x.test/" b')[1], { kind: 'link', text: 'http://x.test/', href: 'http://x.test/' });
+  t.equal(safeHref('javascript:alert(1)'), null);
+  t.equal(safeHref('JAVASCRIPT://x.test/%0aalert(1)'), null);
+  t.equal(safeHref('https://x.test/a b'), 'https://x.test/a%20b');
+});
+
+t.test('sentences are released whole, the unfinished tail is kept', async (t) => {
+  t.same(takeSentences('Hi there! What is your'), { sentences: ['Hi there! '], rest: 'What is your' });
+  t.same(takeSentences('Done. "Quoted." Next line\nmore'), { sentences: ['Done. ', '"Quoted." ', 'Next line\n'], rest: 'more' });
+  t.same(takeSentences('Version 1.5 is out'), { sentences: [], rest: 'Version 1.5 is out' });
+  t.same(takeSentences(''), { sentences: [], rest: '' });
+});
+
+t.test('locale: element lang, then page, then browser; English fallback', async (t) => {
+  t.equal(pickLocale('de-AT', 'fr').lang, 'de');
+  t.equal(pickLocale('', 'fr-CA').lang, 'fr');
+  t.equal(pickLocale(undefined, null, 'es').lang, 'es');
+  t.equal(pickLocale('pt-BR').lang, 'en');
+  t.equal(pickLocale().strings, LOCALES.en);
+  const keys = Object.keys(LOCALES.en!).sort();
+  for (const [lang, strings] of Object.entries(LOCALES)) {
+    t.same(Object.keys(strings).sort(), keys, `${lang} has every string`);
+    t.same(Object.entries(strings).filter(([, v]) => v === ''), [], `${lang} has no empty string`);
+  }
+});
+
+t.test('token expiry accepts seconds, milliseconds and ISO dates', async (t) => {
+  t.equal(toEpochMs(1_800_000_000), 1_800_000_000_000);
+  t.equal(toEpochMs(1_800_000_000_000), 1_800_000_000_000);
+  t.equal(toEpochMs('2027-03-01T00:00:00.000Z'), Date.UTC(2027, 2, 1));
+  t.equal(toEpochMs('soon'), undefined);
+  t.equal(toEpochMs(null), undefined);
+});
+
+t.test('template minifier drops layout whitespace only', async (t) => {
+  const src = 'const a = html`<div class="x">\n    <span>${b}</span>\n    <input\n      part="input"\n      .value=${c}\n    />\n  </div>`;\nconst s = css`\n  :host {\n    color: red;\n    margin: calc(1px + 2px);\n  }\n`;';
+  t.equal(
+    minifyTemplates(src),
+    'const a = html`<div class="x"><span>${b}</span><input part="input" .value=${c} /></div>`;\nconst s = css`:host{color:red;margin:calc(1px + 2px)}`;',
+  );
+  const nested = 'html`<ul>\n  ${xs.map((x) => html`<li>\n    ${x}\n  </li>`)}\n</ul>`';
+  t.equal(minifyTemplates(nested), 'html`<ul>${xs.map((x) => html`<li>${x}</li>`)}</ul>`');
+  t.equal(minifyTemplates("const q = `keep\n  this`;"), "const q = `keep\n  this`;");
+});
