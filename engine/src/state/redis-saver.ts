@@ -129,8 +129,7 @@ export class RedisSaver extends BaseCheckpointSaver {
     const threadId = threadOf(config);
     if (threadId === undefined) return undefined;
     const ns = config.configurable?.checkpoint_ns ?? '';
-    const tuple = await this.load(threadId, ns, getCheckpointId(config) ?? '');
-    return tuple;
+    return this.load(threadId, ns, getCheckpointId(config) ?? '');
   }
 
   private async load(threadId: string, ns: string, id: string): Promise<CheckpointTuple | undefined> {
