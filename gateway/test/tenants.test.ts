@@ -24,7 +24,7 @@ t.test('the example file: two tenants, different templates, site keys, exact ori
 t.test('the acme template is the brief\'s, copied exactly', async (t) => {
   const brief = readFileSync('/work/shared/brief/architecture.md', 'utf8');
   const m = /```json\n(\{\n {2}"id": "lead-intake"[\s\S]*?\n\})\n```/.exec(brief);
-  if (!m) return t.skip('brief not readable here');
+  if (!m) return t.fail('the brief has no lead-intake template block');
   t.same(exampleTenants().bySiteKey.get('pk_acme_web')!.template, JSON.parse(m[1]!));
 });
 

@@ -31,20 +31,25 @@ export default async function chatRoutes(app: FastifyInstance, { config }: { con
     key: visitorKey,
   });
 
+  const messageLength = async (request: FastifyRequest) => {
+    // The shared schema leaves the ceiling to the service, so that it answers 413, not 400.
+    if ((request.body as ChatRequest).message.text.length > config.maxMessageChars)
+      throw new AppError('message_too_long', `The message is longer than ${config.maxMessageChars} characters.`);
+  };
+
   app.post<{ Body: ChatRequest }>(
     '/v1/chat',
     {
       schema: { body: chatRequestSchema },
       onRequest: app.authenticate,
-      preHandler: [turnsPerMinute, sessionsPerHour],
+      // Input checks first: a refused message must not cost the visitor a turn.
+      preHandler: [messageLength, turnsPerMinute, sessionsPerHour],
     },
     async (request, reply) => {
       const visitor = request.visitor as Visitor;
       const site = app.tenants.site(visitor.tenantId, visitor.siteId)!;
       app.assertSiteOrigin(request, reply, site, false);
       const { message, sessionId: given } = request.body;
-      if (message.text.length > config.maxMessageChars)
-        throw new AppError('message_too_long', `The message is longer than ${config.maxMessageChars} characters.`);
 
       let sessionId: string;
       if (given) {
