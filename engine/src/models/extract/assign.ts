@@ -6,6 +6,7 @@ const BEFORE_CHARS = 40;
 const AFTER_CHARS = 25;
 /** A mention after the value belongs to it only with nothing in between that starts another item. */
 const BREAK = /[,;.!?\n]|\band\b/i;
+const CROSSED = 100;
 
 /** Where each of the field's words is mentioned in the text. */
 function mentions(text: string, f: FieldInfo): Array<{ start: number; end: number }> {
@@ -21,7 +22,8 @@ export function nearness(text: string, f: FieldInfo, hit: { start: number; end: 
     if (m.end <= hit.start) {
       const gap = text.slice(m.end, hit.start);
       // The nearest mention before a value is the one it belongs to, unless a sentence ends between them.
-      if (gap.length <= BEFORE_CHARS && !/[.!?\n]/.test(gap)) best = Math.min(best, gap.length);
+      // Across a comma it more likely labels the value before it ("3 bedrooms, 2 floors"): a penalty, not a veto.
+      if (gap.length <= BEFORE_CHARS && !/[.!?\n]/.test(gap)) best = Math.min(best, gap.length + (BREAK.test(gap) ? CROSSED : 0));
     } else if (m.start >= hit.end) {
       const gap = text.slice(hit.end, m.start);
       if (gap.length <= AFTER_CHARS && !BREAK.test(gap)) best = Math.min(best, gap.length * 2 + 1);

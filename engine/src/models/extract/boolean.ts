@@ -1,7 +1,10 @@
 import { type Hit, matchAll, phraseRe } from './hits.js';
 
-/** Longer phrases first, so "not really" is read before "really" could be. */
-export const YES = ['yes please', 'of course', 'i do', 'we do', 'i have', 'we have', 'i am', 'we are', 'yes', 'yeah', 'yea', 'yep', 'yup', 'ya', 'sure', 'certainly', 'definitely', 'absolutely', 'correct', 'true', 'affirmative', 'indeed', 'ok', 'okay', 'y'];
+/**
+ * Longer phrases first, so "not really" is read before "really" could be. No "we have" or "I am":
+ * they start too many sentences that answer something else ("we have 4 bedrooms").
+ */
+export const YES = ['yes please', 'of course', 'i do', 'we do', 'yes', 'yeah', 'yea', 'yep', 'yup', 'ya', 'sure', 'certainly', 'definitely', 'absolutely', 'correct', 'true', 'affirmative', 'indeed', 'ok', 'okay', 'y'];
 export const NO = ['not really', 'not at all', 'no thanks', "i don't", "we don't", 'i do not', 'we do not', "i haven't", "we haven't", "i'm not", "we're not", 'i am not', 'we are not', 'no', 'nope', 'nah', 'false', 'negative', 'never', 'none', 'n'];
 
 /** Hedges hold a "not" or a "no" that is neither answer. */

@@ -76,7 +76,9 @@ export function extract(rawText: string, ctx: ExtractContext): Extraction {
   const nameFields = ofKind('name');
   if (nameFields.length) {
     const name = findName(rest, asked?.kind === 'name');
-    if (name) keep(splitName(name, asked?.kind === 'name' ? [asked] : nameFields));
+    // One word answering "your last name?" is the last name; a full name is shared out by part.
+    const single = !name?.value.includes(' ');
+    if (name) keep(asked?.kind === 'name' && (single || asked.part === 'full') ? new Map([[asked.key, [name]]]) : splitName(name, nameFields));
   }
 
   for (const f of ofKind('enum')) {
@@ -103,7 +105,7 @@ export function extract(rawText: string, ctx: ExtractContext): Extraction {
   if (asked && !found.has(asked.key)) {
     const same = sameAsBefore(text, asked, fields, ctx.data);
     if (same !== undefined) found.set(asked.key, { value: same, start: 0 });
-    else if (found.size === 0 || (asked.kind === 'text' && leftoverWords(rest) >= 3)) {
+    else if (found.size === 0 || (asked.kind === 'text' && !scopes.length && leftoverWords(rest, fields, found) >= 3)) {
       const free = freeAnswer(text, asked);
       if (free !== undefined) found.set(asked.key, { value: free, start: 0 });
     }
@@ -151,7 +153,14 @@ function pickEnum(text: string, f: FieldInfo, fields: FieldInfo[], askedField: s
   );
 }
 
-/** Words left once every claimed span is blanked: a long leftover is an answer of its own. */
-function leftoverWords(masked: string): number {
-  return masked.split(/[^\p{L}\p{N}']+/u).filter((w) => w.length > 1).length;
+/**
+ * Words left once every claimed span and the names of the fields found are set aside: a long
+ * leftover is an answer of its own ("south-facing, about 2k" answers the notes and the budget).
+ */
+function leftoverWords(masked: string, fields: FieldInfo[], found: Found): number {
+  const named = new Set(fields.filter((f) => found.has(f.key)).flatMap((f) => f.words));
+  return masked
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}']+/u)
+    .filter((w) => w.length > 1 && ![...named].some((n) => w.startsWith(n))).length;
 }
