@@ -97,12 +97,36 @@ export interface Stack {
   redisUrl: string;
 }
 
-/** The example tenants with `origin` added to every site, written to a temp file for TENANTS_FILE. */
+export const NOTES_SITE_KEY = 'pk_widget_notes';
+
+/**
+ * The example tenants with `origin` added to every site, plus a test tenant whose template has a
+ * free-text field echoed by its completion message: the way to make the real engine repeat
+ * what a visitor typed (the safety test's payload). Written to a temp file for TENANTS_FILE.
+ */
 export function tenantsFileFor(origin: string): string {
   const example = JSON.parse(readFileSync(join(ROOT, 'gateway/tenants.example.json'), 'utf8')) as {
-    tenants: Array<{ sites: Array<{ origins: string[] }> }>;
+    tenants: Array<Record<string, unknown> & { limits?: unknown; sites: Array<Record<string, unknown> & { origins: string[] }> }>;
   };
   for (const tenant of example.tenants) for (const site of tenant.sites) site.origins.push(origin);
+  example.tenants.push({
+    id: 'widget-test',
+    name: 'Widget Test',
+    limits: example.tenants[0]?.limits,
+    templates: {
+      notes: {
+        id: 'notes',
+        version: 1,
+        greeting: 'Hello!',
+        fields: {
+          name: { type: 'string', description: 'full name', required: true },
+          notes: { type: 'string', description: 'message for us', required: true },
+        },
+        complete: 'Thanks {name}! You wrote: {notes}',
+      },
+    },
+    sites: [{ id: 'notes-web', siteKey: NOTES_SITE_KEY, origins: [origin], template: 'notes' }],
+  });
   const file = join(mkdtempSync(join(tmpdir(), 'widget-tenants-')), 'tenants.json');
   writeFileSync(file, JSON.stringify(example, null, 2));
   return file;
