@@ -18,13 +18,13 @@ const CUES = [
 /** Sentence ends: a cue speaks for the rest of its own sentence only. */
 const SENTENCE_END = /[.!?\n](?=\s|$)/g;
 
-/** Where each correction cue ends, and where its sentence ends. */
+/** From where each correction cue ends to where its sentence ends. */
 export function correctionScopes(text: string): Array<{ start: number; end: number }> {
   const ends = matchAll(text, SENTENCE_END).map((m) => m.index);
   return CUES.flatMap((re) =>
     matchAll(text, re).map((m) => {
       const from = m.index + m[0].length;
-      return { start: m.index, end: ends.find((e) => e >= from) ?? text.length };
+      return { start: from, end: ends.find((e) => e >= from) ?? text.length };
     }),
   );
 }

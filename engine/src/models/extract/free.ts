@@ -4,14 +4,15 @@ import type { FieldInfo } from './fields.js';
 const DECLINE = new RegExp(
   "^(?:(?:i|we)(?:'m|'re|'d|\\s+am|\\s+are|\\s+would)?\\s+)?(?:" +
     [
-      'no', 'nope', 'nah', 'none', 'n/?a', 'skip', 'pass', 'later', 'not now', 'no thanks',
+      "no(?: [\\w']+)?", 'nope', 'nah', 'none', 'n/?a', 'skip', 'pass', 'later', 'not now', 'no thanks',
       'rather not(?: say)?', 'prefer not(?: to say)?',
       "(?:do not|don'?t) (?:have|know)(?: (?:one|any|it|yet))?", 'not sure(?: yet)?', 'unsure', 'no idea', 'idk', 'dunno',
     ].join('|') +
     ')[.!]*$',
   'i',
 );
-const GREETING = /^(?:hi|hello|hey|thanks|thank you|ok|okay|cool|great)[.!]*$/i;
+/** Acknowledgements answer no question of their own. */
+const GREETING = /^(?:hi|hello|hey|thanks|thank you|ok|okay|cool|great|yes|yeah|yep|sure|of course)[.!]*$/i;
 
 /** "same as before", "same as my email", "ditto": the value of another field of the same kind. */
 const SAME = /^(?:the\s+)?same(?:\s+(?:one|as\s+(?:before|above|that|the\s+other(?:\s+one)?|my\s+([\w ]+?))))?[.!]*$|^ditto[.!]*$/i;

@@ -81,7 +81,7 @@ export function findName(text: string, asked: boolean): Hit<string> | null {
     }
   }
   if (!asked) return null;
-  const bare = /^\s*(?:(?:hi|hello|hey)[,!]?\s+)?/i.exec(text)![0].length;
+  const bare = /^\s*(?:(?:hi|hello|hey|sure|ok|okay|yes|yeah|of course)[,!.]?\s+)?/i.exec(text)![0].length;
   const hit = takeName(text, bare);
   if (!hit) return null;
   // A bare answer must be the whole first clause (bar a trailing "here"), or it is a sentence, not a name.

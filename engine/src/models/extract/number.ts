@@ -1,6 +1,8 @@
 import { type Hit, dropOverlaps, matchAll } from './hits.js';
 
 export interface NumberHit extends Hit<number> {
+  /** The magnitude written after it (1000 for "2k"), so "2-3k" can lend it to the 2. */
+  scale: number;
   /** Written with a currency or a magnitude ("$", "dollars", "2k", "thousand"): an amount, not a stray digit. */
   unit: boolean;
 }
@@ -26,6 +28,8 @@ const DIGITS = new RegExp(
 );
 const WORD = /[a-z]+(?:-[a-z]+)?/gi;
 
+const RANGE = /^\s*(?:-|–|to)\s*$/i;
+
 /** "not 2k" is a number being taken back. */
 const NEGATED = /\bnot\s+(?:about\s+|around\s+|even\s+)?$/i;
 
@@ -38,7 +42,7 @@ function fromDigits(text: string): NumberHit[] {
     const value = Math.round(base * scale * 1e6) / 1e6; // 1.1 * 1e6 should read 1100000, not 1100000.0000000002
     const end = m.index + whole.length;
     const per = PER.test(text.slice(end));
-    hits.push({ value, start: m.index, end, unit: Boolean(cur || short || long || curAfter || per) });
+    hits.push({ value, start: m.index, end, scale, unit: Boolean(cur || short || long || curAfter || per) });
   }
   return hits;
 }
@@ -74,7 +78,7 @@ function fromWords(text: string): NumberHit[] {
     let end = last.end;
     const after = new RegExp(`^${CURRENCY_AFTER}\\b`, 'i').exec(text.slice(end));
     if (after) end += after[0].length;
-    hits.push({ value: total + current, start: first.start, end, unit: scaled || Boolean(after) });
+    hits.push({ value: total + current, start: first.start, end, scale: 1, unit: scaled || Boolean(after) });
     i = j;
   }
   return hits;
@@ -83,5 +87,18 @@ function fromWords(text: string): NumberHit[] {
 /** Numbers as people type them. Ordinals ("3rd") and times ("5pm") fail the trailing-letter check and are skipped. */
 export function findNumbers(text: string): NumberHit[] {
   const hits = dropOverlaps([...fromDigits(text), ...fromWords(text)]) as NumberHit[];
+  lendScales(text, hits);
   return hits.filter((h) => !NEGATED.test(text.slice(0, h.start)));
+}
+
+/** In a range like "2-3k" or "2 to 3 million" the first number shares the second's magnitude. */
+function lendScales(text: string, hits: NumberHit[]): void {
+  for (let i = 0; i + 1 < hits.length; i++) {
+    const [a, b] = [hits[i]!, hits[i + 1]!];
+    if (a.scale === 1 && b.scale > 1 && a.value < b.value / b.scale + 1 && RANGE.test(text.slice(a.end, b.start))) {
+      a.value = Math.round(a.value * b.scale * 1e6) / 1e6;
+      a.scale = b.scale;
+      a.unit = true;
+    }
+  }
 }

@@ -17,7 +17,7 @@ t.test('the trimmed message answers the question asked', async (t) => {
 });
 
 t.test('no free answer for questions, refusals or greetings', async (t) => {
-  for (const text of ['what do you mean?', 'skip', "I'd rather not say", 'n/a', 'no', 'thanks!', '   '])
+  for (const text of ['what do you mean?', 'skip', "I'd rather not say", 'n/a', 'no', 'no phone', 'yes', 'thanks!', "I don't have one", '   '])
     t.equal(freeAnswer(text, notes), undefined, text);
 });
 

@@ -114,4 +114,6 @@ t.test('negative examples', async (t) => {
   t.same(run("I'm looking for a quote").values, {});
   t.same(run('what do you need my phone for?', 'phone').values, {});
   t.same(run('hello').values, {});
+  t.same(run('no phone', 'phone'), { values: {}, corrected: [] }, 'a refusal is neither a phone nor a correction');
+  t.same(run('yes', 'phone').values, {});
 });

@@ -42,6 +42,8 @@ t.test('a bare answer when the name was just asked', async (t) => {
     ['Bob here', 'Bob'],
     ["it's Dana Scully", 'Dana Scully'],
     ['hi, Eve', 'Eve'],
+    ['Sure! Ann', 'Ann'],
+    ['ok, ann lee', 'Ann Lee'],
     ['yes', null],
     ['ann@example.com', null],
     ['I would rather not say', null],

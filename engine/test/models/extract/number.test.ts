@@ -66,6 +66,12 @@ t.test('a number taken back does not count, the one after it does', async (t) =>
   t.same(values('not 2k but 3k'), [3000]);
 });
 
+t.test('a range lends its magnitude to the lower bound', async (t) => {
+  t.same(values('2-3k'), [2000, 3000]);
+  t.same(values('1 to 1.5 million'), [1000000, 1500000]);
+  t.same(values('1500-3k'), [1500, 3000], 'not when the first number is already the amount');
+});
+
 t.test('spans cover the amount and its unit', async (t) => {
   const text = 'budget about $1,500 dollars a month';
   const [h] = findNumbers(text);
