@@ -1,0 +1,191 @@
+#!/usr/bin/env node
+// `npm start`: the whole system for a newcomer, in one terminal.
+// - a private redis-server when one is on PATH (data under ./.data/redis, AOF on), else in-memory;
+// - the engine on 127.0.0.1 (ENGINE_KEY generated when unset; EMBEDDED_TOKEN_DELAY_MS=30 so streaming shows);
+// - the gateway (JWT_SECRET generated once and kept in ./.data/jwt-secret for dev, with a warning);
+// then prints the demo URL and a ready-to-paste `curl -N` command with a fresh token.
+// Ctrl-C (or SIGTERM) stops every child and waits for them. Env overrides: PORT (gateway, 3000),
+// ENGINE_PORT (4001), REDIS_PORT (6390), HOST (127.0.0.1), REDIS_URL (use yours, start none).
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createConnection, createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const DATA = `${ROOT}.data`;
+const children = [];
+let stopping = false;
+
+const log = (msg) => console.log(`[start] ${msg}`);
+const warn = (msg) => console.warn(`[start] WARNING: ${msg}`);
+
+function portFree(port) {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+}
+
+async function pickPort(preferred) {
+  if (await portFree(preferred)) return preferred;
+  const srv = createServer();
+  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
+  const { port } = srv.address();
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+async function waitFor(check, ms, what) {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await sleep(100);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+const redisPing = (port) =>
+  new Promise((resolve) => {
+    const s = createConnection({ port, host: '127.0.0.1' }, () => s.write('PING\r\n'));
+    s.setTimeout(500, () => { s.destroy(); resolve(false); });
+    s.on('data', (d) => { s.destroy(); resolve(d.toString().startsWith('+PONG')); });
+    s.on('error', () => resolve(false));
+  });
+
+const healthy = async (url) => {
+  try {
+    return (await fetch(`${url}/healthz`)).ok;
+  } catch {
+    return false;
+  }
+};
+
+function run(name, cmd, args, env) {
+  const child = spawn(cmd, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const prefix = (d) => d.toString().split('\n').filter(Boolean).map((l) => `[${name}] ${l}\n`).join('');
+  child.stdout.on('data', (d) => process.stdout.write(prefix(d)));
+  child.stderr.on('data', (d) => process.stderr.write(prefix(d)));
+  child.on('exit', (code, signal) => {
+    if (!stopping) {
+      console.error(`[start] ${name} exited (${signal ?? code}); stopping everything`);
+      void stopAll(1);
+    }
+  });
+  children.push({ name, child });
+  return child;
+}
+
+async function stopAll(code) {
+  if (stopping) return;
+  stopping = true;
+  // Gateway first (it ends open streams), then the engine, then Redis (AOF flushed on SIGTERM).
+  for (const { name, child } of [...children].reverse()) {
+    if (child.exitCode !== null || child.signalCode !== null) continue;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    const timeout = sleep(10_000).then(() => 'timeout');
+    if ((await Promise.race([exited, timeout])) === 'timeout') {
+      warn(`${name} did not stop in 10 s: killing it`);
+      child.kill('SIGKILL');
+    }
+  }
+  process.exit(code);
+}
+
+process.on('SIGINT', () => void stopAll(0));
+process.on('SIGTERM', () => void stopAll(0));
+
+function devJwtSecret() {
+  if (process.env.JWT_SECRET) return process.env.JWT_SECRET;
+  if (process.env.NODE_ENV === 'production') throw new Error('JWT_SECRET is required when NODE_ENV=production');
+  const file = `${DATA}/jwt-secret`;
+  if (!existsSync(file)) {
+    writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600 });
+    warn(`JWT_SECRET is unset: generated a dev secret in ${file}. Set JWT_SECRET outside dev.`);
+  } else {
+    warn(`JWT_SECRET is unset: using the dev secret in ${file}.`);
+  }
+  return readFileSync(file, 'utf8').trim();
+}
+
+function engineKey() {
+  if (process.env.ENGINE_KEY) return process.env.ENGINE_KEY;
+  if (process.env.NODE_ENV === 'production') throw new Error('ENGINE_KEY is required when NODE_ENV=production');
+  return randomBytes(24).toString('base64url');
+}
+
+async function main() {
+  mkdirSync(DATA, { recursive: true });
+  const host = process.env.HOST || '127.0.0.1';
+  const jwtSecret = devJwtSecret();
+  const key = engineKey();
+
+  let redisUrl = process.env.REDIS_URL;
+  if (!redisUrl) {
+    const hasRedis = spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
+    if (hasRedis) {
+      const port = await pickPort(Number(process.env.REDIS_PORT || 6390));
+      mkdirSync(`${DATA}/redis`, { recursive: true });
+      run('redis', 'redis-server', [
+        '--port', String(port), '--bind', '127.0.0.1', '--dir', `${DATA}/redis`,
+        '--appendonly', 'yes', '--save', '', '--daemonize', 'no', '--loglevel', 'warning',
+      ]);
+      await waitFor(() => redisPing(port), 10_000, 'redis-server');
+      redisUrl = `redis://127.0.0.1:${port}`;
+      log(`redis-server on ${redisUrl} (AOF in .data/redis)`);
+    } else {
+      warn('redis-server is not on PATH: engine and gateway keep state in memory (lost on exit).');
+    }
+  }
+
+  const enginePort = await pickPort(Number(process.env.ENGINE_PORT || 4001));
+  const engineUrl = `http://127.0.0.1:${enginePort}`;
+  run('engine', process.execPath, ['--import', 'tsx', 'engine/src/server.ts'], {
+    PORT: String(enginePort),
+    HOST: '127.0.0.1', // internal: never exposed
+    ENGINE_KEY: key,
+    REDIS_URL: redisUrl ?? '',
+    EMBEDDED_TOKEN_DELAY_MS: process.env.EMBEDDED_TOKEN_DELAY_MS ?? '30',
+  });
+  await waitFor(() => healthy(engineUrl), 60_000, 'the engine');
+
+  const gatewayPort = Number(process.env.PORT || 3000);
+  const gatewayUrl = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${gatewayPort}`;
+  run('gateway', process.execPath, ['--import', 'tsx', 'gateway/src/server.ts'], {
+    PORT: String(gatewayPort),
+    HOST: host,
+    ENGINE_URL: engineUrl,
+    ENGINE_KEY: key,
+    REDIS_URL: redisUrl ?? '',
+    JWT_SECRET: jwtSecret,
+  });
+  await waitFor(() => healthy(gatewayUrl), 60_000, 'the gateway');
+
+  const minted = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/token.ts', 'pk_acme_web'], {
+    cwd: ROOT,
+    env: { ...process.env, JWT_SECRET: jwtSecret },
+    encoding: 'utf8',
+  });
+  if (minted.status !== 0) throw new Error(`could not mint a token: ${minted.stderr}`);
+  const token = minted.stdout.trim();
+  const demoUrl = gatewayUrl.replace('127.0.0.1', 'localhost') + '/';
+  const body = JSON.stringify({ message: { id: 'm1', text: "Hi, I'm Jane Doe, jane@example.com" } });
+
+  console.log(`
+  Ready.
+  Demo:  ${demoUrl}${gatewayPort === 3000 ? '' : '   (the example tenants allow the demo origin on port 3000 only)'}
+  Curl (token valid 10 minutes; new one: npm run token -- pk_acme_web):
+
+curl -N ${gatewayUrl}/v1/chat -H 'Authorization: Bearer ${token}' -H 'Content-Type: application/json' -d '${body.replace(/'/g, "'\\''")}'
+
+  Ctrl-C stops everything.
+`);
+}
+
+main().catch((e) => {
+  console.error(`[start] ${e.message}`);
+  void stopAll(1);
+});

@@ -1,0 +1,48 @@
+/**
+ * `npm run token -- <siteKey> [--sub <visitor id>]`: print a visitor JWT for curl.
+ * Signs with JWT_SECRET from the environment, else the dev secret `npm start` keeps in
+ * .data/jwt-secret, using the gateway's own auth plugin (same claims, same TTL).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import Fastify from 'fastify';
+import { loadConfig } from '../gateway/src/config.js';
+import { loadTenants } from '../gateway/src/tenants.js';
+import authPlugin from '../gateway/src/plugins/auth.js';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+export const DEV_SECRET_FILE = `${ROOT}.data/jwt-secret`;
+
+const args = process.argv.slice(2);
+const siteKey = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--sub');
+const subAt = args.indexOf('--sub');
+const sub = subAt >= 0 ? args[subAt + 1] : undefined;
+if (!siteKey) {
+  console.error('usage: npm run token -- <siteKey> [--sub <visitor id>]   (e.g. pk_acme_web)');
+  process.exit(2);
+}
+
+const secret = process.env.JWT_SECRET || (existsSync(DEV_SECRET_FILE) ? readFileSync(DEV_SECRET_FILE, 'utf8').trim() : '');
+if (!secret) {
+  console.error(`token: set JWT_SECRET (the gateway's) or run \`npm start\` once so that ${DEV_SECRET_FILE} exists`);
+  process.exit(1);
+}
+
+try {
+  const { config } = loadConfig({ ...process.env, JWT_SECRET: secret });
+  const tenants = loadTenants(config.tenantsFile, {
+    turnsPerMinute: config.rateTurnsPerMinute,
+    sessionsPerHour: config.rateSessionsPerHour,
+    platformIssuer: config.jwtIssuer,
+  });
+  const site = tenants.bySiteKey.get(siteKey);
+  if (!site) throw new Error(`unknown site key "${siteKey}" (known: ${[...tenants.bySiteKey.keys()].join(', ')})`);
+  const app = Fastify({ logger: false });
+  await app.register(authPlugin, { config, tenants });
+  await app.ready();
+  process.stdout.write(`${app.mintVisitorToken(site, sub).token}\n`);
+  await app.close();
+} catch (e) {
+  console.error(`token: ${(e as Error).message}`);
+  process.exit(1);
+}
