@@ -249,7 +249,7 @@ export class ChatWidget extends LitElement {
     this.dispatchEvent(widgetEvent('chat-widget-open', { open: true }));
     if (byVisitor) this.renderRoot.querySelector<HTMLElement>('textarea')?.focus();
     if (!client) {
-      this._fatal = this.strings.siteNotFound;
+      this._fatal = this.strings.misconfigured;
       return;
     }
     if (!this.resumed) void this.resume(client);
@@ -320,8 +320,8 @@ export class ChatWidget extends LitElement {
             reply.tail = '';
             this._typing = true;
           },
-          onRetryWait: (err) => {
-            this._notice = { kind: 'retrying', text: err.code === 'rate_limited' ? this.strings.rateLimited : this.strings.retrying };
+          onRetryWait: () => {
+            this._notice = { kind: 'retrying', text: this.strings.retrying };
           },
           onEvent: (ev) => this.onWireEvent(ev, reply),
         },
@@ -387,7 +387,7 @@ export class ChatWidget extends LitElement {
   private showError(err: WidgetError, retry: OutgoingMessage | null): void {
     const s = this.strings;
     if (FATAL_CODES.has(err.code)) {
-      this._fatal = err.code === 'site_not_found' ? s.siteNotFound : s.originNotAllowed;
+      this._fatal = s.misconfigured;
       this._notice = null;
       return;
     }
@@ -397,7 +397,7 @@ export class ChatWidget extends LitElement {
       this._notice = { kind: 'error', text: s.sessionExpired, retry };
       return;
     }
-    this._notice = { kind: 'error', text: err.retryable ? s.unavailable : s.failed, retry };
+    this._notice = { kind: 'error', text: s.failed, retry };
   }
 
   private onRetry(message: OutgoingMessage): void {

@@ -19,15 +19,12 @@ export interface Strings {
   fieldDone: string;
   fieldTodo: string;
   retrying: string;
-  rateLimited: string;
   failed: string;
   retry: string;
   sessionExpired: string;
   closed: string;
   complete: string;
-  siteNotFound: string;
-  originNotAllowed: string;
-  unavailable: string;
+  misconfigured: string;
 }
 
 const en: Strings = {
@@ -45,16 +42,13 @@ const en: Strings = {
   progressCount: (d, t) => `${d} of ${t}`,
   fieldDone: 'done',
   fieldTodo: 'to do',
-  retrying: 'Connection hiccup. Trying again…',
-  rateLimited: 'Lots of messages at once. Sending again in a moment…',
+  retrying: 'One moment, trying again…',
   failed: 'Your message could not be sent.',
   retry: 'Try again',
   sessionExpired: 'This conversation has ended. Send your message again to start a new one.',
   closed: 'This conversation is closed.',
   complete: 'All set. Thank you!',
-  siteNotFound: 'This chat is not set up correctly (unknown site key).',
-  originNotAllowed: 'This chat is not enabled for this website.',
-  unavailable: 'The chat is unavailable right now. Please try again later.',
+  misconfigured: 'This chat is not set up for this website.',
 };
 
 const es: Strings = {
@@ -72,16 +66,13 @@ const es: Strings = {
   progressCount: (d, t) => `${d} de ${t}`,
   fieldDone: 'hecho',
   fieldTodo: 'pendiente',
-  retrying: 'Problema de conexión. Reintentando…',
-  rateLimited: 'Demasiados mensajes a la vez. Reenviando en un momento…',
+  retrying: 'Un momento, reintentando…',
   failed: 'No se pudo enviar tu mensaje.',
   retry: 'Reintentar',
   sessionExpired: 'Esta conversación ha terminado. Envía tu mensaje de nuevo para empezar otra.',
   closed: 'Esta conversación está cerrada.',
   complete: '¡Listo! Gracias.',
-  siteNotFound: 'Este chat no está bien configurado (clave de sitio desconocida).',
-  originNotAllowed: 'Este chat no está habilitado para este sitio web.',
-  unavailable: 'El chat no está disponible ahora. Inténtalo más tarde.',
+  misconfigured: 'Este chat no está configurado para este sitio web.',
 };
 
 const fr: Strings = {
@@ -99,16 +90,13 @@ const fr: Strings = {
   progressCount: (d, t) => `${d} sur ${t}`,
   fieldDone: 'fait',
   fieldTodo: 'à faire',
-  retrying: 'Souci de connexion. Nouvel essai…',
-  rateLimited: 'Trop de messages à la fois. Nouvel envoi dans un instant…',
+  retrying: 'Un instant, nouvel essai…',
   failed: "Votre message n'a pas pu être envoyé.",
   retry: 'Réessayer',
   sessionExpired: 'Cette conversation est terminée. Renvoyez votre message pour en commencer une nouvelle.',
   closed: 'Cette conversation est fermée.',
   complete: 'C’est tout bon. Merci !',
-  siteNotFound: "Ce chat est mal configuré (clé de site inconnue).",
-  originNotAllowed: "Ce chat n'est pas activé pour ce site.",
-  unavailable: 'Le chat est indisponible pour le moment. Réessayez plus tard.',
+  misconfigured: "Ce chat n'est pas configuré pour ce site.",
 };
 
 const de: Strings = {
@@ -126,16 +114,13 @@ const de: Strings = {
   progressCount: (d, t) => `${d} von ${t}`,
   fieldDone: 'erledigt',
   fieldTodo: 'offen',
-  retrying: 'Verbindungsproblem. Neuer Versuch…',
-  rateLimited: 'Zu viele Nachrichten auf einmal. Gleich wird erneut gesendet…',
+  retrying: 'Einen Moment, neuer Versuch…',
   failed: 'Ihre Nachricht konnte nicht gesendet werden.',
   retry: 'Erneut versuchen',
   sessionExpired: 'Dieses Gespräch ist beendet. Senden Sie Ihre Nachricht erneut, um ein neues zu beginnen.',
   closed: 'Dieses Gespräch ist geschlossen.',
   complete: 'Alles erledigt. Vielen Dank!',
-  siteNotFound: 'Dieser Chat ist falsch eingerichtet (unbekannter Site-Key).',
-  originNotAllowed: 'Dieser Chat ist für diese Website nicht freigeschaltet.',
-  unavailable: 'Der Chat ist gerade nicht erreichbar. Bitte später erneut versuchen.',
+  misconfigured: 'Dieser Chat ist für diese Website nicht eingerichtet.',
 };
 
 export const LOCALES: Record<string, Strings> = { en, es, fr, de };

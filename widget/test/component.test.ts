@@ -73,7 +73,7 @@ t.test('no site key: a clear message in the panel, not a blank box', async (t) =
   const p = await newPage(browser);
   await p.goto(`${host.origin}/nokey`);
   await p.getByRole('button', { name: 'Open chat' }).click();
-  t.match(await p.getByRole('alert').innerText(), /not set up correctly/);
+  t.match(await p.getByRole('alert').innerText(), /not set up for this website/);
   t.equal(await p.getByRole('textbox', { name: 'Message' }).isDisabled(), true, 'composer disabled');
 });
 

@@ -102,6 +102,6 @@ t.test('an unknown site key shows a clear message in the panel', async (t) => {
   const p = await newPage(browser);
   await p.goto(`${host.origin}/unknown`);
   await p.getByRole('button', { name: 'Open chat' }).click();
-  t.match(await p.getByRole('alert').innerText(), /not enabled for this website/);
+  t.match(await p.getByRole('alert').innerText(), /not set up for this website/);
   t.equal(await p.getByRole('textbox', { name: 'Message' }).isDisabled(), true);
 });
