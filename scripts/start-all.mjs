@@ -5,7 +5,8 @@
 // - the gateway (JWT_SECRET generated once and kept in ./.data/jwt-secret for dev, with a warning);
 // then prints the demo URL and a ready-to-paste `curl -N` command with a fresh token.
 // Ctrl-C (or SIGTERM) stops every child and waits for them. Env overrides: PORT (gateway, 3000),
-// ENGINE_PORT (4001), REDIS_PORT (6390), HOST (127.0.0.1), REDIS_URL (use yours, start none).
+// ENGINE_PORT (4001), REDIS_PORT (6390), HOST (127.0.0.1), REDIS_URL (use yours, start none),
+// DATA_DIR (./.data).
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -14,7 +15,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const DATA = `${ROOT}.data`;
+const DATA = process.env.DATA_DIR || `${ROOT}.data`;
 const children = [];
 let stopping = false;
 
@@ -166,7 +167,7 @@ async function main() {
 
   const minted = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/token.ts', 'pk_acme_web'], {
     cwd: ROOT,
-    env: { ...process.env, JWT_SECRET: jwtSecret },
+    env: { ...process.env, JWT_SECRET: jwtSecret, DATA_DIR: DATA },
     encoding: 'utf8',
   });
   if (minted.status !== 0) throw new Error(`could not mint a token: ${minted.stderr}`);

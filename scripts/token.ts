@@ -11,7 +11,7 @@ import { loadTenants } from '../gateway/src/tenants.js';
 import authPlugin from '../gateway/src/plugins/auth.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
-export const DEV_SECRET_FILE = `${ROOT}.data/jwt-secret`;
+const DEV_SECRET_FILE = `${process.env.DATA_DIR || `${ROOT}.data`}/jwt-secret`;
 
 const args = process.argv.slice(2);
 const siteKey = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--sub');

@@ -1,3 +1,4 @@
 export * from './net.js';
 export * from './redis.js';
 export * from './procs.js';
+export * from "./fake-openai.js";
