@@ -265,11 +265,14 @@ export class ChatWidget extends LitElement {
   private async resume(client: ChatClient): Promise<void> {
     this.resumed = true;
     try {
+      const before = this._messages;
       const view = client.sessionId ? await client.resume(this.abort.signal) : null;
       if (!view) {
         if (!this._messages.length) await client.check();
         return;
       }
+      // The visitor typed while the session loaded: the live conversation wins.
+      if (this._messages !== before) return;
       this._messages = view.transcript.map((t, i) => ({ id: t.id ?? `t${i}`, role: t.role, sentences: [t.text], tail: '' }));
       this._fields = view.fields;
       this.fieldsFromServer = true;
