@@ -6,18 +6,19 @@ import { css } from 'lit';
  */
 export const styles = css`
   :host {
-    --_accent: var(--chat-widget-accent, #1d4ed8);
-    --_on-accent: var(--chat-widget-on-accent, #ffffff);
-    --_bg: var(--chat-widget-bg, #ffffff);
-    --_fg: var(--chat-widget-fg, #111827);
-    --_muted: #4b5563;
-    --_bubble: #f1f3f7;
-    --_border: #dfe3ea;
-    --_warn-bg: #fff7e6;
-    --_warn-fg: #7a4b00;
-    --_err-bg: #fdecec;
-    --_err-fg: #9b1c1c;
-    --_ok: #047857;
+    /* light-dark() picks by color-scheme, which the theme attribute sets: one palette, two modes. */
+    --_accent: var(--chat-widget-accent, light-dark(#1d4ed8, #3b82f6));
+    --_on-accent: var(--chat-widget-on-accent, light-dark(#ffffff, #0b1020));
+    --_bg: var(--chat-widget-bg, light-dark(#ffffff, #111827));
+    --_fg: var(--chat-widget-fg, light-dark(#111827, #f3f4f6));
+    --_muted: light-dark(#4b5563, #b6bdc9);
+    --_bubble: light-dark(#f1f3f7, #1f2937);
+    --_border: light-dark(#dfe3ea, #374151);
+    --_warn-bg: light-dark(#fff7e6, #3a2a05);
+    --_warn-fg: light-dark(#7a4b00, #fcd9a0);
+    --_err-bg: light-dark(#fdecec, #3b1212);
+    --_err-fg: light-dark(#9b1c1c, #fecaca);
+    --_ok: light-dark(#047857, #34d399);
     --_radius: var(--chat-widget-radius, 16px);
     --_offset: var(--chat-widget-offset, 20px);
     --_shadow: 0 12px 40px rgb(15 23 42 / 0.18), 0 2px 8px rgb(15 23 42 / 0.08);
@@ -36,36 +37,10 @@ export const styles = css`
     left: var(--_offset);
   }
   :host([theme='dark']) {
-    --_accent: var(--chat-widget-accent, #3b82f6);
-    --_on-accent: var(--chat-widget-on-accent, #0b1020);
-    --_bg: var(--chat-widget-bg, #111827);
-    --_fg: var(--chat-widget-fg, #f3f4f6);
-    --_muted: #b6bdc9;
-    --_bubble: #1f2937;
-    --_border: #374151;
-    --_warn-bg: #3a2a05;
-    --_warn-fg: #fcd9a0;
-    --_err-bg: #3b1212;
-    --_err-fg: #fecaca;
-    --_ok: #34d399;
     color-scheme: dark;
   }
-  @media (prefers-color-scheme: dark) {
-    :host([theme='auto']) {
-      --_accent: var(--chat-widget-accent, #3b82f6);
-      --_on-accent: var(--chat-widget-on-accent, #0b1020);
-      --_bg: var(--chat-widget-bg, #111827);
-      --_fg: var(--chat-widget-fg, #f3f4f6);
-      --_muted: #b6bdc9;
-      --_bubble: #1f2937;
-      --_border: #374151;
-      --_warn-bg: #3a2a05;
-      --_warn-fg: #fcd9a0;
-      --_err-bg: #3b1212;
-      --_err-fg: #fecaca;
-      --_ok: #34d399;
-      color-scheme: dark;
-    }
+  :host([theme='auto']) {
+    color-scheme: light dark;
   }
   * {
     box-sizing: border-box;
