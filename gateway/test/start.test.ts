@@ -1,0 +1,65 @@
+/**
+ * Must show 9: `npm start` (scripts/start-all.mjs) brings up redis, engine and gateway, and prints a
+ * demo URL and a `curl -N` command that both work. Run on free ports with its own data dir, then
+ * stopped the way a newcomer stops it (SIGINT to the process group).
+ */
+import t from 'tap';
+import { spawn, execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { freePort, waitFor } from '../../scripts/testkit/index.js';
+import { createSseParser, type WireEvent } from '@chat/shared';
+import { ROOT } from './helpers.js';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'start-all-'));
+t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
+const [port, enginePort, redisPort] = [await freePort(), await freePort(), await freePort()];
+const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), ENGINE_PORT: String(enginePort), REDIS_PORT: String(redisPort), DATA_DIR: dataDir };
+for (const k of ['JWT_SECRET', 'ENGINE_KEY', 'REDIS_URL', 'NODE_ENV', 'HOST', 'LOG_LEVEL']) delete env[k];
+
+const child = spawn(process.execPath, ['scripts/start-all.mjs'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+let out = '';
+child.stdout.on('data', (d) => (out += d));
+child.stderr.on('data', (d) => (out += d));
+const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+t.teardown(() => {
+  if (child.exitCode === null) process.kill(-child.pid!, 'SIGKILL');
+});
+
+await waitFor(() => /Ctrl-C stops everything/.test(out) || child.exitCode !== null, 90_000, 'npm start to print its instructions');
+
+t.test('it prints a demo URL and a curl command', async (t) => {
+  t.match(out, /redis-server on redis:\/\/127\.0\.0\.1:\d+/, 'a private redis-server (on PATH here)');
+  t.ok(existsSync(join(dataDir, 'redis')), 'data under the data dir');
+  t.match(out, /JWT_SECRET is unset: generated a dev secret/, 'warns about the generated dev secret');
+  t.ok(existsSync(join(dataDir, 'jwt-secret')), 'and keeps it');
+});
+
+t.test('the demo URL answers', async (t) => {
+  const demo = /Demo:\s+(\S+)/.exec(out)?.[1];
+  t.ok(demo, 'a demo URL');
+  const res = await fetch(demo!);
+  const hasDemo = existsSync(join(ROOT, 'widget/demo/index.html'));
+  t.equal(res.status, hasDemo ? 200 : 404, hasDemo ? 'the demo page' : 'widget not built: a JSON 404');
+  if (hasDemo) t.match(await res.text(), /<chat-widget/);
+});
+
+t.test('the printed curl -N command streams a reply', async (t) => {
+  const line = out.split('\n').find((l) => l.startsWith('curl -N '));
+  t.ok(line, 'a curl -N line');
+  const { stdout } = await promisify(execFile)('sh', ['-c', line!], { timeout: 30_000 });
+  const events: WireEvent[] = [];
+  createSseParser({ onEvent: (e) => events.push(e) }).feed(stdout);
+  t.equal(events[0]?.event, 'session');
+  t.ok(events.some((e) => e.event === 'token'), 'tokens');
+  t.equal(events.at(-1)?.event, 'done');
+});
+
+t.test('Ctrl-C stops everything cleanly', async (t) => {
+  process.kill(-child.pid!, 'SIGINT');
+  t.equal(await exited, 0);
+  const alive = await fetch(`http://127.0.0.1:${port}/healthz`).then(() => true, () => false);
+  t.notOk(alive, 'the gateway is gone');
+});
