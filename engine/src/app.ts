@@ -1,0 +1,55 @@
+/**
+ * buildApp(config): plugins, then routes. Never listens (server.ts does), so tests build the same app.
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import type { EngineConfig } from './config.js';
+import { compileGraph } from './graph/graph.js';
+import { createModel, type ModelSetup } from './models/providers.js';
+import authPlugin from './plugins/auth.js';
+import errorsPlugin from './plugins/errors.js';
+import statePlugin from './plugins/state.js';
+import healthRoutes, { OPEN_ROUTES } from './routes/health.js';
+import sessionRoutes from './routes/sessions.js';
+import turnRoutes from './routes/turns.js';
+
+export interface BuildOptions {
+  /** Override the model (tests of provider wiring). */
+  model?: ModelSetup;
+  logger?: boolean | object;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export async function buildApp(config: EngineConfig, opts: BuildOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger ?? { level: config.logLevel },
+    bodyLimit: config.bodyLimitBytes,
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+  });
+  await app.register(errorsPlugin);
+  await app.register(authPlugin, { engineKey: config.engineKey, open: OPEN_ROUTES });
+  await app.register(statePlugin, { config });
+
+  const model = opts.model ?? (await createModel(config));
+  const graph = compileGraph(
+    { model: model.model, extractor: model.extractor, contextMessages: config.contextMessages, recentReplies: config.recentReplies, maxFieldAttempts: config.maxFieldAttempts },
+    app.checkpointer,
+  );
+  app.log.info({ model: model.name, checkpointer: config.checkpointer }, 'engine ready');
+
+  await app.register(healthRoutes);
+  await app.register(turnRoutes, {
+    deps: { graph, store: app.sessionStore, maxMessageChars: config.maxMessageChars, turnTimeoutMs: config.turnTimeoutMs },
+    heartbeatMs: config.heartbeatMs,
+  });
+  await app.register(sessionRoutes, { graph, store: app.sessionStore, lockMs: 10_000 });
+  return app;
+}

@@ -1,0 +1,89 @@
+/**
+ * Environment → typed config, checked once at start-up. Every limit is named here with its default.
+ */
+export interface EngineConfig {
+  port: number;
+  host: string;
+  /** Unset: in-memory state (for trying things only). */
+  redisUrl: string | undefined;
+  /** Comma-separated seed nodes or REDIS_CLUSTER=true: node-redis cluster client. */
+  redisCluster: boolean;
+  engineKey: string;
+  model: string;
+  openaiBaseUrl: string | undefined;
+  openaiApiKey: string | undefined;
+  anthropicApiKey: string | undefined;
+  embeddedTokenDelayMs: number;
+  sessionTtlS: number;
+  contextMessages: number;
+  maxMessageChars: number;
+  heartbeatMs: number;
+  bodyLimitBytes: number;
+  turnTimeoutMs: number;
+  keepCheckpoints: number;
+  checkpointer: 'redis' | 'memory' | 'redis-stack';
+  maxFieldAttempts: number;
+  recentReplies: number;
+  transcriptMax: number;
+  logLevel: string;
+  logContent: boolean;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, key: string, def: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return def;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${key} must be an integer between ${min} and ${max}, got "${raw}"`);
+  return n;
+}
+
+function bool(env: Env, key: string, def: boolean): boolean {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return def;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new ConfigError(`${key} must be true or false, got "${raw}"`);
+}
+
+export function loadConfig(env: Env = process.env): EngineConfig {
+  const engineKey = env.ENGINE_KEY ?? '';
+  if (engineKey.length < 16) throw new ConfigError('ENGINE_KEY is required (at least 16 characters): the service credential the gateway sends');
+  const model = env.MODEL || 'embedded';
+  if (!/^(embedded|openai:.+|anthropic:.+)$/.test(model)) throw new ConfigError(`MODEL must be embedded, openai:<model> or anthropic:<model>, got "${model}"`);
+  const redisUrl = env.REDIS_URL || undefined;
+  const checkpointer = (env.CHECKPOINTER || (redisUrl ? 'redis' : 'memory')) as EngineConfig['checkpointer'];
+  if (!['redis', 'memory', 'redis-stack'].includes(checkpointer)) throw new ConfigError(`CHECKPOINTER must be redis, memory or redis-stack, got "${checkpointer}"`);
+  if (checkpointer !== 'memory' && !redisUrl) throw new ConfigError(`CHECKPOINTER=${checkpointer} needs REDIS_URL`);
+  return {
+    port: int(env, 'PORT', 4001, 0, 65535),
+    host: env.HOST || '127.0.0.1',
+    redisUrl,
+    redisCluster: bool(env, 'REDIS_CLUSTER', false) || (redisUrl?.includes(',') ?? false),
+    engineKey,
+    model,
+    openaiBaseUrl: env.OPENAI_BASE_URL || undefined,
+    openaiApiKey: env.OPENAI_API_KEY || undefined,
+    anthropicApiKey: env.ANTHROPIC_API_KEY || undefined,
+    embeddedTokenDelayMs: int(env, 'EMBEDDED_TOKEN_DELAY_MS', 0, 0, 10_000),
+    sessionTtlS: int(env, 'SESSION_TTL_S', 86_400, 1),
+    contextMessages: int(env, 'CONTEXT_MESSAGES', 12, 1, 1000),
+    maxMessageChars: int(env, 'MAX_MESSAGE_CHARS', 4000, 1, 1_000_000),
+    heartbeatMs: int(env, 'HEARTBEAT_MS', 15_000, 100),
+    // Templates ride on the first turn, so the engine's body limit is larger than the gateway's.
+    bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 262_144, 1024),
+    turnTimeoutMs: int(env, 'TURN_TIMEOUT_MS', 120_000, 1000),
+    keepCheckpoints: int(env, 'KEEP_CHECKPOINTS', 3, 1, 100),
+    checkpointer,
+    maxFieldAttempts: int(env, 'MAX_FIELD_ATTEMPTS', 3, 1, 100),
+    recentReplies: int(env, 'RECENT_REPLIES', 5, 1, 100),
+    transcriptMax: int(env, 'TRANSCRIPT_MAX', 2000, 10),
+    logLevel: env.LOG_LEVEL || 'info',
+    logContent: bool(env, 'LOG_CONTENT', false),
+  };
+}

@@ -1,0 +1,106 @@
+/**
+ * Node: check each candidate against the template with Ajv. Valid values are stored; an invalid
+ * one is not, the reply says why, and after MAX_FIELD_ATTEMPTS the field is set aside (asked last).
+ */
+import { fieldValidators, type InvalidField, type Template } from '@chat/shared';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { isComplete, missingFields, nextField } from '../routing.js';
+import type { IntakeStateType, IntakeUpdate } from '../state.js';
+
+// Compiled validators per template id+version: compute, not session state, so the engine stays stateless.
+const cache = new Map<string, Record<string, ValidateFunction>>();
+const CACHE_MAX = 500;
+
+function validatorsFor(t: Template): Record<string, ValidateFunction> {
+  const key = `${t.id}@${t.version}:${JSON.stringify(t.fields).length}`;
+  let v = cache.get(key);
+  if (!v) {
+    v = fieldValidators(t);
+    if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value as string);
+    cache.set(key, v);
+  }
+  return v;
+}
+
+/** A reason a person can act on. */
+export function describeError(e: ErrorObject | undefined): string {
+  if (!e) return 'it is not valid';
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'format':
+      return p.format === 'email' ? 'it should look like name@example.com'
+        : p.format === 'phone' ? 'it should be a phone number with 7 to 15 digits'
+        : p.format === 'date' ? 'it should be a real date' : `it should be a valid ${String(p.format)}`;
+    case 'enum': return `it should be one of: ${(p.allowedValues as unknown[]).join(', ')}`;
+    case 'minimum': return `it should be at least ${String(p.limit)}`;
+    case 'maximum': return `it should be at most ${String(p.limit)}`;
+    case 'type': return `it should be a ${String(p.type)}`;
+    case 'minLength': return `it should be at least ${String(p.limit)} characters`;
+    case 'maxLength': return `it should be at most ${String(p.limit)} characters`;
+    case 'pattern': return 'it is not in the expected format';
+    default: return e.message ?? 'it is not valid';
+  }
+}
+
+const DECLINE = /^\s*(skip|pass|no thanks?|nope|none|n\/?a|rather not|i'?d rather not.*|prefer not.*|i don'?t (want|wish) to.*|not now|later|-)\s*[.!]?\s*$/i;
+
+export function makeValidateNode(opts: { maxFieldAttempts: number }) {
+  return function validate(state: IntakeStateType): IntakeUpdate {
+    const t = state.template as Template;
+    const validators = validatorsFor(t);
+    const data = { ...state.data };
+    const attempts = { ...state.attempts };
+    const declined = [...state.declined];
+    let deferred = [...state.deferred];
+    const changed: string[] = [];
+    const invalid: InvalidField[] = [];
+    const text = state.input?.text ?? '';
+    const asked = state.askedField;
+    const askedIsOptional = asked !== null && !t.fields[asked]?.required;
+
+    const candidates = { ...state.candidates };
+    // "skip" to an optional question declines it rather than being taken as its value.
+    if (asked && askedIsOptional && DECLINE.test(text)) {
+      delete candidates[asked];
+      if (!declined.includes(asked)) declined.push(asked);
+    }
+
+    for (const [field, value] of Object.entries(candidates)) {
+      const check = validators[field];
+      if (!check || value === undefined || value === null || value === '') continue;
+      if (check(value)) {
+        if (data[field] !== value) changed.push(field);
+        data[field] = value;
+        delete attempts[field];
+        deferred = deferred.filter((k) => k !== field);
+      } else {
+        invalid.push({ field, message: describeError(check.errors?.[0]) });
+        attempts[field] = (attempts[field] ?? 0) + 1;
+        if (attempts[field]! >= opts.maxFieldAttempts && !deferred.includes(field)) {
+          deferred.push(field);
+          attempts[field] = 0;
+        }
+      }
+    }
+
+    // An optional question answered with nothing usable is not asked again.
+    if (asked && askedIsOptional && !(asked in candidates) && !Object.hasOwn(data, asked) && !declined.includes(asked))
+      declined.push(asked);
+
+    const progress = { template: t, data, declined, deferred };
+    // When only fields set aside remain, ask them again from the start.
+    if (nextField(progress) === null && missingFields(progress).length > 0) deferred = [];
+    const complete = isComplete({ ...progress, deferred });
+    return {
+      data,
+      attempts,
+      declined,
+      deferred,
+      changed,
+      invalid,
+      missing: missingFields(progress),
+      status: state.status === 'closed' ? 'closed' : complete ? 'complete' : 'collecting',
+      corrected: state.corrected.filter((k) => changed.includes(k)),
+    };
+  };
+}

@@ -1,0 +1,35 @@
+/**
+ * Pure functions that decide where the conversation goes next. No I/O, no model.
+ */
+import { requiredFields, type Template } from '@chat/shared';
+import type { IntakeStateType } from './state.js';
+
+type Progress = Pick<IntakeStateType, 'data' | 'declined' | 'deferred'> & { template: Template };
+
+const has = (data: Record<string, unknown>, k: string) => Object.hasOwn(data, k) && data[k] !== undefined && data[k] !== null;
+
+/** Fields still to ask, in template order, fields set aside after repeated invalid answers last. */
+export function pendingFields(p: Progress): string[] {
+  const open = Object.keys(p.template.fields).filter((k) => !has(p.data, k) && !p.declined.includes(k));
+  return [...open.filter((k) => !p.deferred.includes(k)), ...open.filter((k) => p.deferred.includes(k))];
+}
+
+/** The field to ask about next, or null when there is nothing left to ask. */
+export function nextField(p: Progress): string | null {
+  return pendingFields(p)[0] ?? null;
+}
+
+/** Required fields without a valid value. */
+export function missingFields(p: Pick<Progress, 'data' | 'template'>): string[] {
+  return requiredFields(p.template).filter((k) => !has(p.data, k));
+}
+
+/** Complete: every required field is valid and every optional one was answered or passed on. */
+export function isComplete(p: Progress): boolean {
+  return missingFields(p).length === 0 && nextField(p) === null;
+}
+
+/** Edge after validation: a closed session ends the run without a reply. */
+export function afterValidate(state: Pick<IntakeStateType, 'status'>): 'reply' | '__end__' {
+  return state.status === 'closed' ? '__end__' : 'reply';
+}

@@ -1,0 +1,58 @@
+/**
+ * The graph's state. Everything here is bounded: the message window is capped at CONTEXT_MESSAGES
+ * and the replay memory at RECENT_REPLIES, so a checkpoint at turn 200 weighs what one at turn 2 does.
+ * The full transcript lives in its own Redis list (state/transcript.ts), not here.
+ */
+import { Annotation } from '@langchain/langgraph';
+import type { DataEventData, InvalidField, SessionStatus, Template } from '@chat/shared';
+
+export interface WindowMessage {
+  role: 'user' | 'assistant';
+  text: string;
+}
+
+/** What a processed message produced, kept so that a retried message id replays the same reply. */
+export interface RecentTurn {
+  id: string;
+  reply: string;
+  status: SessionStatus;
+  data: DataEventData;
+}
+
+export interface TurnInput {
+  id: string;
+  text: string;
+}
+
+const last = <T>(def: () => T) => Annotation<T>({ reducer: (_a: T, b: T) => b, default: def });
+
+export const IntakeState = Annotation.Root({
+  template: last<Template | null>(() => null),
+  /** The message of the current turn. */
+  input: last<TurnInput | null>(() => null),
+  data: last<Record<string, unknown>>(() => ({})),
+  missing: last<string[]>(() => []),
+  invalid: last<InvalidField[]>(() => []),
+  /** Invalid attempts per field; past MAX_FIELD_ATTEMPTS the field is set aside and asked again last. */
+  attempts: last<Record<string, number>>(() => ({})),
+  /** Optional fields the visitor declined or that were asked once without an answer. */
+  declined: last<string[]>(() => []),
+  /** Fields set aside after too many invalid attempts. */
+  deferred: last<string[]>(() => []),
+  /** Fields whose value changed this turn (for the acknowledgement). */
+  changed: last<string[]>(() => []),
+  /** Candidate values read from this turn's message, before validation. */
+  candidates: last<Record<string, unknown>>(() => ({})),
+  corrected: last<string[]>(() => []),
+  askedField: last<string | null>(() => null),
+  status: last<SessionStatus>(() => 'collecting'),
+  messages: last<WindowMessage[]>(() => []),
+  recent: last<RecentTurn[]>(() => []),
+  turns: last<number>(() => 0),
+  lastReply: last<string>(() => ''),
+  /** Characters of prompt the model saw this turn (for the growth benchmark). */
+  promptChars: last<number>(() => 0),
+});
+
+export type IntakeStateType = typeof IntakeState.State;
+export type IntakeUpdate = typeof IntakeState.Update;

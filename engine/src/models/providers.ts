@@ -1,0 +1,33 @@
+/** MODEL=… → a LangChain chat model and the matching extractor. */
+import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
+import type { EngineConfig } from '../config.js';
+import { EmbeddedChatModel } from './embedded.js';
+import { ruleExtractor, structuredExtractor, type Extractor } from './extractor.js';
+
+export interface ModelSetup {
+  model: BaseChatModel;
+  extractor: Extractor;
+  name: string;
+}
+
+export async function createModel(config: EngineConfig): Promise<ModelSetup> {
+  const [provider, ...rest] = config.model.split(':');
+  const name = rest.join(':');
+  if (provider === 'openai') {
+    const { ChatOpenAI } = await import('@langchain/openai');
+    const model = new ChatOpenAI({
+      model: name,
+      apiKey: config.openaiApiKey ?? 'not-needed',
+      streaming: true,
+      maxRetries: 1,
+      ...(config.openaiBaseUrl ? { configuration: { baseURL: config.openaiBaseUrl } } : {}),
+    });
+    return { model, extractor: structuredExtractor(model), name: config.model };
+  }
+  if (provider === 'anthropic') {
+    const { ChatAnthropic } = await import('@langchain/anthropic');
+    const model = new ChatAnthropic({ model: name, apiKey: config.anthropicApiKey, streaming: true, maxRetries: 1 });
+    return { model, extractor: structuredExtractor(model), name: config.model };
+  }
+  return { model: new EmbeddedChatModel({ tokenDelayMs: config.embeddedTokenDelayMs }), extractor: ruleExtractor, name: 'embedded' };
+}

@@ -1,0 +1,62 @@
+/**
+ * Session state: the Redis client (single or cluster), the checkpointer, and the lock/transcript
+ * store. Without REDIS_URL everything is in process memory, with a loud warning.
+ */
+import fp from 'fastify-plugin';
+import { createClient, createCluster } from 'redis';
+import type { BaseCheckpointSaver } from '@langchain/langgraph-checkpoint';
+import type { EngineConfig } from '../config.js';
+import { createCheckpointer } from '../state/checkpointer.js';
+import type { RedisCommands } from '../state/redis.js';
+import { memorySessionStore, redisSessionStore, type SessionStore } from '../state/session-store.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    redis: RedisCommands | null;
+    checkpointer: BaseCheckpointSaver;
+    sessionStore: SessionStore;
+    stateReady(): Promise<boolean>;
+  }
+}
+
+export function connectRedis(url: string, cluster: boolean) {
+  if (cluster) {
+    const rootNodes = url.split(',').map((u) => ({ url: u.trim() }));
+    return createCluster({ rootNodes, defaults: { socket: { connectTimeout: 2000 }, disableOfflineQueue: true } });
+  }
+  // Fail fast while Redis is away (no offline queue): a turn answers 503 state_unavailable instead of hanging.
+  return createClient({ url, disableOfflineQueue: true, socket: { connectTimeout: 2000, reconnectStrategy: (n) => Math.min(50 * 2 ** n, 2000) } });
+}
+
+export default fp<{ config: EngineConfig }>(
+  async (app, { config }) => {
+    const limits = { ttlS: config.sessionTtlS, transcriptMax: config.transcriptMax };
+    if (!config.redisUrl) {
+      app.log.warn('REDIS_URL is not set: session state lives in this process only and is lost on restart. For trying things only.');
+      app.decorate('redis', null);
+      app.decorate('checkpointer', await createCheckpointer('memory'));
+      app.decorate('sessionStore', memorySessionStore(limits));
+      app.decorate('stateReady', async () => true);
+      return;
+    }
+    const client = connectRedis(config.redisUrl, config.redisCluster);
+    client.on('error', (err: Error) => app.log.warn({ err: err.message }, 'redis error'));
+    await client.connect();
+    const r = client as unknown as RedisCommands;
+    app.decorate('redis', r);
+    app.decorate('checkpointer', await createCheckpointer(config.checkpointer, client, { ttlSeconds: config.sessionTtlS, keepLatest: config.keepCheckpoints }));
+    app.decorate('sessionStore', redisSessionStore(r, limits));
+    app.decorate('stateReady', async () => {
+      try {
+        await Promise.race([r.get('{readyz}'), new Promise((_, rej) => setTimeout(() => rej(new Error('timeout')), 1000).unref())]);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    app.addHook('onClose', async () => {
+      await (client as { close?: () => Promise<void>; quit?: () => Promise<unknown> }).close?.();
+    });
+  },
+  { name: 'state' },
+);

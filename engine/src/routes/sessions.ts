@@ -1,0 +1,34 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { AppError, sessionParamsSchema, type CloseResponse, type SessionView, type Template } from '@chat/shared';
+import type { IntakeGraph } from '../graph/graph.js';
+import { loadState } from '../turns.js';
+import type { SessionStore } from '../state/session-store.js';
+
+export function fieldList(t: Template): NonNullable<SessionView['fields']> {
+  return Object.entries(t.fields).map(([name, f]) => ({ name, ...(f.description ? { description: f.description } : {}), required: !!f.required }));
+}
+
+const sessions: FastifyPluginAsync<{ graph: IntakeGraph; store: SessionStore; lockMs: number }> = async (app, { graph, store, lockMs }) => {
+  app.get<{ Params: { id: string } }>('/v1/sessions/:id', { schema: { params: sessionParamsSchema } }, async (req): Promise<SessionView> => {
+    const [state, transcript] = await Promise.all([loadState(graph, req.params.id), store.readTranscript(req.params.id)]);
+    if (!state) throw new AppError('session_not_found');
+    return { status: state.status, data: state.data, missing: state.missing, invalid: state.invalid, transcript, fields: fieldList(state.template!) };
+  });
+
+  app.post<{ Params: { id: string } }>('/v1/sessions/:id/close', { schema: { params: sessionParamsSchema } }, async (req): Promise<CloseResponse> => {
+    const id = req.params.id;
+    const token = randomUUID();
+    if (!(await store.acquireLock(id, token, lockMs))) throw new AppError('turn_in_progress');
+    try {
+      const state = await loadState(graph, id);
+      if (!state) throw new AppError('session_not_found');
+      if (state.status !== 'closed') await graph.updateState({ configurable: { thread_id: id } }, { status: 'closed' }, 'reply');
+      return { status: 'closed', data: state.data };
+    } finally {
+      await store.releaseLock(id, token).catch(() => {});
+    }
+  });
+};
+
+export default sessions;

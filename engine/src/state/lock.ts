@@ -1,0 +1,18 @@
+/**
+ * Per-session turn lock: SET NX PX, released by compare-and-delete so that a turn whose lock
+ * expired can never release the lock of the turn that followed it.
+ */
+import { lua, runScript, type RedisCommands } from './redis.js';
+
+export const lockKey = (sessionId: string) => `lock:{${sessionId}}`;
+
+export const RELEASE = lua(`if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`);
+
+export async function acquireLock(r: RedisCommands, sessionId: string, token: string, ttlMs: number): Promise<boolean> {
+  const ok = await r.set(lockKey(sessionId), token, { condition: 'NX', expiration: { type: 'PX', value: ttlMs } });
+  return ok === 'OK';
+}
+
+export async function releaseLock(r: RedisCommands, sessionId: string, token: string): Promise<void> {
+  await runScript(r, RELEASE, [lockKey(sessionId)], [token]);
+}

@@ -1,0 +1,128 @@
+/**
+ * One turn of a session: checks that answer with an HTTP status before any byte of the stream,
+ * then the graph run relayed as SSE. The lock is held from the first check to the last write.
+ */
+import { randomUUID } from 'node:crypto';
+import { AppError, validateTemplate, type DataEventData, type SessionStatus, type Template, type TranscriptEntry, type TurnRequest, type WireEvent } from '@chat/shared';
+import type { IntakeGraph } from './graph/graph.js';
+import { REPLY_TAG, messageText } from './graph/nodes/reply.js';
+import type { IntakeStateType, RecentTurn } from './graph/state.js';
+import { tokenize } from './models/embedded.js';
+import type { SessionStore } from './state/session-store.js';
+import { isRedisError } from './plugins/errors.js';
+
+export interface TurnDeps {
+  graph: IntakeGraph;
+  store: SessionStore;
+  maxMessageChars: number;
+  turnTimeoutMs: number;
+}
+
+export type Emit = (ev: WireEvent) => void;
+
+export interface PreparedTurn {
+  /** Run the turn, emitting events; resolves when the stream should end. */
+  run(emit: Emit, signal: AbortSignal): Promise<'done' | 'aborted' | 'failed'>;
+  release(): Promise<void>;
+}
+
+const threadConfig = (sessionId: string) => ({ configurable: { thread_id: sessionId } });
+
+export async function loadState(graph: IntakeGraph, sessionId: string): Promise<IntakeStateType | null> {
+  const snap = await graph.getState(threadConfig(sessionId));
+  const values = snap.values as IntakeStateType | undefined;
+  return values && values.template ? values : null;
+}
+
+/** Validate and lock; throws AppError for anything the client must fix. */
+export async function prepareTurn(deps: TurnDeps, sessionId: string, body: TurnRequest): Promise<PreparedTurn> {
+  if (body.message.text.length > deps.maxMessageChars)
+    throw new AppError('message_too_long', `The message is longer than ${deps.maxMessageChars} characters.`);
+  let template: Template | undefined;
+  if (body.template !== undefined) {
+    const r = validateTemplate(body.template);
+    if (!r.ok) throw new AppError('template_invalid', `The template is invalid at ${r.errors[0]?.path}: ${r.errors[0]?.message}`, r.errors);
+    template = r.template;
+  }
+  const lockToken = randomUUID();
+  if (!(await deps.store.acquireLock(sessionId, lockToken, deps.turnTimeoutMs + 5000))) throw new AppError('turn_in_progress');
+  let state: IntakeStateType | null;
+  try {
+    state = await loadState(deps.graph, sessionId);
+    if (!state && !template) throw new AppError('template_required');
+    if (state && template) throw new AppError('template_already_set');
+    if (state?.status === 'closed') throw new AppError('session_closed');
+  } catch (e) {
+    await deps.store.releaseLock(sessionId, lockToken).catch(() => {});
+    throw e;
+  }
+  let released = false;
+  const release = async () => {
+    if (released) return;
+    released = true;
+    await deps.store.releaseLock(sessionId, lockToken).catch(() => {});
+  };
+  const replayed = state?.recent.find((r) => r.id === body.message.id);
+
+  return {
+    release,
+    async run(emit, signal) {
+      if (replayed) {
+        replay(replayed, emit);
+        await release();
+        return 'done';
+      }
+      const timeout = AbortSignal.timeout(deps.turnTimeoutMs);
+      const runSignal = AbortSignal.any([signal, timeout]);
+      let data: DataEventData | null = null;
+      let reply = '';
+      let status: SessionStatus = state?.status ?? 'collecting';
+      try {
+        const input = { input: { id: body.message.id, text: body.message.text }, ...(template ? { template } : {}) };
+        const events = deps.graph.streamEvents(input, {
+          ...threadConfig(sessionId),
+          version: 'v2',
+          signal: runSignal,
+          // One checkpoint write per turn, at the end: a turn that fails or is aborted changes nothing.
+          durability: 'exit',
+        });
+        for await (const ev of events) {
+          if (ev.event === 'on_chat_model_stream' && ev.tags?.includes(REPLY_TAG)) {
+            const text = messageText((ev.data.chunk as { content?: unknown } | undefined)?.content);
+            if (text) emit({ event: 'token', data: { text } });
+          } else if (ev.event === 'on_chain_end' && ev.name === 'validate' && ev.metadata?.langgraph_node === 'validate') {
+            const out = ev.data.output as Pick<IntakeStateType, 'data' | 'missing' | 'invalid' | 'status'>;
+            data = { data: out.data, missing: out.missing, invalid: out.invalid };
+            status = out.status;
+            emit({ event: 'data', data });
+          } else if (ev.event === 'on_chain_end' && ev.name === 'reply' && ev.metadata?.langgraph_node === 'reply') {
+            reply = (ev.data.output as { lastReply: string }).lastReply;
+          }
+        }
+      } catch (e) {
+        await release();
+        if (signal.aborted) return 'aborted';
+        const code = timeout.aborted ? 'model_error' : isRedisError(e) ? 'state_unavailable' : 'model_error';
+        emit({ event: 'error', data: { code, message: new AppError(code).message, retryable: true } });
+        throw Object.assign(e instanceof Error ? e : new Error(String(e)), { emitted: true });
+      }
+      const at = new Date().toISOString();
+      const entries: TranscriptEntry[] = [
+        { role: 'user', id: body.message.id, text: body.message.text, at },
+        { role: 'assistant', text: reply, at },
+      ];
+      released = true;
+      await deps.store.finishTurn(sessionId, lockToken, entries);
+      if (!data) data = { data: state?.data ?? {}, missing: state?.missing ?? [], invalid: [] };
+      emit({ event: 'done', data: { status, reply } });
+      return 'done';
+    },
+  };
+}
+
+function replay(r: RecentTurn, emit: Emit) {
+  emit({ event: 'data', data: r.data });
+  for (const text of tokenize(r.reply)) emit({ event: 'token', data: { text } });
+  emit({ event: 'done', data: { status: r.status, reply: r.reply } });
+}
+
