@@ -83,8 +83,10 @@ export function makeValidateNode(opts: { maxFieldAttempts: number }) {
       }
     }
 
-    // An optional question answered with nothing usable is not asked again.
-    if (asked && askedIsOptional && !(asked in candidates) && !Object.hasOwn(data, asked) && !declined.includes(asked))
+    // An optional question answered with nothing usable is not asked again; a message that gave
+    // something else instead (a correction, another field) leaves the question open.
+    const gaveNothing = changed.length === 0 && invalid.length === 0;
+    if (asked && askedIsOptional && gaveNothing && !(asked in candidates) && !Object.hasOwn(data, asked) && !declined.includes(asked))
       declined.push(asked);
 
     const progress = { template: t, data, declined, deferred };
