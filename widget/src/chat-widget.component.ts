@@ -465,8 +465,8 @@ export class ChatWidget extends LitElement {
       <ul>
         ${this._fields.map((f) => {
           const ok = done(f);
-          return html`<li class=${ok ? 'done' : ''} data-field=${f.name}>
-            <span class="check" aria-hidden="true">${ok ? '✓' : ''}</span>${humanize(f.name)}${f.required ? '' : html`<span class="opt" aria-hidden="true">·</span>`}<span class="sr-only">, ${ok ? s.fieldDone : s.fieldTodo}</span>
+          return html`<li class="${ok ? 'done' : ''} ${f.required ? '' : 'opt'}" data-field=${f.name}>
+            <span class="check" aria-hidden="true">${ok ? '✓' : ''}</span>${humanize(f.name)}<span class="sr-only">, ${ok ? s.fieldDone : s.fieldTodo}</span>
           </li>`;
         })}
       </ul>

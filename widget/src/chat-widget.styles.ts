@@ -222,8 +222,9 @@ export const styles = css`
     border-color: var(--_ok);
     color: var(--_bg);
   }
-  .opt {
-    opacity: 0.6;
+  /* Optional fields: a dashed outline until they are given. */
+  .progress li.opt:not(.done) {
+    border-style: dashed;
   }
 
   .log {

@@ -15,9 +15,10 @@ host.page('/notes', hostPage({ script, attrs: `site-key="${NOTES_SITE_KEY}"` }))
 host.page('/dark', hostPage({ script, attrs: 'site-key="pk_acme_web" show-progress theme="dark"' }));
 host.page('/unknown', hostPage({ script, attrs: 'site-key="pk_nobody"' }));
 
+// Spaces inside the tags make the engine's word-sized tokens cut every tag in pieces.
 const PAYLOAD =
-  '<img src=x onerror="window.__pwned=1"> <script>window.__pwned=2</script> ' +
-  '<a href="javascript:window.__pwned=3">click</a> javascript:window.__pwned=4 https://acme.example/ok';
+  '<img src=x onerror="window.__pwned=1"> <script> window.__pwned=2 </script> ' +
+  '<a href="javascript:window.__pwned=3"> click </a> javascript:window.__pwned=4 https://acme.example/ok';
 
 t.test('model output with markup stays text, across chunks', async (t) => {
   const p = await newPage(browser);
@@ -25,16 +26,26 @@ t.test('model output with markup stays text, across chunks', async (t) => {
   await p.getByRole('button', { name: 'Open chat' }).click();
   await say(p, "I'm Eve Stone");
   await waitForReply(p, 1);
-  // Watch the stream itself, to prove the payload really arrives split across token events.
-  const stream = p.waitForResponse((r) => r.url().endsWith('/v1/chat') && r.request().method() === 'POST');
+  // Record the reply as the DOM shows it after every mutation: the payload must arrive in pieces.
+  await p.evaluate(() => {
+    const root = document.querySelector('chat-widget')!.shadowRoot!;
+    const w = window as unknown as { __snapshots: string[] };
+    w.__snapshots = [];
+    new MutationObserver(() => {
+      const replies = root.querySelectorAll('.msg.assistant:not(.welcome)');
+      if (replies.length === 2) w.__snapshots.push(replies[1]!.textContent ?? '');
+    }).observe(root, { subtree: true, childList: true, characterData: true });
+  });
   await say(p, PAYLOAD);
   const reply = await waitForReply(p, 2);
-  t.equal(reply, `Thanks Eve Stone! You wrote: ${PAYLOAD}`, 'the engine echoed the payload');
-  const chunks = (await (await stream).text()).match(/event: token\ndata: .*/g) ?? [];
-  t.ok(chunks.filter((c) => /<img|onerror|<script|javascript:/.test(c)).length >= 3, 'the payload came in several chunks');
+  t.ok(reply.endsWith(`Eve Stone! You wrote: ${PAYLOAD}`), 'the engine echoed the payload');
+  const snapshots = await p.evaluate(() => (window as unknown as { __snapshots: string[] }).__snapshots);
+  t.ok(snapshots.some((s) => s.includes('<img src=x') && !s.includes('onerror')), 'the <img> tag arrived split');
+  t.ok(snapshots.some((s) => s.includes('<script> window') && !s.includes('</script>')), 'the <script> tag arrived split');
+  t.ok(snapshots.some((s) => s.includes('href="javascript:') && !s.includes('</a>')), 'the javascript: link arrived split');
 
   const shown = await p.locator('chat-widget .msg.assistant').last().evaluate((el) =>
-    [...el.childNodes].filter((n) => !(n instanceof HTMLElement && n.classList.contains('sr-only'))).map((n) => n.textContent).join(''),
+    [...el.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE || (n instanceof HTMLElement && !n.classList.contains('sr-only'))).map((n) => n.textContent).join(''),
   );
   t.equal(shown.trim(), reply, 'the text is shown literally');
   const found = await p.evaluate(() => {
@@ -49,7 +60,8 @@ t.test('model output with markup stays text, across chunks', async (t) => {
   t.equal(found.pwned, undefined, 'nothing ran');
   t.equal(found.img, 0, 'no <img> element');
   t.equal(found.script, 0, 'no <script> element');
-  t.same(found.links, [['https://acme.example/ok', 'noopener noreferrer', '_blank']], 'only the http(s) URL became a link');
+  // The visitor's bubble and the reply each show one link: the http(s) URL, never the javascript: ones.
+  t.same(found.links, [0, 1].map(() => ['https://acme.example/ok', 'noopener noreferrer', '_blank']), 'only the http(s) URL became a link');
   t.same(p.problems, []);
 });
 

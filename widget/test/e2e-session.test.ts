@@ -16,7 +16,7 @@ host.page('/', hostPage({ script: `${stack.gateway.url}/widget.js` }));
 type P = Awaited<ReturnType<typeof newPage>>;
 const transcript = (p: P) =>
   p.locator('chat-widget .msg:not(.welcome)').evaluateAll((els) =>
-    els.map((el) => `${el.classList.contains('user') ? 'user' : 'assistant'}: ${[...el.childNodes].filter((n) => !(n instanceof HTMLElement && n.classList.contains('sr-only'))).map((n) => n.textContent).join('').trim()}`),
+    els.map((el) => `${el.classList.contains('user') ? 'user' : 'assistant'}: ${[...el.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE || (n instanceof HTMLElement && !n.classList.contains('sr-only'))).map((n) => n.textContent).join('').trim()}`),
   );
 const ticked = (p: P) => p.locator('chat-widget .progress li.done').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-field')));
 
