@@ -9,6 +9,7 @@ import { createModel, type ModelSetup } from './models/providers.js';
 import authPlugin from './plugins/auth.js';
 import errorsPlugin from './plugins/errors.js';
 import statePlugin from './plugins/state.js';
+import { TurnScopedSaver } from './state/turn-saver.js';
 import healthRoutes, { OPEN_ROUTES } from './routes/health.js';
 import sessionRoutes from './routes/sessions.js';
 import turnRoutes from './routes/turns.js';
@@ -39,15 +40,16 @@ export async function buildApp(config: EngineConfig, opts: BuildOptions = {}): P
   await app.register(statePlugin, { config });
 
   const model = opts.model ?? (await createModel(config));
+  const saver = new TurnScopedSaver(app.checkpointer);
   const graph = compileGraph(
     { model: model.model, extractor: model.extractor, contextMessages: config.contextMessages, recentReplies: config.recentReplies, maxFieldAttempts: config.maxFieldAttempts },
-    app.checkpointer,
+    saver,
   );
   app.log.info({ model: model.name, checkpointer: config.checkpointer }, 'engine ready');
 
   await app.register(healthRoutes);
   await app.register(turnRoutes, {
-    deps: { graph, store: app.sessionStore, maxMessageChars: config.maxMessageChars, turnTimeoutMs: config.turnTimeoutMs },
+    deps: { graph, saver, store: app.sessionStore, maxMessageChars: config.maxMessageChars, turnTimeoutMs: config.turnTimeoutMs },
     heartbeatMs: config.heartbeatMs,
   });
   await app.register(sessionRoutes, { graph, store: app.sessionStore, lockMs: 10_000 });

@@ -9,10 +9,12 @@ import { REPLY_TAG, messageText } from './graph/nodes/reply.js';
 import type { IntakeStateType, RecentTurn } from './graph/state.js';
 import { tokenize } from './models/embedded.js';
 import type { SessionStore } from './state/session-store.js';
+import type { TurnScopedSaver } from './state/turn-saver.js';
 import { isRedisError } from './plugins/errors.js';
 
 export interface TurnDeps {
   graph: IntakeGraph;
+  saver: TurnScopedSaver;
   store: SessionStore;
   maxMessageChars: number;
   turnTimeoutMs: number;
@@ -47,8 +49,9 @@ export async function prepareTurn(deps: TurnDeps, sessionId: string, body: TurnR
   const lockToken = randomUUID();
   if (!(await deps.store.acquireLock(sessionId, lockToken, deps.turnTimeoutMs + 5000))) throw new AppError('turn_in_progress');
   let state: IntakeStateType | null;
+  const tx = deps.saver.beginTurn();
   try {
-    state = await loadState(deps.graph, sessionId);
+    state = await tx.run(() => loadState(deps.graph, sessionId));
     if (!state && !template) throw new AppError('template_required');
     if (state && template) throw new AppError('template_already_set');
     if (state?.status === 'closed') throw new AppError('session_closed');
@@ -74,32 +77,17 @@ export async function prepareTurn(deps: TurnDeps, sessionId: string, body: TurnR
       }
       const timeout = AbortSignal.timeout(deps.turnTimeoutMs);
       const runSignal = AbortSignal.any([signal, timeout]);
-      let data: DataEventData | null = null;
       let reply = '';
       let status: SessionStatus = state?.status ?? 'collecting';
       try {
         const input = { input: { id: body.message.id, text: body.message.text }, ...(template ? { template } : {}) };
-        const events = deps.graph.streamEvents(input, {
-          ...threadConfig(sessionId),
-          version: 'v2',
-          signal: runSignal,
-          // One checkpoint write per turn, at the end: a turn that fails or is aborted changes nothing.
-          durability: 'exit',
-        });
-        for await (const ev of events) {
-          if (ev.event === 'on_chat_model_stream' && ev.tags?.includes(REPLY_TAG)) {
-            const text = messageText((ev.data.chunk as { content?: unknown } | undefined)?.content);
-            if (text) emit({ event: 'token', data: { text } });
-          } else if (ev.event === 'on_chain_end' && ev.name === 'validate' && ev.metadata?.langgraph_node === 'validate') {
-            const out = ev.data.output as Pick<IntakeStateType, 'data' | 'missing' | 'invalid' | 'status'>;
-            data = { data: out.data, missing: out.missing, invalid: out.invalid };
-            status = out.status;
-            emit({ event: 'data', data });
-          } else if (ev.event === 'on_chain_end' && ev.name === 'reply' && ev.metadata?.langgraph_node === 'reply') {
-            reply = (ev.data.output as { lastReply: string }).lastReply;
-          }
-        }
+        const result = await tx.run(() => streamGraph(deps.graph, sessionId, input, runSignal, emit));
+        reply = result.reply;
+        status = result.status ?? status;
+        if (signal.aborted) throw signal.reason;
+        await tx.commit();
       } catch (e) {
+        tx.discard();
         await release();
         if (signal.aborted) return 'aborted';
         const code = timeout.aborted ? 'model_error' : isRedisError(e) ? 'state_unavailable' : 'model_error';
@@ -112,12 +100,45 @@ export async function prepareTurn(deps: TurnDeps, sessionId: string, body: TurnR
         { role: 'assistant', text: reply, at },
       ];
       released = true;
-      await deps.store.finishTurn(sessionId, lockToken, entries);
-      if (!data) data = { data: state?.data ?? {}, missing: state?.missing ?? [], invalid: [] };
+      try {
+        await deps.store.finishTurn(sessionId, lockToken, entries);
+      } catch (e) {
+        // The turn is saved; only its transcript lines are not. Say so rather than claim success.
+        emit({ event: 'error', data: { code: 'state_unavailable', message: new AppError('state_unavailable').message, retryable: true } });
+        throw Object.assign(e instanceof Error ? e : new Error(String(e)), { emitted: true });
+      }
       emit({ event: 'done', data: { status, reply } });
       return 'done';
     },
   };
+}
+
+/** Run the graph, relaying reply tokens and the extraction result as they come. */
+async function streamGraph(graph: IntakeGraph, sessionId: string, input: object, signal: AbortSignal, emit: Emit) {
+  let data: DataEventData | undefined;
+  let status: SessionStatus | undefined;
+  let reply = '';
+  const events = graph.streamEvents(input, {
+    ...threadConfig(sessionId),
+    version: 'v2',
+    signal,
+    // One checkpoint write per turn, at the end; TurnScopedSaver holds it until the turn succeeds.
+    durability: 'exit',
+  });
+  for await (const ev of events) {
+    if (ev.event === 'on_chat_model_stream' && ev.tags?.includes(REPLY_TAG)) {
+      const text = messageText((ev.data.chunk as { content?: unknown } | undefined)?.content);
+      if (text) emit({ event: 'token', data: { text } });
+    } else if (ev.event === 'on_chain_end' && ev.name === 'validate' && ev.metadata?.langgraph_node === 'validate') {
+      const out = ev.data.output as Pick<IntakeStateType, 'data' | 'missing' | 'invalid' | 'status'>;
+      data = { data: out.data, missing: out.missing, invalid: out.invalid };
+      status = out.status;
+      emit({ event: 'data', data });
+    } else if (ev.event === 'on_chain_end' && ev.name === 'reply' && ev.metadata?.langgraph_node === 'reply') {
+      reply = (ev.data.output as { lastReply: string }).lastReply;
+    }
+  }
+  return { data, status, reply };
 }
 
 function replay(r: RecentTurn, emit: Emit) {

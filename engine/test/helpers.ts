@@ -91,7 +91,8 @@ export async function startStack(n = 1, env: Record<string, string> = {}, redisO
     engines,
     startEngine,
     async stop() {
-      await Promise.all(engines.map((e) => e.kill()));
+      // SIGTERM, not SIGKILL: a clean exit lets the processes write their coverage.
+      await Promise.all(engines.map((e) => e.kill('SIGTERM')));
       await redis.stop();
     },
   };

@@ -22,3 +22,27 @@ t.test('tokens arrive as they are produced', async (t) => {
   const ids = r.events.map((e) => Number(e.ev.id));
   t.same(ids, [...ids].sort((x, y) => x - y), 'ids increase');
 });
+
+t.test('a client that disconnects mid-reply aborts the run and changes nothing', async (t) => {
+  const stack = await startStack(1, { EMBEDDED_TOKEN_DELAY_MS: '50' });
+  t.teardown(() => stack.stop());
+  const engine = stack.engines[0]!;
+  const sid = newSessionId();
+  await say(engine.url, sid, 'hello', leadIntake);
+  const { api, turn } = await import('./helpers.js');
+  const before = await api(engine.url, 'GET', `/v1/sessions/${sid}`);
+
+  const ac = new AbortController();
+  const pending = turn(engine.url, sid, { message: { id: 'gone-1', text: "I'm Eve Moss" } }, { signal: ac.signal }).catch((e: Error) => e);
+  await new Promise((r) => setTimeout(r, 250));
+  ac.abort();
+  t.type(await pending, Error, 'the client gave up mid-stream');
+  const { waitFor } = await import('../../scripts/testkit/index.js');
+  await waitFor(() => engine.output().includes('turn aborted'), 5000, 'engine logs the abort');
+  const after = await api(engine.url, 'GET', `/v1/sessions/${sid}`);
+  t.same(after.body, before.body, 'no data, no transcript entry from the aborted turn');
+  // The lock was released: the same message can be sent again at once and runs in full.
+  const again = await say(engine.url, sid, "I'm Eve Moss");
+  t.equal(again.status, 200);
+  t.equal(again.data?.data.name, 'Eve Moss');
+});

@@ -18,7 +18,7 @@ const turns: FastifyPluginAsync<{ deps: TurnDeps; heartbeatMs: number }> = async
       });
       try {
         const outcome = await turn.run((ev) => sse.send(ev), ac.signal);
-        if (outcome === 'aborted') req.log.info({ session: req.params.id }, 'turn aborted: client disconnected');
+        if (outcome === 'aborted') req.log.warn({ session: req.params.id }, 'turn aborted: client disconnected');
       } catch (err) {
         req.log.error({ err, session: req.params.id }, 'turn failed');
       } finally {
