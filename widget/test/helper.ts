@@ -95,6 +95,8 @@ export interface Stack {
   gateway: ServiceProcess;
   engine: ServiceProcess;
   redisUrl: string;
+  /** Start the engine again on its port, after a test killed it. */
+  restartEngine(): Promise<ServiceProcess>;
 }
 
 export const NOTES_SITE_KEY = 'pk_widget_notes';
@@ -140,9 +142,8 @@ export async function startStack(
   const redis = await startRedis();
   t.teardown(() => redis.stop());
   const engineKey = 'widget-test-engine-key-0123456789';
-  const engine = await startService('engine', {
-    env: { REDIS_URL: redis.url, ENGINE_KEY: engineKey, EMBEDDED_TOKEN_DELAY_MS: '20', ...opts.engineEnv },
-  });
+  const engineEnv = { REDIS_URL: redis.url, ENGINE_KEY: engineKey, EMBEDDED_TOKEN_DELAY_MS: '20', ...opts.engineEnv };
+  let engine = await startService('engine', { env: engineEnv });
   t.teardown(() => engine.kill());
   const gateway = await startService('gateway', {
     env: {
@@ -155,7 +156,17 @@ export async function startStack(
     },
   });
   t.teardown(() => gateway.kill());
-  return { gateway, engine, redisUrl: redis.url };
+  return {
+    gateway,
+    get engine() {
+      return engine;
+    },
+    redisUrl: redis.url,
+    async restartEngine() {
+      engine = await startService('engine', { env: engineEnv, port: engine.port });
+      return engine;
+    },
+  };
 }
 
 /** Type into the widget's composer and press Enter, like a visitor. */
