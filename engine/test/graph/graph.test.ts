@@ -1,0 +1,82 @@
+/**
+ * The graph in process with LangGraph's MemorySaver: field attempts, setting a field aside,
+ * declining optional questions, the bounded window, and the embedded model's tokens in streamEvents.
+ */
+import t from 'tap';
+import { MemorySaver } from '@langchain/langgraph';
+import { compileGraph } from '../../src/graph/graph.js';
+import { EmbeddedChatModel } from '../../src/models/embedded.js';
+import { ruleExtractor } from '../../src/models/extractor.js';
+import type { IntakeStateType } from '../../src/graph/state.js';
+import { leadIntake } from '../helpers.js';
+
+const deps = { model: new EmbeddedChatModel(), extractor: ruleExtractor, contextMessages: 4, recentReplies: 2, maxFieldAttempts: 3 };
+
+function session() {
+  const graph = compileGraph(deps, new MemorySaver());
+  const config = { configurable: { thread_id: `t-${Math.random()}` } };
+  let n = 0;
+  const send = async (text: string, first = false) =>
+    (await graph.invoke({ input: { id: `m${++n}`, text }, ...(first ? { template: leadIntake } : {}) }, config)) as IntakeStateType;
+  return { graph, config, send };
+}
+
+t.test('an invalid value is asked again, then set aside after MAX_FIELD_ATTEMPTS', async (t) => {
+  const { send } = session();
+  await send('hi', true);
+  let s = await send("I'm Ann Lee");
+  t.equal(s.askedField, 'email');
+  for (let i = 1; i <= 2; i++) {
+    s = await send('ann@nowhere');
+    t.same(s.invalid.map((x) => x.field), ['email'], `attempt ${i} is invalid`);
+    t.equal(s.askedField, 'email', 'and the email is asked again');
+    t.match(s.lastReply, /doesn't look right/);
+  }
+  s = await send('ann@nowhere');
+  t.same(s.deferred, ['email'], 'third invalid attempt sets the field aside');
+  t.equal(s.askedField, 'phone', 'the conversation moves on');
+  t.notOk('email' in s.data, 'nothing invalid is stored');
+  t.equal(s.status, 'collecting');
+  for (const a of ['skip', 'skip', 'skip', 'skip']) s = await send(a);
+  t.equal(s.askedField, 'email', 'a required field set aside comes back at the end');
+  s = await send('ann@example.com');
+  t.equal(s.status, 'complete');
+  t.match(s.lastReply, /Thanks Ann Lee! We'll email ann@example\.com within a day\./);
+});
+
+t.test('optional questions can be declined; corrections after completion keep it complete', async (t) => {
+  const { send } = session();
+  await send('hello', true);
+  let s = await send("I'm Bo Chan, bo@example.com");
+  t.equal(s.askedField, 'phone');
+  s = await send("I'd rather not");
+  t.same(s.declined, ['phone']);
+  t.notOk('phone' in s.data, 'a refusal is not a phone number');
+  s = await send('budget is 300 dollars, pitched roof, start next monday');
+  t.equal(s.status, 'complete');
+  t.equal(s.data.roof, 'pitched');
+  s = await send('actually my email is bo.chan@example.com');
+  t.equal(s.status, 'complete');
+  t.equal(s.data.email, 'bo.chan@example.com');
+  t.match(s.lastReply, /updated your email address to bo\.chan@example\.com/);
+});
+
+t.test('state stays bounded however long the conversation', async (t) => {
+  const { send } = session();
+  await send('hi', true);
+  let s!: IntakeStateType;
+  for (let i = 0; i < 30; i++) s = await send(`message number ${i}`);
+  t.equal(s.messages.length, 4, 'window capped at CONTEXT_MESSAGES');
+  t.equal(s.recent.length, 2, 'replay memory capped at RECENT_REPLIES');
+  t.equal(s.turns, 31);
+});
+
+t.test('the embedded model streams through streamEvents like a provider', async (t) => {
+  const { graph, config } = session();
+  const tokens: string[] = [];
+  for await (const ev of graph.streamEvents({ input: { id: 'x', text: 'hi' }, template: leadIntake }, { ...config, version: 'v2' })) {
+    if (ev.event === 'on_chat_model_stream' && ev.tags?.includes('reply')) tokens.push(String(ev.data.chunk.content));
+  }
+  t.ok(tokens.length > 5);
+  t.match(tokens.join(''), /^Hi! I can get you a solar quote in a minute\. What's your full name\?$/);
+});
