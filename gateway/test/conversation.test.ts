@@ -22,7 +22,7 @@ t.teardown(() => gw.kill());
 const token = await fetchToken(gw.url);
 let sessionId = '';
 
-t.test('first turn: session event first, then tokens one read at a time, then data and done', async (t) => {
+t.test('first turn: session event first, then the engine\'s events as they come, tokens one read at a time', async (t) => {
   const s = await chatTurn(gw.url, token, { message: { id: 'm1', text: "Hi, I'm Jane Doe" } }, { origin: ACME_ORIGIN });
   t.equal(s.status, 200);
   t.match(s.headers['content-type'], /^text\/event-stream/);
@@ -39,18 +39,27 @@ t.test('first turn: session event first, then tokens one read at a time, then da
   t.ok(new Set(tokens.map((e) => e.read)).size > 1, 'token events arrived over several socket reads (incremental)');
   const doneRead = s.events.find((e) => e.ev.event === 'done')!.read;
   t.ok(tokens[0]!.read < doneRead, 'the first token arrived before the end of the turn');
-  t.same(names(s).slice(-2), ['data', 'done']);
+  t.equal(names(s).filter((n) => n === 'data').length, 1, 'one data event');
+  t.equal(lastEvent(s)!.event, 'done');
   t.equal((lastEvent(s)!.data as { status: string }).status, 'collecting');
 });
 
-t.test('later turns name the session and carry only the message', async (t) => {
-  const s = await chatTurn(gw.url, token, { sessionId, message: { id: 'm2', text: 'my email is jane@example.com' } });
-  t.equal(s.status, 200);
-  t.same((s.events[0]!.ev.data as { sessionId: string }).sessionId, sessionId);
-  const data = s.events.find((e) => e.ev.event === 'data')!.ev.data as { data: Record<string, unknown> };
-  t.equal(data.data.email, 'jane@example.com');
-  t.equal(data.data.name, 'Jane Doe');
-  t.equal((lastEvent(s)!.data as { status: string }).status, 'complete', 'name and email were the required fields');
+// The rest of the intake: every field of the lead-intake template, one answer per turn.
+const answers = ['my email is jane@example.com', '+1 555 123 4567', 'about 150 dollars a month', 'pitched', '2027-03-01'];
+
+t.test('later turns name the session, carry only the message, and complete the intake', async (t) => {
+  let status = 'collecting';
+  let data: Record<string, unknown> = {};
+  for (const [i, text] of answers.entries()) {
+    const s = await chatTurn(gw.url, token, { sessionId, message: { id: `m${i + 2}`, text } });
+    t.equal(s.status, 200, text);
+    t.equal((s.events[0]!.ev.data as { sessionId: string }).sessionId, sessionId);
+    data = (s.events.find((e) => e.ev.event === 'data')!.ev.data as { data: Record<string, unknown> }).data;
+    status = (lastEvent(s)!.data as { status: string }).status;
+    if (status === 'complete') break;
+  }
+  t.equal(status, 'complete');
+  t.match(data, { name: 'Jane Doe', email: 'jane@example.com', roof: 'pitched', start: '2027-03-01' });
 });
 
 t.test('resume: the transcript and data come back', async (t) => {
@@ -59,7 +68,9 @@ t.test('resume: the transcript and data come back', async (t) => {
   const view = (await res.json()) as { status: string; data: Record<string, unknown>; transcript: Array<{ role: string; text: string }> };
   t.equal(view.status, 'complete');
   t.equal(view.data.email, 'jane@example.com');
-  t.same(view.transcript.map((e) => e.role), ['user', 'assistant', 'user', 'assistant']);
+  t.ok(view.transcript.length >= 4);
+  t.same(view.transcript.slice(0, 2).map((e) => e.role), ['user', 'assistant']);
+  t.equal(view.transcript[0]!.text, "Hi, I'm Jane Doe");
 });
 
 t.test('close: final data, then the session refuses turns', async (t) => {
@@ -75,11 +86,12 @@ t.test('close: final data, then the session refuses turns', async (t) => {
 
 t.test('what the engine saw: the template exactly once, the service key, never the visitor JWT', async (t) => {
   const turns = proxy.seen.filter((r) => r.method === 'POST' && r.path.endsWith('/turns'));
-  t.equal(turns.length, 2, 'two turns reached the engine (the closed session\'s third did not)');
+  t.ok(turns.length >= 3, `${turns.length} turns reached the engine`);
+  t.notOk(turns.some((r) => r.body.includes('one more thing')), 'the closed session\'s turn did not');
   const bodies = turns.map((r) => JSON.parse(r.body) as { template?: { id: string }; message: { id: string } });
   t.equal(bodies.filter((b) => b.template).length, 1, 'exactly one request carried a template');
   t.equal(bodies[0]!.template!.id, 'lead-intake', 'the first one, with the site\'s template');
-  t.same(Object.keys(bodies[1]!), ['message'], 'the second carried only the message');
+  for (const b of bodies.slice(1)) t.same(Object.keys(b), ['message'], 'later turns carried only the message');
   for (const r of proxy.seen) {
     t.equal(r.headers.authorization, `Bearer ${ENGINE_KEY}`, `${r.method} ${r.path}: the service credential`);
     t.ok(r.headers['x-request-id'], 'a request id');
