@@ -14,8 +14,9 @@ import { chatTurn, lastEvent, openChat } from './sse-client.js';
 const redis = await startRedis();
 t.teardown(() => redis.stop());
 const enginePort = await freePort();
-// Slow tokens, so that a turn is surely mid-stream when the test acts.
-const engineEnv = { REDIS_URL: redis.url, ENGINE_KEY, EMBEDDED_TOKEN_DELAY_MS: '150', LOG_LEVEL: 'info' };
+// Slow tokens, so that a turn is surely mid-stream when the test acts. A SIGKILLed engine cannot
+// release its per-session turn lock, which then lapses after TURN_TIMEOUT_MS + 5 s: keep that short.
+const engineEnv = { REDIS_URL: redis.url, ENGINE_KEY, EMBEDDED_TOKEN_DELAY_MS: '60', TURN_TIMEOUT_MS: '5000', LOG_LEVEL: 'info' };
 let engine: ServiceProcess = await startService('engine', { port: enginePort, env: engineEnv });
 t.teardown(() => engine.kill());
 const gw = await startGateway({ REDIS_URL: redis.url, ENGINE_URL: `http://127.0.0.1:${enginePort}` });
@@ -50,7 +51,15 @@ t.test('engine killed mid-stream: error within 1 s, session unchanged, carries o
   t.equal(down.json!.error.code, 'engine_unavailable');
 
   engine = await startService('engine', { port: enginePort, env: engineEnv });
-  const again = await chatTurn(gw.url, token, { sessionId, message: { id: 'm2', text: 'my email is jane@example.com' } });
+  // The killed run's lock is still in Redis until it lapses: 409 turn_in_progress (retryable) until then,
+  // which is what a widget's retry sees too.
+  let again = await chatTurn(gw.url, token, { sessionId, message: { id: 'm2', text: 'my email is jane@example.com' } });
+  await waitFor(async () => {
+    if (again.status !== 409 || again.json?.error.code !== 'turn_in_progress') return true;
+    await new Promise((r) => setTimeout(r, 500));
+    again = await chatTurn(gw.url, token, { sessionId, message: { id: 'm2', text: 'my email is jane@example.com' } });
+    return false;
+  }, 20_000, 'the killed turn\'s lock to lapse');
   t.equal(again.status, 200, JSON.stringify(again.json));
   t.equal((again.events[0]!.ev.data as { sessionId: string }).sessionId, sessionId);
   t.equal(lastEvent(again)!.event, 'done', 'the same session carries on');
