@@ -115,3 +115,15 @@ t.test('screenshots: mobile (375px) and dark', async (t) => {
   await dark.screenshot({ path: screenshotPath('dark') });
   t.same([...phone.problems, ...dark.problems], []);
 });
+
+t.test("the gateway's demo page: Acme Solar with the widget, same origin", async (t) => {
+  const p = await newPage(browser);
+  await p.goto(`${stack.gateway.url}/`);
+  t.equal(await p.title(), 'Acme Solar: clean power for your home');
+  // The page's own button opens the widget through its show() method.
+  await p.getByRole('button', { name: 'Get a quote' }).click();
+  await p.getByRole('dialog', { name: 'Ava from Acme Solar' }).waitFor();
+  await say(p, "Hi, I'm Ann Lee");
+  t.match(await waitForReply(p, 1), /solar quote in a minute/, 'the API defaults to the origin widget.js came from');
+  t.same(p.problems, []);
+});

@@ -106,11 +106,12 @@ export const NOTES_SITE_KEY = 'pk_widget_notes';
  * free-text field echoed by its completion message: the way to make the real engine repeat
  * what a visitor typed (the safety test's payload). Written to a temp file for TENANTS_FILE.
  */
-export function tenantsFileFor(origin: string): string {
+export function tenantsFileFor(...origins: string[]): string {
+  const origin = origins[0] ?? '';
   const example = JSON.parse(readFileSync(join(ROOT, 'gateway/tenants.example.json'), 'utf8')) as {
     tenants: Array<Record<string, unknown> & { limits?: unknown; sites: Array<Record<string, unknown> & { origins: string[] }> }>;
   };
-  for (const tenant of example.tenants) for (const site of tenant.sites) site.origins.push(origin);
+  for (const tenant of example.tenants) for (const site of tenant.sites) site.origins.push(...origins);
   example.tenants.push({
     id: 'widget-test',
     name: 'Widget Test',
@@ -134,7 +135,10 @@ export function tenantsFileFor(origin: string): string {
   return file;
 }
 
-/** Redis, engine and gateway as real processes; `allowOrigin` is added to the example sites. */
+/**
+ * Redis, engine and gateway as real processes; `allowOrigin` (and the gateway's own origin, so
+ * that its demo page at / can chat) is added to the example sites.
+ */
 export async function startStack(
   t: Teardown,
   opts: { allowOrigin: string; gatewayEnv?: Record<string, string>; engineEnv?: Record<string, string> },
@@ -145,13 +149,15 @@ export async function startStack(
   const engineEnv = { REDIS_URL: redis.url, ENGINE_KEY: engineKey, EMBEDDED_TOKEN_DELAY_MS: '20', ...opts.engineEnv };
   let engine = await startService('engine', { env: engineEnv });
   t.teardown(() => engine.kill());
+  const gatewayPort = await freePort();
   const gateway = await startService('gateway', {
+    port: gatewayPort,
     env: {
       REDIS_URL: redis.url,
       ENGINE_URL: engine.url,
       ENGINE_KEY: engineKey,
       JWT_SECRET: 'widget-test-jwt-secret-0123456789abcdef',
-      TENANTS_FILE: tenantsFileFor(opts.allowOrigin),
+      TENANTS_FILE: tenantsFileFor(opts.allowOrigin, `http://127.0.0.1:${gatewayPort}`),
       ...opts.gatewayEnv,
     },
   });
