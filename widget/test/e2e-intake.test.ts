@@ -49,11 +49,11 @@ t.test('a visitor completes the intake on a host page of another origin', async 
   t.not(new URL(stack.gateway.url).origin, host.origin, 'the gateway is another origin');
   const launcher = p.getByRole('button', { name: 'Open chat' });
   await launcher.waitFor();
-  await p.screenshot({ path: screenshotPath('closed') });
+  await p.screenshot({ path: screenshotPath('closed'), animations: 'disabled' });
 
   await launcher.click();
   await p.getByRole('dialog').waitFor();
-  await p.screenshot({ path: screenshotPath('open') });
+  await p.screenshot({ path: screenshotPath('open'), animations: 'disabled' });
 
   // Turn 1: the reply carries the template's greeting and grows over several frames.
   const samples = await sampleReply(p, 0, async () => {
@@ -72,7 +72,7 @@ t.test('a visitor completes the intake on a host page of another origin', async 
   // Turn 2: screenshot while the reply is still streaming.
   await say(p, 'my email is ann.lee@example.com');
   await p.locator('chat-widget .msg.assistant:not(.welcome)').nth(1).locator('[aria-hidden="true"]').waitFor();
-  await p.screenshot({ path: screenshotPath('streaming') });
+  await p.screenshot({ path: screenshotPath('streaming'), animations: 'disabled' });
   await waitForReply(p, 2);
 
   const answers = ['my phone is +1 415 555 0100', 'my budget is $150 a month', 'the roof is pitched', "we'd like to start on 2027-03-01"];
@@ -94,7 +94,7 @@ t.test('a visitor completes the intake on a host page of another origin', async 
   const messages = (await events(p)).filter((e) => e.type === 'chat-widget-message');
   t.equal(messages.length, 12, 'one chat-widget-message per sent message and per reply');
   t.same(p.problems, [], 'no script errors on the host page');
-  await p.screenshot({ path: screenshotPath('complete') });
+  await p.screenshot({ path: screenshotPath('complete'), animations: 'disabled' });
 });
 
 t.test('screenshots: mobile (375px) and dark', async (t) => {
@@ -105,14 +105,14 @@ t.test('screenshots: mobile (375px) and dark', async (t) => {
   await waitForReply(phone, 1);
   const box = await phone.locator('chat-widget .panel').boundingBox();
   t.same(box && [box.width, box.height], [375, 740], 'the panel takes the full screen');
-  await phone.screenshot({ path: screenshotPath('mobile') });
+  await phone.screenshot({ path: screenshotPath('mobile'), animations: 'disabled' });
 
   const dark = await newPage(browser, { colorScheme: 'dark' });
   await dark.goto(`${host.origin}/dark`);
   await dark.getByRole('button', { name: 'Open chat' }).click();
   await say(dark, "Hi, I'm Omar Diaz");
   await waitForReply(dark, 1);
-  await dark.screenshot({ path: screenshotPath('dark') });
+  await dark.screenshot({ path: screenshotPath('dark'), animations: 'disabled' });
   t.same([...phone.problems, ...dark.problems], []);
 });
 
