@@ -62,7 +62,9 @@ export function planReply(state: IntakeStateType, ask: string | null): ReplyPlan
   const parts: string[] = [];
   if (greet && t.greeting) parts.push(t.greeting);
   const ack = acknowledgement(state, t);
-  if (ack && !(greet && !state.changed.length)) parts.push(ack);
+  // The completion message thanks the visitor itself; only a correction is worth saying before it.
+  const completing = state.status === 'complete';
+  if (ack && !(completing && !state.corrected.length)) parts.push(ack);
   const problems = state.invalid.filter((p) => !state.changed.includes(p.field));
   for (const p of problems) {
     const f = t.fields[p.field];
