@@ -1,0 +1,77 @@
+/**
+ * Arm D: idle streams held open by one gateway process. Its engine hop answers every turn with an
+ * open stream of heartbeats only, so the gateway holds N client streams and N upstream streams
+ * and sends its own `: ping` on each. RSS per stream = (RSS with N open - RSS before) / N.
+ */
+import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
+import type { BenchContext } from '../lib/context.js';
+import type { AuxEngine } from '../lib/aux-engine.js';
+import { sampleProc } from '../lib/proc-stats.js';
+import { SITE_ORIGIN } from '../lib/stack.js';
+import { undici } from '../lib/undici.js';
+import { waitFor } from '../../scripts/testkit/index.js';
+
+export interface IdleResult {
+  requested: number;
+  count: number;
+  /** Streams that received a gateway heartbeat after all were open. */
+  heartbeating: number;
+  rssBeforeKb: number;
+  rssOpenKb: number;
+  rssKbPerStream: number;
+  openMs: number;
+}
+
+export async function idleArm(ctx: BenchContext, aux: AuxEngine, heartbeatMs: number): Promise<IdleResult> {
+  const n = ctx.opts.idleStreams;
+  const pid = ctx.pids.gateway_aux!;
+  aux.mode = 'stall';
+  const pool = new undici.Pool(ctx.urls.gatewayAux, { connections: n + 10, pipelining: 1, bodyTimeout: 0, headersTimeout: 60_000 });
+  const ac = new AbortController();
+  setMaxListeners(0, ac.signal); // one signal ends them all
+  const pings = new Array<number>(n).fill(0);
+  let open = 0;
+  const rssBeforeKb = sampleProc(pid).rssKb;
+  const t0 = performance.now();
+  let next = 0;
+  const opener = async () => {
+    while (next < n) {
+      const i = next++;
+      const res = await pool.request({
+        method: 'POST',
+        path: '/v1/chat',
+        headers: { authorization: `Bearer ${ctx.token}`, origin: SITE_ORIGIN, 'content-type': 'application/json', accept: 'text/event-stream' },
+        body: JSON.stringify({ message: { id: randomUUID(), text: 'hello' } }),
+        signal: ac.signal,
+      });
+      if (res.statusCode !== 200) throw new Error(`idle stream ${i}: ${res.statusCode} ${await res.body.text()}`);
+      let counted = false;
+      res.body.on('data', (c: Buffer) => {
+        const s = c.toString();
+        if (!counted && s.includes('event: session')) {
+          counted = true;
+          open++;
+        }
+        if (s.includes(': ping')) pings[i]!++;
+      });
+      res.body.on('error', () => {});
+    }
+  };
+  await ctx.slot('D_idle', async () => {
+    await Promise.all(Array.from({ length: 100 }, opener));
+    await waitFor(() => open === n, 30_000, 'idle streams open');
+    return 0;
+  });
+  const openMs = performance.now() - t0;
+  pings.fill(0);
+  // Two heartbeat periods: every stream should have had a ping, and RSS settles.
+  await new Promise((r) => setTimeout(r, heartbeatMs * 2 + 500));
+  const rssOpenKb = sampleProc(pid).rssKb;
+  const heartbeating = pings.filter((p) => p > 0).length;
+  ac.abort();
+  await pool.destroy();
+  await waitFor(() => aux.stalled.size === 0, 30_000, 'gateway released the idle upstreams').catch(() => {});
+  aux.mode = 'forward';
+  return { requested: n, count: open, heartbeating, rssBeforeKb, rssOpenKb, rssKbPerStream: (rssOpenKb - rssBeforeKb) / open, openMs };
+}

@@ -1,0 +1,168 @@
+/**
+ * Turn the samples into bench/results/latest.json (the keys the issue names, plus detail),
+ * latest.md (a table and a `## Performance` snippet for the README) and two SVG plots.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import os from 'node:os';
+import type { BenchContext } from './lib/context.js';
+import type { StreamingSamples } from './arms/streaming.js';
+import type { GrowthSamples } from './arms/growth.js';
+import { turnsPerS, type ThroughputSamples } from './arms/throughput.js';
+import type { RoundTrips } from './arms/roundtrips.js';
+import type { IdleResult } from './arms/idle.js';
+import { median, p50, p99, round, summary } from './lib/stats.js';
+import { cdf, lineChart } from './lib/svg.js';
+import type { TurnResult } from './lib/turn-client.js';
+
+export interface ReportInput {
+  ctx: BenchContext;
+  streaming: StreamingSamples;
+  growth: GrowthSamples;
+  throughput: ThroughputSamples;
+  roundTrips: RoundTrips;
+  idle: IdleResult;
+  wallS: number;
+}
+
+const ttfts = (rs: TurnResult[]) => rs.map((r) => r.ttftMs);
+const gaps = (rs: TurnResult[]) => rs.flatMap((r) => r.gapsMs);
+const added = (gw: number[], direct: number[]) => ({ p50: round(p50(gw) - p50(direct)), p99: round(p99(gw) - p99(direct)) });
+
+/** Median over sessions of the median of a small window of turns around `at`. */
+function windowMedian(g: GrowthSamples, from: number, to: number, pick: (s: GrowthSamples['turns'][0][0]) => number | undefined): number {
+  const perSession = g.turns.map((turns) => median(turns.filter((t) => t.turn >= from && t.turn <= to).map(pick).filter((v): v is number => v !== undefined && Number.isFinite(v))));
+  return median(perSession.filter(Number.isFinite));
+}
+
+export function writeReport(dir: string, input: ReportInput) {
+  const { ctx, streaming: s, growth: g, throughput: t, roundTrips, idle } = input;
+  const last = ctx.opts.longTurns;
+  const at = (turn: number, pick: (x: GrowthSamples['turns'][0][0]) => number | undefined) => windowMedian(g, turn, turn, pick);
+  const engineMs2 = windowMedian(g, 2, 6, (x) => x.engineMs);
+  const engineMsLast = windowMedian(g, last - 4, last, (x) => x.engineMs);
+  const keysOrScan = Object.entries(ctx.accounts).reduce((a, [, acc]) => a + (acc.redis.keys ?? 0) + (acc.redis.scan ?? 0), 0);
+  const accRedis = ctx.accounts.C_redis;
+  const e2e = ctx.accounts.E2E_gateway;
+  const perTurnCpu = (acc: typeof e2e) => (acc ? Object.fromEntries(Object.entries(acc.cpuMs).filter(([, v]) => v > 0).map(([k, v]) => [k, round(v / acc.turns, 3)])) : {});
+  const commandsPerTurn = (acc: typeof e2e) => (acc ? round(Object.values(acc.redis).reduce((a, b) => a + b, 0) / acc.turns, 2) : NaN);
+
+  const result = {
+    generated_at: new Date().toISOString(),
+    quick: ctx.opts.quick,
+    machine: { cpus: os.cpus().length, cpu_model: os.cpus()[0]?.model ?? '', node: process.version, mem_gb: round(os.totalmem() / 2 ** 30, 1) },
+    options: ctx.opts,
+    wall_s: round(input.wallS, 1),
+
+    gateway_added_ttft_ms: {
+      c1: added(ttfts(s.c1.gateway), ttfts(s.c1.direct)),
+      c64: added(ttfts(s.c64.gateway), ttfts(s.c64.direct)),
+    },
+    relay_added_gap_ms: added(gaps(s.c1.gateway), gaps(s.c1.direct)),
+    events_in: s.relay.eventsIn,
+    events_out: s.relay.eventsOut,
+    turn200_over_turn2: {
+      engine_ms: round(engineMsLast / engineMs2),
+      redis_bytes: round(at(last, (x) => x.redisBytes) / at(2, (x) => x.redisBytes)),
+      prompt_chars: round(at(last, (x) => x.promptChars) / at(2, (x) => x.promptChars)),
+    },
+    redis_roundtrips_per_turn: round(roundTrips.engine, 2),
+    redis_vs_memory_throughput: round(turnsPerS(t, 'C_redis') / turnsPerS(t, 'C_memory')),
+    idle_streams: { count: idle.count, rss_kb_per_stream: round(idle.rssKbPerStream, 2) },
+    turns_per_s: round(turnsPerS(t, 'E2E_gateway'), 1),
+
+    detail: {
+      ttft_ms: {
+        c1: { gateway: summary(ttfts(s.c1.gateway)), direct: summary(ttfts(s.c1.direct)) },
+        c64: { gateway: summary(ttfts(s.c64.gateway)), direct: summary(ttfts(s.c64.direct)) },
+      },
+      gap_ms: {
+        c1: { gateway: summary(gaps(s.c1.gateway)), direct: summary(gaps(s.c1.direct)) },
+        c64: { gateway: summary(gaps(s.c64.gateway)), direct: summary(gaps(s.c64.direct)), added: added(gaps(s.c64.gateway), gaps(s.c64.direct)) },
+      },
+      turn_ms: {
+        c1: { gateway: summary(s.c1.gateway.map((r) => r.totalMs)), direct: summary(s.c1.direct.map((r) => r.totalMs)) },
+        c64: { gateway: summary(s.c64.gateway.map((r) => r.totalMs)), direct: summary(s.c64.direct.map((r) => r.totalMs)) },
+      },
+      bytes_per_turn: { gateway: p50(s.c1.gateway.map((r) => r.bytes)), direct: p50(s.c1.direct.map((r) => r.bytes)) },
+      relay_turns: s.relay.turns,
+      growth: {
+        engine_ms: { turn2_window: round(engineMs2), [`turn${last}_window`]: round(engineMsLast) },
+        redis_bytes_in: { turn2: at(2, (x) => x.redisBytes), [`turn${last}`]: at(last, (x) => x.redisBytes) },
+        prompt_chars: { turn2: at(2, (x) => x.promptChars), [`turn${last}`]: at(last, (x) => x.promptChars) },
+        session_memory_bytes: { turn2: at(2, (x) => x.sessionBytes), [`turn${last}`]: at(last, (x) => x.sessionBytes) },
+      },
+      redis_roundtrips: {
+        engine_per_turn: round(roundTrips.engine, 2),
+        gateway_per_turn: round(roundTrips.gateway, 2),
+        total_per_turn: round(roundTrips.total, 2),
+        engine_commands_per_turn: roundTrips.engineCommands,
+        gateway_commands_per_turn: roundTrips.gatewayCommands,
+        lua_internal_commands_per_turn_engine: round(roundTrips.luaPerTurnEngine, 2),
+      },
+      redis_commands_per_turn_incl_lua: { e2e_gateway: commandsPerTurn(e2e), engine_direct: commandsPerTurn(accRedis) },
+      keys_or_scan_calls: keysOrScan,
+      throughput_turns_per_s: Object.fromEntries(Object.keys(t.totals).map((k) => [k, round(turnsPerS(t, k), 1)])),
+      throughput_ttft_ms: Object.fromEntries(Object.entries(t.totals).map(([k, v]) => [k, summary(v.ttft)])),
+      cluster_2_over_1_engines: round(turnsPerS(t, 'CLUSTER_2_engines') / turnsPerS(t, 'CLUSTER_1_engine')),
+      cpu_ms_per_turn: { e2e_gateway: perTurnCpu(e2e), engine_direct_redis: perTurnCpu(accRedis), engine_direct_memory: perTurnCpu(ctx.accounts.C_memory) },
+      peak_rss_kb: Object.fromEntries(Object.entries(ctx.accounts).map(([k, v]) => [k, v.peakRssKb])),
+      idle,
+      arms: Object.fromEntries(Object.entries(ctx.accounts).map(([k, v]) => [k, { wall_s: round(v.wallMs / 1000, 2), turns: v.turns, redis_commands: v.redis }])),
+    },
+  };
+  writeFileSync(join(dir, 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
+  writeFileSync(join(dir, 'latest.md'), markdown(result));
+
+  const lat = lineChart(`Turn time vs turn index (engine, zero-delay model, ${g.turns.length} session(s))`, 'turn', 'ms (median over sessions)', [
+    { name: 'engine turn time', color: '#1f77b4', points: Array.from({ length: last }, (_, i) => [i + 1, median(g.turns.map((ts) => ts[i]?.engineMs ?? NaN).filter(Number.isFinite))] as [number, number]) },
+  ], { yMin: 0 });
+  writeFileSync(join(dir, 'turn-latency.svg'), lat);
+  const dist = lineChart('TTFT distribution, gateway vs direct (CDF)', 'time to first token, ms', 'fraction of turns', [
+    { name: 'c1 gateway', color: '#d62728', points: cdf(ttfts(s.c1.gateway)) },
+    { name: 'c1 direct', color: '#1f77b4', points: cdf(ttfts(s.c1.direct)) },
+    { name: 'c64 gateway', color: '#ff9896', points: cdf(ttfts(s.c64.gateway)) },
+    { name: 'c64 direct', color: '#aec7e8', points: cdf(ttfts(s.c64.direct)) },
+  ], { yMin: 0 });
+  writeFileSync(join(dir, 'ttft.svg'), dist);
+  return result;
+}
+
+type Result = ReturnType<typeof writeReport>;
+
+function markdown(r: Result): string {
+  const ok = (pass: boolean) => (pass ? 'met' : '**missed**');
+  const a = r.gateway_added_ttft_ms;
+  const g = r.turn200_over_turn2;
+  const rows: Array<[string, string, string, string]> = [
+    ['Gateway-added TTFT, c1', `p50 ${a.c1.p50} ms, p99 ${a.c1.p99} ms`, 'p50 <= 1 ms, p99 <= 3 ms', ok(a.c1.p50 <= 1 && a.c1.p99 <= 3)],
+    ['Gateway-added TTFT, c64', `p50 ${a.c64.p50} ms, p99 ${a.c64.p99} ms`, 'p99 <= 10 ms', ok(a.c64.p99 <= 10)],
+    ['Relay-added inter-token gap', `p50 ${r.relay_added_gap_ms.p50} ms, p99 ${r.relay_added_gap_ms.p99} ms`, 'p99 <= 1 ms', ok(r.relay_added_gap_ms.p99 <= 1)],
+    ['Events out / in', `${r.events_out} / ${r.events_in}`, 'equal', ok(r.events_out === r.events_in)],
+    ['Turn 200 / turn 2', `engine ${g.engine_ms}x, Redis bytes ${g.redis_bytes}x, prompt ${g.prompt_chars}x`, 'each <= 1.2x', ok(g.engine_ms <= 1.2 && g.redis_bytes <= 1.2 && g.prompt_chars <= 1.2)],
+    ['Redis round trips per turn (engine)', `${r.redis_roundtrips_per_turn} (gateway adds ${r.detail.redis_roundtrips.gateway_per_turn}); KEYS/SCAN: ${r.detail.keys_or_scan_calls}`, '<= 6, no KEYS/SCAN', ok(r.redis_roundtrips_per_turn <= 6 && r.detail.keys_or_scan_calls === 0)],
+    ['Redis / in-memory throughput', `${r.redis_vs_memory_throughput}x`, '>= 0.75x', ok(r.redis_vs_memory_throughput >= 0.75)],
+    ['Idle streams, one gateway', `${r.idle_streams.count} at ${r.idle_streams.rss_kb_per_stream} KB RSS each`, '5,000 at <= 20 KB', ok(r.idle_streams.count >= 5000 && r.idle_streams.rss_kb_per_stream <= 20)],
+    ['End-to-end turns/s (zero delay, via gateway)', `${r.turns_per_s}`, 'aim 400', ok(r.turns_per_s >= 400)],
+    ['Cluster: 2 engines / 1 engine', `${r.detail.cluster_2_over_1_engines}x (${r.detail.throughput_turns_per_s.CLUSTER_2_engines} vs ${r.detail.throughput_turns_per_s.CLUSTER_1_engine} turns/s)`, 'reported', '-'],
+  ];
+  const m = r.machine;
+  return [
+    '## Performance',
+    '',
+    `Latest \`npm run bench${r.quick ? ' -- --quick' : ''}\` (${r.generated_at.slice(0, 10)}, ${m.cpus} cores ${m.cpu_model}, Node ${m.node}; gateway, engines, Redis and the load generator share the machine; ${r.wall_s} s).${r.quick ? ' **Quick run: small samples, not for judging.**' : ''}`,
+    '',
+    '| what | measured | target | |',
+    '|---|---|---|---|',
+    ...rows.map((x) => `| ${x.join(' | ')} |`),
+    '',
+    `TTFT p50 at c1: gateway ${r.detail.ttft_ms.c1.gateway.p50} ms, direct ${r.detail.ttft_ms.c1.direct.p50} ms; c64: gateway ${r.detail.ttft_ms.c64.gateway.p50} ms, direct ${r.detail.ttft_ms.c64.direct.p50} ms.`,
+    `Zero-delay throughput (turns/s): ${Object.entries(r.detail.throughput_turns_per_s).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
+    `CPU ms per end-to-end turn: ${Object.entries(r.detail.cpu_ms_per_turn.e2e_gateway).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
+    '',
+    '![turn latency vs turn index](bench/results/turn-latency.svg) ![TTFT distribution](bench/results/ttft.svg)',
+    '',
+    'k6 users: `scripts/load/chat.k6.js` runs the same journey (k6 is not installed on the machine that produced these figures).',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,138 @@
+/**
+ * `npm run bench [-- --quick] [--rounds N] [--idle N] [--no-cluster] [--out DIR]`: start the real processes
+ * (redis-server, engines, gateways, a three-node Redis Cluster) on free ports, run the arms
+ * interleaved round by round, and write bench/results/latest.{json,md} and the SVG plots.
+ * Timing is reported, never judged: CI runs `--quick` only to keep this working.
+ */
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { startRedis, type ServiceProcess } from '../scripts/testkit/index.js';
+import { startAuxEngine } from './lib/aux-engine.js';
+import { startRedisCluster, type RedisCluster } from './lib/cluster.js';
+import { BenchContext, type BenchOptions, type Urls } from './lib/context.js';
+import { connect } from './lib/redis-stats.js';
+import { removeDir, startEngine, startGateway, visitorToken, writeBenchTenants } from './lib/stack.js';
+import { closePools } from './lib/turn-client.js';
+import { newStreamingSamples, streamingRound } from './arms/streaming.js';
+import { growthRound, newGrowthSamples } from './arms/growth.js';
+import { newThroughputSamples, throughputRound } from './arms/throughput.js';
+import { measureRoundTrips } from './arms/roundtrips.js';
+import { idleArm } from './arms/idle.js';
+import { writeReport } from './report.js';
+import { engineSession, gatewaySession, runLoad } from './lib/journey.js';
+
+const argv = process.argv.slice(2);
+const flag = (name: string) => argv.includes(`--${name}`);
+const num = (name: string) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(argv[i + 1]) : undefined;
+};
+const quick = flag('quick');
+const opts: BenchOptions = quick
+  ? { quick, rounds: 1, c1Turns: 6, c64TurnsPerWorker: 1, streamDelayMs: 5, longSessions: 1, longTurns: 200, throughputTurns: 60, throughputConcurrency: 16, idleStreams: 300 }
+  : { quick, rounds: 4, c1Turns: 12, c64TurnsPerWorker: 2, streamDelayMs: 20, longSessions: 3, longTurns: 200, throughputTurns: 600, throughputConcurrency: 16, idleStreams: 5000 };
+opts.rounds = num('rounds') ?? opts.rounds;
+opts.idleStreams = num('idle') ?? opts.idleStreams;
+const withCluster = !flag('no-cluster');
+const IDLE_HEARTBEAT_MS = 1000;
+const outArg = argv[argv.indexOf('--out') + 1];
+// --out DIR: tests write elsewhere so that they never overwrite the committed results.
+const OUT = argv.includes('--out') && outArg ? `${outArg.replace(/\/+$/, '')}/` : fileURLToPath(new URL('./results/', import.meta.url));
+
+const log = (msg: string) => process.stderr.write(`[bench ${(performance.now() / 1000).toFixed(1)}s] ${msg}\n`);
+
+async function main() {
+  const started = performance.now();
+  const tenants = writeBenchTenants();
+  const stops: Array<() => Promise<unknown>> = [];
+  const procs: Record<string, ServiceProcess> = {};
+  try {
+    const redis = await startRedis();
+    stops.push(() => redis.stop());
+    let cluster: RedisCluster | undefined;
+    const clusterP = withCluster ? startRedisCluster(3) : Promise.resolve(undefined);
+    const [engineStream, engineFast, engineMemory] = await Promise.all([
+      startEngine({ redisUrl: redis.url, tokenDelayMs: opts.streamDelayMs }),
+      startEngine({ redisUrl: redis.url, tokenDelayMs: 0 }),
+      startEngine({ tokenDelayMs: 0 }),
+    ]);
+    Object.assign(procs, { engine_stream: engineStream, engine_fast: engineFast, engine_memory: engineMemory });
+    const aux = await startAuxEngine(engineStream.url, 5000);
+    stops.push(() => aux.close());
+    const gw = (engineUrl: string, extra: object = {}) => startGateway({ redisUrl: redis.url, engineUrl, tenantsFile: tenants.file, ...extra });
+    const [gatewayStream, gatewayFast, gatewayAux] = await Promise.all([
+      gw(engineStream.url),
+      gw(engineFast.url),
+      gw(aux.url, { heartbeatMs: IDLE_HEARTBEAT_MS, poolConnections: opts.idleStreams + 300 }),
+    ]);
+    Object.assign(procs, { gateway_stream: gatewayStream, gateway_fast: gatewayFast, gateway_aux: gatewayAux });
+    cluster = await clusterP;
+    let clusterEngines: ServiceProcess[] = [];
+    if (cluster) {
+      stops.push(() => cluster!.stop());
+      clusterEngines = await Promise.all([0, 1].map(() => startEngine({ redisUrl: cluster!.url, tokenDelayMs: 0 })));
+      clusterEngines.forEach((e, i) => (procs[`engine_cluster_${i + 1}`] = e));
+    }
+    for (const p of Object.values(procs)) stops.push(() => p.kill('SIGTERM'));
+    log(`processes up (${Object.keys(procs).length} services + redis${cluster ? ' + 3-node cluster' : ''})`);
+
+    const urls: Urls = {
+      redis: redis.url,
+      engineStream: engineStream.url,
+      engineFast: engineFast.url,
+      engineMemory: engineMemory.url,
+      gatewayStream: gatewayStream.url,
+      gatewayFast: gatewayFast.url,
+      gatewayAux: gatewayAux.url,
+      clusterEngines: clusterEngines.map((e) => e.url),
+    };
+    const pids: Record<string, number> = { redis: redis.process.pid! };
+    for (const [k, p] of Object.entries(procs)) pids[k] = p.process.pid!;
+    cluster?.pids.forEach((pid, i) => (pids[`redis_cluster_${i + 1}`] = pid));
+    const r = await connect(redis.url);
+    stops.push(() => r.close());
+    const token = await visitorToken(gatewayFast.url);
+    const ctx = new BenchContext(opts, urls, pids, r, undefined, tenants.template, token);
+
+    // Warm-up: JIT, pools and script caches on every path, not measured.
+    await Promise.all([
+      runLoad(36, 6, () => gatewaySession(urls.gatewayFast, token), 'warm-up'),
+      runLoad(36, 6, () => engineSession([urls.engineFast], tenants.template), 'warm-up'),
+      runLoad(24, 6, () => engineSession([urls.engineMemory], tenants.template), 'warm-up'),
+      runLoad(12, 6, () => gatewaySession(urls.gatewayStream, token), 'warm-up'),
+      runLoad(12, 6, () => gatewaySession(urls.gatewayAux, token), 'warm-up'),
+      ...(clusterEngines.length ? [runLoad(24, 6, () => engineSession(urls.clusterEngines, tenants.template), 'warm-up')] : []),
+    ]);
+    log('warmed up');
+
+    const roundTrips = await measureRoundTrips(ctx);
+    log(`round trips per turn: engine ${roundTrips.engine.toFixed(2)}, gateway ${roundTrips.gateway.toFixed(2)}`);
+    const streaming = newStreamingSamples();
+    const growth = await newGrowthSamples(ctx);
+    const throughput = newThroughputSamples();
+    for (let round = 0; round < opts.rounds; round++) {
+      await streamingRound(ctx, streaming, round, aux);
+      await growthRound(ctx, growth, round);
+      await throughputRound(ctx, throughput, round);
+      log(`round ${round + 1}/${opts.rounds} done`);
+    }
+    const idle = await idleArm(ctx, aux, IDLE_HEARTBEAT_MS);
+    log(`idle streams: ${idle.count} open, ${idle.rssKbPerStream.toFixed(1)} KB RSS each`);
+
+    mkdirSync(OUT, { recursive: true });
+    const result = writeReport(OUT, { ctx, streaming, growth, throughput, roundTrips, idle, wallS: (performance.now() - started) / 1000 });
+    log(`wrote ${OUT}latest.json (turns/s ${result.turns_per_s.toFixed(1)})`);
+  } finally {
+    await closePools();
+    for (const stop of stops.reverse()) await stop().catch(() => {});
+    removeDir(tenants.dir);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  },
+);
