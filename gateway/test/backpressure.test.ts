@@ -61,3 +61,24 @@ t.test('the client leaving aborts the upstream', async (t) => {
   await waitFor(() => aborted, 5000, 'abort');
   t.ok(upstream.destroyed, 'upstream destroyed');
 });
+
+t.test('an idle stream gets `: ping` comments every heartbeat', async (t) => {
+  const idle = new Readable({ read() {} }); // an upstream with nothing to say yet
+  const hb = Fastify();
+  hb.post('/idle', async (request, reply) => {
+    await relay({ request, reply, sessionId: 'S'.repeat(22), upstream: idle, abort: () => idle.destroy(), heartbeatMs: 50, onTerminal: async () => {} });
+    return reply;
+  });
+  await hb.listen({ port: 0, host: '127.0.0.1' });
+  t.teardown(() => hb.close());
+  const res = await fetch(`http://127.0.0.1:${(hb.server.address() as { port: number }).port}/idle`, { method: 'POST' });
+  const reader = res.body!.getReader();
+  let text = '';
+  await waitFor(async () => {
+    const { value } = await reader.read();
+    text += new TextDecoder().decode(value);
+    return (text.match(/: ping\n\n/g) ?? []).length >= 2;
+  }, 5000, 'two pings');
+  t.match(text, /^id: 1\nevent: session\n/, 'the session event first');
+  await reader.cancel();
+});
