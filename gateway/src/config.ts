@@ -10,9 +10,15 @@ export interface Config {
   port: number;
   host: string;
   logLevel: string;
+  /** The first of `engineUrls` (one engine: the only one). */
   engineUrl: string;
+  /** ENGINE_URL, comma-separated: turns are spread round-robin over these replicas. */
+  engineUrls: string[];
   engineKey: string;
+  /** One URL, or comma-separated seed nodes of a Redis Cluster. */
   redisUrl: string | undefined;
+  /** REDIS_CLUSTER=true or several seed nodes in REDIS_URL: node-redis's cluster client. */
+  redisCluster: boolean;
   jwtSecret: string;
   /** True when JWT_SECRET was generated for this process (dev only). */
   jwtSecretGenerated: boolean;
@@ -83,6 +89,22 @@ function url(env: Env, key: string, def: string): string {
   return v.replace(/\/+$/, '');
 }
 
+/** A comma-separated list of URLs, each checked like `url()`. */
+function urls(env: Env, key: string, def: string): string[] {
+  const raw = str(env, key, def);
+  const list = raw.split(',').map((u) => u.trim()).filter(Boolean);
+  if (list.length === 0) throw new ConfigError(key, 'must name at least one URL');
+  return list.map((u) => url({ [key]: u }, key, def));
+}
+
+function bool(env: Env, key: string, def: boolean): boolean {
+  const raw = (env[key] ?? '').trim();
+  if (raw === '') return def;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new ConfigError(key, `must be true or false, got "${raw}"`);
+}
+
 /** Fastify's trustProxy: off, true, a hop count, or a comma list of addresses/CIDRs. */
 function trustProxy(env: Env): boolean | number | string {
   const raw = (env.TRUST_PROXY ?? '').trim();
@@ -121,7 +143,11 @@ export function loadConfig(env: Env = process.env): LoadedConfig {
     warnings.push('ENGINE_KEY is unset: the engine will refuse the gateway. `npm start` sets one for both.');
   }
 
-  const redisUrl = env.REDIS_URL ? url(env, 'REDIS_URL', '') : undefined;
+  const redisUrls = env.REDIS_URL ? urls(env, 'REDIS_URL', '') : undefined;
+  const redisUrl = redisUrls?.join(',');
+  const redisCluster = bool(env, 'REDIS_CLUSTER', false) || (redisUrls?.length ?? 0) > 1;
+  if (redisCluster && !redisUrl) throw new ConfigError('REDIS_CLUSTER', 'needs REDIS_URL (one or more seed nodes)');
+  const engineUrls = urls(env, 'ENGINE_URL', 'http://127.0.0.1:4001');
   if (!redisUrl) {
     if (prod) throw new ConfigError('REDIS_URL', 'is required when NODE_ENV=production');
     warnings.push('REDIS_URL is unset: sessions and rate limits live in this process memory only (one replica, lost on restart).');
@@ -132,9 +158,11 @@ export function loadConfig(env: Env = process.env): LoadedConfig {
     port: int(env, 'PORT', 3000, 0, 65535),
     host: str(env, 'HOST', '0.0.0.0'),
     logLevel: str(env, 'LOG_LEVEL', 'info'),
-    engineUrl: url(env, 'ENGINE_URL', 'http://127.0.0.1:4001'),
+    engineUrl: engineUrls[0]!,
+    engineUrls,
     engineKey,
     redisUrl,
+    redisCluster,
     jwtSecret,
     jwtSecretGenerated,
     jwtIssuer: str(env, 'JWT_ISSUER', 'chat-gateway'),

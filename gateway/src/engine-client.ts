@@ -2,8 +2,10 @@
  * The one way the gateway talks to the engine: a pooled keep-alive undici client carrying the
  * service credential (never a visitor's token) and the request id. Engine JSON errors come back
  * as the same AppError; transport failures and credential refusals as engine_unavailable.
+ * Several engines (ENGINE_URL comma-separated): requests go round-robin, and one that refuses the
+ * connection is skipped for the next (safe: it never saw the request). Any engine serves any turn.
  */
-import { Pool } from 'undici';
+import { Pool, type Dispatcher } from 'undici';
 import type { Readable } from 'node:stream';
 import { AppError, isErrorCode, type TurnRequest } from '@chat/shared';
 import type { Config } from './config.js';
@@ -45,14 +47,35 @@ async function engineError(status: number, body: Readable, log: Log): Promise<Ap
   return new AppError(err.code, typeof err.message === 'string' ? err.message : undefined, err.details);
 }
 
+/** Errors raised before the engine could have read the request: another replica may take it. */
+const NOT_CONNECTED = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
+const notConnected = (e: unknown) => NOT_CONNECTED.has(String((e as { code?: unknown } | null)?.code));
+
 export function createEngineClient(config: Config, log: Log): EngineClient {
-  const pool = new Pool(config.engineUrl, {
-    connections: config.enginePoolConnections,
-    connectTimeout: config.engineConnectTimeoutMs,
-    headersTimeout: config.engineHeadersTimeoutMs,
-    bodyTimeout: config.engineBodyTimeoutMs,
-    keepAliveTimeout: 30_000,
-  });
+  const pools = (config.engineUrls?.length ? config.engineUrls : [config.engineUrl]).map(
+    (url) =>
+      new Pool(url, {
+        connections: config.enginePoolConnections,
+        connectTimeout: config.engineConnectTimeoutMs,
+        headersTimeout: config.engineHeadersTimeoutMs,
+        bodyTimeout: config.engineBodyTimeoutMs,
+        keepAliveTimeout: 30_000,
+      }),
+  );
+  let next = 0;
+  /** Round-robin, skipping replicas that refuse the connection. */
+  const pool = {
+    request: async (opts: Dispatcher.RequestOptions): Promise<Dispatcher.ResponseData> => {
+      const start = next++ % pools.length;
+      for (let i = 0; ; i++) {
+        try {
+          return await pools[(start + i) % pools.length]!.request(opts);
+        } catch (e) {
+          if (i + 1 >= pools.length || !notConnected(e) || (opts.signal as AbortSignal | undefined)?.aborted) throw e;
+        }
+      }
+    },
+  };
   const headers = (requestId: string) => ({
     authorization: `Bearer ${config.engineKey}`,
     'x-request-id': requestId,
@@ -90,15 +113,21 @@ export function createEngineClient(config: Config, log: Log): EngineClient {
     },
     getSession: (id, requestId) => json('GET', `/v1/sessions/${encodeURIComponent(id)}`, requestId),
     closeSession: (id, requestId) => json('POST', `/v1/sessions/${encodeURIComponent(id)}/close`, requestId),
+    /** Ready while at least one replica is. */
     async ready() {
-      try {
-        const res = await pool.request({ method: 'GET', path: '/readyz', headersTimeout: 2000, bodyTimeout: 2000 });
-        await res.body.dump();
-        return res.statusCode === 200;
-      } catch {
-        return false;
-      }
+      const one = async (p: Pool) => {
+        try {
+          const res = await p.request({ method: 'GET', path: '/readyz', headersTimeout: 2000, bodyTimeout: 2000 });
+          await res.body.dump();
+          return res.statusCode === 200;
+        } catch {
+          return false;
+        }
+      };
+      return (await Promise.all(pools.map(one))).some(Boolean);
     },
-    close: () => pool.close(),
+    close: async () => {
+      await Promise.all(pools.map((p) => p.close()));
+    },
   };
 }
