@@ -67,7 +67,7 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Fastify
     void reply.header('x-request-id', request.id);
   });
 
-  await app.register(redisPlugin, { url: config.redisUrl, ...(deps.kv ? { kv: deps.kv } : {}) });
+  await app.register(redisPlugin, { url: config.redisUrl, cluster: config.redisCluster, ...(deps.kv ? { kv: deps.kv } : {}) });
   await app.register(authPlugin, { config, tenants });
   await app.register(corsPlugin, { tenants });
   await app.register(limitsPlugin);

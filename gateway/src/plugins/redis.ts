@@ -1,10 +1,12 @@
 /**
  * The gateway's whole use of Redis behind one small interface: session hashes and fixed-window
- * counters. node-redis when REDIS_URL is set; otherwise a tiny in-memory stand-in (one replica,
- * lost on restart) so a newcomer can run the gateway without Redis.
+ * counters. node-redis when REDIS_URL is set (its cluster client for a Redis Cluster: several seed
+ * nodes or REDIS_CLUSTER=true); otherwise a tiny in-memory stand-in (one replica, lost on restart)
+ * so a newcomer can run the gateway without Redis. Every command names one key (sessions carry a
+ * `{sessionId}` hash tag), so nothing here ever spans two cluster slots.
  */
 import fp from 'fastify-plugin';
-import { createClient } from 'redis';
+import { createClient, createCluster } from 'redis';
 import { AppError } from '@chat/shared';
 
 export interface Kv {
@@ -46,13 +48,25 @@ async function guarded<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-export async function connectRedis(url: string, onError: (e: Error) => void): Promise<Kv> {
-  const client = createClient({
-    url,
-    // Fail fast while disconnected instead of queueing: a turn should get 503, not hang.
-    disableOfflineQueue: true,
-    socket: { connectTimeout: 2000, reconnectStrategy: (retries) => Math.min(50 * 2 ** retries, 2000) },
-  });
+/** The commands the Kv uses: a single client and a cluster client both fit. */
+interface Commands {
+  eval(script: string, opts: { keys: string[]; arguments: string[] }): Promise<unknown>;
+  hGetAll(key: string): Promise<unknown>;
+  exists(key: string): Promise<number>;
+  on(event: 'error', fn: (e: Error) => void): unknown;
+  connect(): Promise<unknown>;
+  close(): Promise<unknown>;
+  readonly isOpen: boolean;
+}
+
+export async function connectRedis(url: string, onError: (e: Error) => void, cluster = url.includes(',')): Promise<Kv> {
+  const socket = { connectTimeout: 2000, reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 2000) };
+  // Fail fast while disconnected instead of queueing: a turn should get 503, not hang.
+  const client = (
+    cluster
+      ? createCluster({ rootNodes: url.split(',').map((u) => ({ url: u.trim() })), defaults: { disableOfflineQueue: true, socket } })
+      : createClient({ url, disableOfflineQueue: true, socket })
+  ) as unknown as Commands;
   client.on('error', onError);
   await client.connect();
   return {
@@ -72,9 +86,11 @@ export async function connectRedis(url: string, onError: (e: Error) => void): Pr
         const [count, ttlMs] = (await client.eval(INCR_WINDOW, { keys: [key], arguments: [String(windowMs)] })) as [number, number];
         return { count, ttlMs };
       }),
+    // A one-key read rather than PING: a cluster client routes it to a node like any command.
     ping: async () => {
       try {
-        return (await client.ping()) === 'PONG';
+        await client.exists('gw:ping');
+        return true;
       } catch {
         return false;
       }
@@ -129,6 +145,8 @@ declare module 'fastify' {
 
 export interface RedisPluginOptions {
   url: string | undefined;
+  /** Use the cluster client (REDIS_CLUSTER, or several seed nodes in the URL). */
+  cluster?: boolean;
   /** A store built by the caller (tests). */
   kv?: Kv;
 }
@@ -138,7 +156,7 @@ export default fp<RedisPluginOptions>(
     let kv = opts.kv;
     if (!kv) {
       if (opts.url) {
-        kv = await connectRedis(opts.url, (e) => app.log.error({ err: e }, 'redis error'));
+        kv = await connectRedis(opts.url, (e) => app.log.error({ err: e }, 'redis error'), opts.cluster ?? opts.url.includes(','));
       } else {
         app.log.warn('REDIS_URL is unset: using the in-memory store (single replica, lost on restart; not for production)');
         kv = memoryKv();
