@@ -49,7 +49,7 @@ export async function buildApp(config: EngineConfig, opts: BuildOptions = {}): P
 
   await app.register(healthRoutes);
   await app.register(turnRoutes, {
-    deps: { graph, saver, store: app.sessionStore, maxMessageChars: config.maxMessageChars, turnTimeoutMs: config.turnTimeoutMs },
+    deps: { graph, saver, store: app.sessionStore, maxMessageChars: config.maxMessageChars, turnTimeoutMs: config.turnTimeoutMs, lockTtlMs: config.lockTtlMs },
     heartbeatMs: config.heartbeatMs,
   });
   await app.register(sessionRoutes, { graph, store: app.sessionStore, lockMs: 10_000 });

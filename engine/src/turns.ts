@@ -18,6 +18,8 @@ export interface TurnDeps {
   store: SessionStore;
   maxMessageChars: number;
   turnTimeoutMs: number;
+  /** The lock's lease; renewed while the turn runs, so a killed engine's lock lapses this fast. */
+  lockTtlMs: number;
 }
 
 export type Emit = (ev: WireEvent) => void;
@@ -47,7 +49,11 @@ export async function prepareTurn(deps: TurnDeps, sessionId: string, body: TurnR
     template = r.template;
   }
   const lockToken = randomUUID();
-  if (!(await deps.store.acquireLock(sessionId, lockToken, deps.turnTimeoutMs + 5000))) throw new AppError('turn_in_progress');
+  if (!(await deps.store.acquireLock(sessionId, lockToken, deps.lockTtlMs))) throw new AppError('turn_in_progress');
+  const lease = setInterval(() => {
+    deps.store.extendLock(sessionId, lockToken, deps.lockTtlMs).catch(() => {});
+  }, Math.max(50, Math.floor(deps.lockTtlMs / 3)));
+  lease.unref();
   let state: IntakeStateType | null;
   const tx = deps.saver.beginTurn();
   try {
@@ -56,11 +62,13 @@ export async function prepareTurn(deps: TurnDeps, sessionId: string, body: TurnR
     if (state && template) throw new AppError('template_already_set');
     if (state?.status === 'closed') throw new AppError('session_closed');
   } catch (e) {
+    clearInterval(lease);
     await deps.store.releaseLock(sessionId, lockToken).catch(() => {});
     throw e;
   }
   let released = false;
   const release = async () => {
+    clearInterval(lease);
     if (released) return;
     released = true;
     await deps.store.releaseLock(sessionId, lockToken).catch(() => {});
@@ -100,6 +108,7 @@ export async function prepareTurn(deps: TurnDeps, sessionId: string, body: TurnR
         { role: 'assistant', text: reply, at },
       ];
       released = true;
+      clearInterval(lease);
       try {
         await deps.store.finishTurn(sessionId, lockToken, entries);
       } catch (e) {

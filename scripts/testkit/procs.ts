@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { freePort, waitFor } from './net.js';
+import { track } from './cleanup.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -35,11 +36,11 @@ async function healthy(url: string): Promise<boolean> {
 
 export async function startService(name: 'engine' | 'gateway', opts: ServiceOptions = {}): Promise<ServiceProcess> {
   const port = opts.port ?? (await freePort());
-  const child = spawn(process.execPath, ['--import', 'tsx', `${name}/src/server.ts`], {
+  const child = track(spawn(process.execPath, ['--import', 'tsx', `${name}/src/server.ts`], {
     cwd: ROOT,
     env: { ...process.env, NODE_ENV: 'test', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  }));
   let out = '';
   const onData = (d: Buffer) => {
     out += d.toString();

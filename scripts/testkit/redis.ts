@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConnection } from 'node:net';
 import { freePort, waitFor } from './net.js';
+import { track } from './cleanup.js';
 
 export interface RedisServer {
   url: string;
@@ -46,7 +47,7 @@ export async function startRedis(opts: RedisOptions = {}): Promise<RedisServer> 
       '--appendonly', opts.appendonly ? 'yes' : 'no', '--appendfsync', opts.appendfsync ?? 'everysec',
       '--daemonize', 'no', '--loglevel', 'warning', ...(opts.extraArgs ?? []),
     ];
-    proc = spawn('redis-server', args, { stdio: ['ignore', 'ignore', 'inherit'] });
+    proc = track(spawn('redis-server', args, { stdio: ['ignore', 'ignore', 'inherit'] }));
     await waitFor(() => ping(port), 10_000, 'redis-server did not answer PING');
   };
   await launch();

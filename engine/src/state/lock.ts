@@ -8,6 +8,13 @@ export const lockKey = (sessionId: string) => `lock:{${sessionId}}`;
 
 export const RELEASE = lua(`if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`);
 
+export const EXTEND = lua(`if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`);
+
+/** Keep a held lock alive; false when it was lost (expired and taken by another turn). */
+export async function extendLock(r: RedisCommands, sessionId: string, token: string, ttlMs: number): Promise<boolean> {
+  return (await runScript(r, EXTEND, [lockKey(sessionId)], [token, String(ttlMs)])) === 1;
+}
+
 export async function acquireLock(r: RedisCommands, sessionId: string, token: string, ttlMs: number): Promise<boolean> {
   const ok = await r.set(lockKey(sessionId), token, { condition: 'NX', expiration: { type: 'PX', value: ttlMs } });
   return ok === 'OK';
