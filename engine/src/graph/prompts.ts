@@ -39,10 +39,10 @@ export function questionFor(name: string, f: FieldDefinition): string {
   if (f.enum) q = `Which best describes your ${label}: ${listOr(f.enum)}?`;
   else if (f.format === 'email') q = `What's your email address?`;
   else if (f.format === 'phone') q = `What's the best phone number to reach you?`;
-  else if (f.format === 'date') q = `What date works for your ${label}? (e.g. "next Monday" or 2027-03-01)`;
+  else if (f.format === 'date') q = `What date works for the ${label}? For example "next Monday" or 2027-03-01.`;
   else if (f.type === 'boolean') q = `Could you tell me: ${label}? (yes or no)`;
   else q = `What's your ${label}?`;
-  return f.required ? q : `${q} (optional, say "skip" to leave it out)`;
+  return f.required ? q : `${q} You can also say "skip".`;
 }
 
 function acknowledgement(state: IntakeStateType, t: Template): string {
