@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { validateTemplate, type Template } from '@chat/shared';
+import { parseWebhook, type WebhookConfig } from './webhooks/config.js';
 
 export interface TenantLimits {
   /** Per visitor (token subject). */
@@ -28,6 +29,8 @@ export interface Tenant {
   limits: TenantLimits;
   templates: Map<string, Template>;
   sites: Map<string, Site>;
+  /** Where completed and abandoned sessions are POSTed (Standard Webhooks). */
+  webhook: WebhookConfig | undefined;
 }
 
 export interface TenantRegistry {
@@ -100,7 +103,7 @@ export function parseTenants(input: unknown, defaults: TenantDefaults): TenantRe
   const tenants = new Map<string, Tenant>();
   const bySiteKey = new Map<string, Site>();
   const allOrigins = new Set<string>();
-  const TENANT_KEYS = new Set(['id', 'name', 'identitySecret', 'limits', 'templates', 'sites']);
+  const TENANT_KEYS = new Set(['id', 'name', 'identitySecret', 'limits', 'templates', 'sites', 'webhook']);
   const SITE_KEYS = new Set(['id', 'siteKey', 'origins', 'template']);
 
   input.tenants.forEach((t: unknown, ti: number) => {
@@ -165,7 +168,8 @@ export function parseTenants(input: unknown, defaults: TenantDefaults): TenantRe
       bySiteKey.set(siteKey, site);
       for (const o of origins) allOrigins.add(o);
     });
-    tenants.set(id, { id, name, identitySecret, limits, templates, sites });
+    const webhook = t.webhook === undefined ? undefined : parseWebhook(t.webhook, `${tp}.webhook`, (path, problem) => new TenantsError(path, problem));
+    tenants.set(id, { id, name, identitySecret, limits, templates, sites, webhook });
   });
 
   return {

@@ -1,0 +1,112 @@
+/**
+ * SSRF guard for webhook URLs. A customer names the URL, so without a guard the gateway could be
+ * made to POST into our own network (Redis, the engine, cloud metadata at 169.254.169.254).
+ * The host is resolved once, every address is checked, and the connection is pinned to a vetted
+ * address, so a DNS answer that changes between the check and the connect (rebinding) cannot win.
+ * WHATWG URL parsing already turns numeric hosts (0x7f000001, 2130706433, 017700000001, 127.1) into
+ * dotted quads, and IPv4-mapped IPv6 (`[::ffff:127.0.0.1]`) is checked against the IPv4 ranges.
+ */
+import { BlockList, isIP } from 'node:net';
+import { lookup as dnsLookup } from 'node:dns/promises';
+import type { LookupFunction } from 'node:net';
+
+const blocked = new BlockList();
+for (const [net, prefix] of [
+  ['0.0.0.0', 8], // "this network"; 0.0.0.0 reaches localhost on Linux
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10], // CGNAT
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16], // link-local, cloud metadata
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24], // IETF protocol assignments
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15], // benchmarking
+  ['224.0.0.0', 4], // multicast
+  ['240.0.0.0', 4], // reserved, broadcast
+] as const)
+  blocked.addSubnet(net, prefix, 'ipv4');
+for (const [net, prefix] of [
+  ['::', 128], // unspecified
+  ['::1', 128],
+  ['::ffff:0:0', 96], // IPv4-mapped: checked below as IPv4 too
+  ['64:ff9b::', 96], // NAT64 can reach private IPv4
+  ['fc00::', 7], // unique local
+  ['fe80::', 10], // link-local
+  ['ff00::', 8], // multicast
+] as const)
+  blocked.addSubnet(net, prefix, 'ipv6');
+
+/** The IPv4 address inside an IPv4-mapped IPv6 address (`::ffff:a.b.c.d` or `::ffff:7f00:1`). */
+function mappedIpv4(ip: string): string | undefined {
+  const m = /^::ffff:(?:0:)?(?:(\d+\.\d+\.\d+\.\d+)|([0-9a-f]{1,4}):([0-9a-f]{1,4}))$/i.exec(ip);
+  if (!m) return undefined;
+  if (m[1]) return m[1];
+  const hi = parseInt(m[2]!, 16);
+  const lo = parseInt(m[3]!, 16);
+  return [hi >> 8, hi & 255, lo >> 8, lo & 255].join('.');
+}
+
+/** True when the address is loopback, private, link-local, CGNAT, multicast or otherwise internal. */
+export function isPrivateAddress(ip: string): boolean {
+  const bare = ip.replace(/^\[|\]$/g, '');
+  const family = isIP(bare);
+  if (family === 4) return blocked.check(bare, 'ipv4');
+  if (family === 6) {
+    const v4 = mappedIpv4(bare);
+    return blocked.check(bare, 'ipv6') || (v4 !== undefined && blocked.check(v4, 'ipv4'));
+  }
+  return true; // not an address: refuse rather than guess
+}
+
+export class SsrfRefused extends Error {
+  override name = 'SsrfRefused';
+}
+
+export interface VettedTarget {
+  url: URL;
+  address: string;
+  family: 4 | 6;
+}
+
+export type Resolver = (host: string) => Promise<Array<{ address: string; family: number }>>;
+const systemResolver: Resolver = (host) => dnsLookup(host, { all: true, verbatim: true });
+
+/**
+ * Parse, resolve and check a webhook URL. Refuses non-http(s), credentials in the URL, and (unless
+ * `allowPrivate`) any host with at least one internal address: all of them, since the OS may pick any.
+ */
+export async function vetUrl(raw: string, allowPrivate: boolean, resolve: Resolver = systemResolver): Promise<VettedTarget> {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new SsrfRefused('not a URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new SsrfRefused(`scheme ${url.protocol} is not allowed`);
+  if (url.username || url.password) throw new SsrfRefused('credentials in the URL are not allowed');
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  let addresses: Array<{ address: string; family: number }>;
+  if (isIP(host)) addresses = [{ address: host, family: isIP(host) }];
+  else {
+    try {
+      addresses = await resolve(host);
+    } catch (e) {
+      throw new SsrfRefused(`cannot resolve ${host}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  }
+  if (addresses.length === 0) throw new SsrfRefused(`${host} has no address`);
+  if (!allowPrivate) {
+    const bad = addresses.find((a) => isPrivateAddress(a.address));
+    if (bad) throw new SsrfRefused(`${host} resolves to an internal address (${bad.address})`);
+  }
+  const first = addresses[0]!;
+  return { url, address: first.address, family: first.family === 6 ? 6 : 4 };
+}
+
+/** A `lookup` for net/tls.connect that always answers the vetted address (DNS pinning). */
+export function pinnedLookup(target: VettedTarget): LookupFunction {
+  return ((_host: string, opts: { all?: boolean }, cb: (...args: unknown[]) => void) => {
+    if (opts?.all) cb(null, [{ address: target.address, family: target.family }]);
+    else cb(null, target.address, target.family);
+  }) as unknown as LookupFunction;
+}
