@@ -43,6 +43,14 @@ export interface Config {
   engineBodyTimeoutMs: number;
   enginePoolConnections: number;
   shutdownGraceMs: number;
+  /** Stream entries kept per session for resuming (MAXLEN ~). */
+  eventLogMaxEvents: number;
+  /** How often a follower looks at the log for a turn relayed by another process. */
+  eventLogPollMs: number;
+  /** Unacknowledged log appends before the relay pauses the engine. */
+  eventLogMaxPending: number;
+  /** Lease of the running-turn marker, renewed while the turn is relayed. */
+  turnLeaseMs: number;
   rateTokenPerMinute: number;
   rateTurnsPerMinute: number;
   rateSessionsPerHour: number;
@@ -187,6 +195,12 @@ export function loadConfig(env: Env = process.env): LoadedConfig {
     engineBodyTimeoutMs: int(env, 'ENGINE_BODY_TIMEOUT_MS', 60000, 100),
     enginePoolConnections: int(env, 'ENGINE_POOL_CONNECTIONS', 128, 1),
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10000, 0),
+    // A few hundred events per turn: the last turns of a conversation, what a reconnect needs.
+    eventLogMaxEvents: int(env, 'EVENT_LOG_MAX_EVENTS', 5000, 100),
+    eventLogPollMs: int(env, 'EVENT_LOG_POLL_MS', 100, 10, 5000),
+    eventLogMaxPending: int(env, 'EVENT_LOG_MAX_PENDING', 1000, 10),
+    // A gateway killed mid-turn blocks its session's next turn this long at most.
+    turnLeaseMs: int(env, 'TURN_LEASE_MS', 10000, 300),
     rateTokenPerMinute: int(env, 'RATE_TOKEN_PER_MINUTE', 30, 1),
     rateTurnsPerMinute: int(env, 'RATE_TURNS_PER_MINUTE', 20, 1),
     rateSessionsPerHour: int(env, 'RATE_SESSIONS_PER_HOUR', 30, 1),

@@ -17,6 +17,7 @@ export const ERRORS = {
   template_already_set: { status: 409, retryable: false, message: 'The session already has a template; later turns carry only the message.' },
   session_closed: { status: 409, retryable: false, message: 'The session is closed.' },
   turn_in_progress: { status: 409, retryable: true, message: 'Another turn of this session is in progress.' },
+  turn_stopped: { status: 409, retryable: false, message: 'The turn was stopped.' },
   payload_too_large: { status: 413, retryable: false, message: 'The request body is too large.' },
   message_too_long: { status: 413, retryable: false, message: 'The message is too long.' },
   unsupported_media_type: { status: 415, retryable: false, message: 'Send the body as application/json.' },
