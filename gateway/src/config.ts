@@ -58,6 +58,20 @@ export interface Config {
   staticMaxAgeS: number;
   widgetFile: string;
   demoFile: string;
+  /** Waits after failed attempts 1, 2, ... (jittered ±20%); the last one ends the retries. */
+  webhookRetryScheduleMs: number[];
+  webhookTimeoutMs: number;
+  /** How often each gateway looks for due deliveries and idle sessions. */
+  webhookPollMs: number;
+  webhookBatch: number;
+  /** How long a delivery record is kept (its id stays idempotent that long). */
+  webhookRetainS: number;
+  /** A session idle this long and not complete is `abandoned` (must be below SESSION_TTL_S). */
+  sessionIdleS: number;
+  /** Bearer token for GET /metrics; unset: open, except in production where /metrics is off. */
+  metricsToken: string | undefined;
+  /** Log message text and collected values (off: only ids, sizes and field names). */
+  logContent: boolean;
 }
 
 export class ConfigError extends Error {
@@ -103,6 +117,15 @@ function urls(env: Env, key: string, def: string): string[] {
   const list = raw.split(',').map((u) => u.trim()).filter(Boolean);
   if (list.length === 0) throw new ConfigError(key, 'must name at least one URL');
   return list.map((u) => url({ [key]: u }, key, def));
+}
+
+/** A comma-separated list of positive integers. */
+function intList(env: Env, key: string, def: number[]): number[] {
+  const raw = (env[key] ?? '').trim();
+  if (raw === '') return def;
+  const list = raw.split(',').map((x) => x.trim());
+  if (!list.every((x) => /^\d+$/.test(x) && Number(x) > 0)) throw new ConfigError(key, `must be comma-separated positive integers, got "${raw}"`);
+  return list.map(Number);
 }
 
 function bool(env: Env, key: string, def: boolean): boolean {
@@ -208,7 +231,18 @@ export function loadConfig(env: Env = process.env): LoadedConfig {
     staticMaxAgeS: int(env, 'STATIC_MAX_AGE_S', 300, 0),
     widgetFile: str(env, 'WIDGET_FILE', repoPath('widget/dist/widget.js')),
     demoFile: str(env, 'DEMO_FILE', repoPath('widget/demo/index.html')),
+    // Standard Webhooks' schedule, stretched with 10 h waits to about three days in all.
+    webhookRetryScheduleMs: intList(env, 'WEBHOOK_RETRY_SCHEDULE_MS', [5e3, 3e5, 18e5, 72e5, 18e6, 36e6, 36e6, 36e6, 36e6, 36e6, 36e6]),
+    webhookTimeoutMs: int(env, 'WEBHOOK_TIMEOUT_MS', 15000, 100, 120000),
+    webhookPollMs: int(env, 'WEBHOOK_POLL_MS', 1000, 10, 600000),
+    webhookBatch: int(env, 'WEBHOOK_BATCH', 10, 1, 1000),
+    webhookRetainS: int(env, 'WEBHOOK_RETAIN_S', 7 * 86400, 60),
+    sessionIdleS: 0,
+    metricsToken: env.METRICS_TOKEN || undefined,
+    logContent: bool(env, 'LOG_CONTENT', false),
   };
+  config.sessionIdleS = int(env, 'SESSION_IDLE_S', Math.min(3600, Math.floor(config.sessionTtlS / 2)), 1);
+  if (config.sessionIdleS >= config.sessionTtlS) throw new ConfigError('SESSION_IDLE_S', 'must be shorter than SESSION_TTL_S');
   if (config.heartbeatMs >= config.engineBodyTimeoutMs)
     throw new ConfigError('ENGINE_BODY_TIMEOUT_MS', 'must be longer than HEARTBEAT_MS');
   return { config, warnings };
