@@ -11,12 +11,16 @@ import redisPlugin, { type Kv } from './plugins/redis.js';
 import authPlugin from './plugins/auth.js';
 import corsPlugin from './plugins/cors.js';
 import limitsPlugin from './plugins/limits.js';
+import eventLogPlugin from './plugins/event-log.js';
+import drainPlugin from './plugins/drain.js';
 import { Sessions } from './sessions.js';
 import { createEngineClient, type EngineClient } from './engine-client.js';
 import { activeStreams } from './relay.js';
+import type { EventLog } from './event-log/log.js';
 import tokenRoutes from './routes/token.js';
 import chatRoutes from './routes/chat.js';
 import sessionRoutes from './routes/sessions.js';
+import streamRoutes from './routes/stream.js';
 import healthRoutes from './routes/health.js';
 import staticRoutes from './routes/static.js';
 
@@ -32,6 +36,7 @@ export interface Deps {
   tenants?: TenantRegistry;
   kv?: Kv;
   engine?: EngineClient;
+  eventLog?: EventLog;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -71,6 +76,8 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Fastify
   await app.register(authPlugin, { config, tenants });
   await app.register(corsPlugin, { tenants });
   await app.register(limitsPlugin);
+  await app.register(eventLogPlugin, { config, ...(deps.eventLog ? { log: deps.eventLog } : {}) });
+  await app.register(drainPlugin);
 
   app.decorate('sessions', new Sessions(app.kv, config.sessionTtlS));
   const engine = deps.engine ?? createEngineClient(config, app.log);
@@ -85,6 +92,7 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Fastify
   await app.register(tokenRoutes, { config });
   await app.register(chatRoutes, { config });
   await app.register(sessionRoutes, { config });
+  await app.register(streamRoutes, { config });
   await app.register(staticRoutes, { config });
   return app;
 }

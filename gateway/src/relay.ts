@@ -1,15 +1,23 @@
 /**
  * The SSE relay: engine stream in, client stream out, event by event and at once.
  * - Every upstream event is checked against the shared contract and re-encoded with the gateway's
- *   own monotonically increasing `id:` (the first event, `session`, is id 1).
- * - Backpressure: when the client's socket buffer is full, upstream reading pauses until it drains,
- *   so a slow client costs one socket buffer, never an unbounded queue.
- * - The client leaving aborts the upstream request (the engine stops the run); the engine leaving
- *   mid-stream becomes an `error` event `stream_interrupted` at once.
+ *   own `id:` (`<turnSeq>-<n>` with a recorder, see event-log/log.ts; plain 1, 2, ... without).
+ * - Each event goes to the client first, then to the session's event log (not awaited per event),
+ *   so a client that lost the connection can resume from its `Last-Event-ID`.
+ * - Backpressure: when the client's socket buffer is full, or the log falls `maxPending` appends
+ *   behind, upstream reading pauses until it drains: a slow client or a slow Redis costs bounded
+ *   memory, never an unbounded queue.
+ * - The client leaving does NOT abort the turn: the relay reads the engine to the end and logs
+ *   every event, so the visitor gets the reply on reconnect. `stop()` (POST .../stop) aborts it.
+ * - The engine leaving mid-stream becomes an `error` event `stream_interrupted` at once.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
 import { ERRORS, SSE_HEADERS, SSE_PING, createSseParser, encodeEvent, type ErrorCode, type WireEvent } from '@chat/shared';
+import { eventId, type TurnRecorder } from './event-log/log.js';
+import { activeStreams, type ActiveStream } from './active-streams.js';
+
+export { activeStreams } from './active-streams.js';
 
 export interface RelayOptions {
   request: FastifyRequest;
@@ -21,67 +29,93 @@ export interface RelayOptions {
   heartbeatMs: number;
   /** Called with the terminal event before the client stream ends (record the session's outcome). */
   onTerminal: (ev: WireEvent) => Promise<void>;
+  /** The turn's number and log; without it ids are 1, 2, ... and nothing is logged. */
+  turn?: { seq: number; recorder: TurnRecorder; maxPending: number };
 }
 
-export interface ActiveStream {
-  /** End the stream with an error event (shutdown). */
-  fail(code: ErrorCode): void;
-}
-
-/** Streams being relayed, so that a shutdown can end them with `shutting_down` instead of cutting them. */
-export const activeStreams = new Set<ActiveStream>();
-
-const errorEvent = (code: ErrorCode): WireEvent => ({
+export const errorEvent = (code: ErrorCode): WireEvent => ({
   event: 'error',
   data: { code, message: ERRORS[code].message, retryable: ERRORS[code].retryable },
 });
 
-/** Write headers + `session`, then relay until a terminal event, an interruption or the client leaving. */
-export function relay(opts: RelayOptions): Promise<void> {
-  const { request, reply, upstream } = opts;
-  const out = reply.raw;
-  let nextId = 1;
-  let ended = false;
-
+/** The response headers of a stream: what plugins set (CORS, rate-limit) plus SSE's. */
+export function openStream(request: FastifyRequest, reply: FastifyReply): void {
   reply.hijack();
-  // hijack() bypasses Fastify's header pipeline: carry over what plugins set (CORS, rate-limit).
+  // hijack() bypasses Fastify's header pipeline: carry over what plugins set.
   const headers: Record<string, string | string[] | number> = {};
   for (const [k, v] of Object.entries(reply.getHeaders())) if (v !== undefined) headers[k] = v as string | string[] | number;
-  out.writeHead(200, { ...headers, ...SSE_HEADERS, 'x-request-id': request.id });
-  out.flushHeaders();
+  reply.raw.writeHead(200, { ...headers, ...SSE_HEADERS, 'x-request-id': request.id });
+  reply.raw.flushHeaders();
+}
 
+/** Write headers + `session`, then relay until a terminal event, an interruption or a stop. */
+export function relay(opts: RelayOptions): Promise<void> {
+  const { request, reply, upstream, turn } = opts;
+  const out = reply.raw;
+  let n = 0;
+  let ended = false;
+
+  openStream(request, reply);
   const gone = () => out.destroyed || out.writableEnded;
-  const write = (ev: WireEvent): boolean => gone() || out.write(encodeEvent({ ...ev, id: String(nextId++) }));
-  write({ event: 'session', data: { sessionId: opts.sessionId } });
+  /** Write to the client (when still there) and to the log; false when the client's buffer is full. */
+  const emit = (ev: WireEvent): boolean => {
+    const id = turn ? eventId(turn.seq, ++n) : String(++n);
+    const ok = gone() || out.write(encodeEvent({ ...ev, id }));
+    turn?.recorder.append(id, ev);
+    return ok;
+  };
+  emit({ event: 'session', data: { sessionId: opts.sessionId } });
 
   return new Promise<void>((resolve) => {
     const heartbeat = setInterval(() => gone() || out.write(SSE_PING), opts.heartbeatMs);
-    const self: ActiveStream = { fail: (code) => void finish(errorEvent(code), true) };
-    activeStreams.add(self);
-
-    const cleanup = () => {
-      ended = true;
-      clearInterval(heartbeat);
-      activeStreams.delete(self);
-      upstream.removeAllListeners('data');
-      resolve();
+    const self: ActiveStream = {
+      kind: 'relay',
+      sessionId: opts.sessionId,
+      fail: (code) => void finish(errorEvent(code), true),
+      stop: () => void finish(errorEvent('turn_stopped'), true),
     };
+    activeStreams.add(self);
 
     /** Write the last event and end. `abortUpstream` when the engine may still be running. */
     async function finish(ev: WireEvent, abortUpstream: boolean) {
       if (ended) return;
       ended = true;
+      clearInterval(heartbeat);
       if (abortUpstream) opts.abort();
+      upstream.removeAllListeners('data');
       upstream.resume(); // never leave a paused upstream holding its socket
-      write(ev);
+      emit(ev);
       try {
         await opts.onTerminal(ev);
       } catch (e) {
         request.log.error({ err: e }, 'could not record the turn outcome');
       }
       if (!gone()) out.end();
-      cleanup();
+      // The terminal event is in the log before the turn's marker goes (the caller ends it next),
+      // so a follower that sees no running turn finds the whole turn in the log.
+      await turn?.recorder.flushed();
+      activeStreams.delete(self);
+      resolve();
     }
+
+    let paused = 0;
+    const pause = (until: Promise<void>) => {
+      paused++;
+      upstream.pause();
+      void until.then(() => {
+        if (--paused === 0 && !ended) upstream.resume();
+      });
+    };
+    const clientDrained = () =>
+      new Promise<void>((r) => {
+        const done = () => {
+          out.off('drain', done);
+          out.off('close', done);
+          r();
+        };
+        out.on('drain', done);
+        out.on('close', done);
+      });
 
     const parser = createSseParser({
       onEvent(ev) {
@@ -91,10 +125,8 @@ export function relay(opts: RelayOptions): Promise<void> {
           void finish(ev, false);
           return;
         }
-        if (!write(ev)) {
-          upstream.pause();
-          out.once('drain', () => upstream.resume());
-        }
+        if (!emit(ev) && !gone()) pause(clientDrained());
+        if (turn && turn.recorder.pending > turn.maxPending) pause(turn.recorder.below(turn.maxPending >> 1));
       },
       onInvalid(problem) {
         request.log.warn({ problem }, 'dropped an engine event that does not match the contract');
@@ -113,13 +145,21 @@ export function relay(opts: RelayOptions): Promise<void> {
       void finish(errorEvent('stream_interrupted'), false);
     });
 
-    // The client left: stop the engine's run; nothing more to write.
     out.on('close', () => {
       if (ended) return;
-      request.log.info('client disconnected mid-stream: aborting the engine run');
-      opts.abort();
-      upstream.destroy();
-      cleanup();
+      if (!turn) {
+        // Nowhere to keep the reply: stop the engine's run.
+        request.log.info('client disconnected mid-stream: aborting the engine run');
+        ended = true;
+        clearInterval(heartbeat);
+        opts.abort();
+        upstream.destroy();
+        activeStreams.delete(self);
+        resolve();
+        return;
+      }
+      // The turn goes on into the log; the visitor picks the reply up with Last-Event-ID.
+      request.log.info('client disconnected mid-stream: the turn continues into the event log');
     });
   });
 }

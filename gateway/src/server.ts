@@ -27,13 +27,13 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     if (closing) return;
     closing = true;
     app.log.info({ signal }, 'closing');
-    // Streams are ended with `shutting_down` by preClose; this bounds anything else that hangs.
+    // Running turns get SHUTDOWN_GRACE_MS to finish (drain); this bounds anything else that hangs.
     const timer = setTimeout(() => {
-      app.log.warn('grace period over: exiting');
+      app.log.warn('close did not finish after the grace period: exiting');
       process.exit(1);
-    }, config.shutdownGraceMs);
+    }, config.shutdownGraceMs + 5000);
     timer.unref();
-    app.close().then(
+    app.drain(config.shutdownGraceMs).then(() => app.close()).then(
       () => process.exit(0),
       (e: unknown) => {
         app.log.error({ err: e }, 'close failed');

@@ -2,7 +2,8 @@
  * Must show 6 and 7, and the relay's failure paths, with real processes:
  * - engine killed mid-stream: the client gets an `error` event within 1 s; the gateway's session
  *   record is unchanged; after a restart the same session carries on;
- * - client disconnects mid-reply: the engine's run is aborted (its own log says so);
+ * - client disconnects mid-reply: the turn goes on into the event log (resumable); an explicit
+ *   stop aborts the engine's run (its own log says so);
  * - engine unreachable before a stream: 503 engine_unavailable as JSON.
  */
 import t from 'tap';
@@ -10,6 +11,7 @@ import { createClient } from 'redis';
 import { freePort, startRedis, startService, waitFor, type ServiceProcess } from '../../scripts/testkit/index.js';
 import { ENGINE_KEY, fetchToken, startGateway } from './processes.js';
 import { chatTurn, lastEvent, openChat } from './sse-client.js';
+import { resume, stopTurn } from './stream-client.js';
 
 const redis = await startRedis();
 t.teardown(() => redis.stop());
@@ -67,16 +69,30 @@ t.test('engine killed mid-stream: error within 1 s, session unchanged, carries o
   t.equal(data.data.name, 'Jane Doe', 'with what it had collected before');
 });
 
-t.test('client disconnects mid-reply: the engine aborts the run', async (t) => {
+t.test('client disconnects mid-reply: the turn goes on; stop aborts it', async (t) => {
   const s = await openChat(gw.url, token, { sessionId, message: { id: 'm3', text: 'my phone is +1 555 123 4567' } });
   t.equal(s.status, 200);
   await s.waitForEvent((ev) => ev.event === 'token');
   s.abort();
+  // The gateway keeps reading the engine into the event log: the reply is there for a reconnect.
+  const rest = await resume(gw.url, token, sessionId, s.events.at(-1)!.ev.id);
+  t.equal(lastEvent(rest)!.event, 'done', 'the turn finished after the client left');
+  t.match(gw.output(), /client disconnected mid-stream: the turn continues/);
+  t.notMatch(engine.output(), /turn aborted/, 'the engine was not told to abort');
+
+  const s2 = await openChat(gw.url, token, { sessionId, message: { id: 'm4', text: 'budget is 300' } });
+  await s2.waitForEvent((ev) => ev.event === 'token');
+  t.same((await stopTurn(gw.url, token, sessionId)).body, { stopped: true });
+  t.match((await s2.waitForEvent((ev) => ev.event === 'error')).data, { code: 'turn_stopped' });
   await waitFor(() => /turn aborted/.test(engine.output()), 5000, 'the engine to log "turn aborted"');
   t.pass('the engine logged "turn aborted"');
-  t.match(gw.output(), /client disconnected mid-stream/);
   // The aborted turn released the session: the next one is served, not refused as in progress.
-  const next = await chatTurn(gw.url, token, { sessionId, message: { id: 'm4', text: 'my phone is +1 555 123 4567' } });
+  let next = await chatTurn(gw.url, token, { sessionId, message: { id: 'm5', text: 'budget is 300' } });
+  await waitFor(async () => {
+    if (next.status !== 409) return true;
+    next = await chatTurn(gw.url, token, { sessionId, message: { id: 'm5', text: 'budget is 300' } });
+    return false;
+  }, 10_000, 'the engine lock to be released');
   t.equal(next.status, 200, JSON.stringify(next.json));
   t.equal(lastEvent(next)!.event, 'done');
 });

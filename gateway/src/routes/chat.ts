@@ -1,13 +1,18 @@
 /**
  * POST /v1/chat: one turn. Creates the session on the first turn and sends the site's template
  * with that turn only; later turns must name a session of this tenant and visitor. The answer is
- * the engine's stream, relayed (see relay.ts), after a `session` event.
+ * the engine's stream, relayed (see relay.ts) and logged for resuming, after a `session` event;
+ * or, when the same message id is already running, that turn's events from the log (follow.ts).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError, chatRequestSchema, type ChatRequest, type TurnRequest } from '@chat/shared';
 import type { Config } from '../config.js';
 import { newSessionId } from '../sessions.js';
 import { relay } from '../relay.js';
+import { follow } from '../follow.js';
+import { TurnRecorder, eventId } from '../event-log/log.js';
+import { stopLocalTurn } from '../plugins/event-log.js';
+import { FOLLOW_BATCH } from './stream.js';
 import type { Visitor } from '../plugins/auth.js';
 
 const visitorKey = (req: FastifyRequest) => {
@@ -60,50 +65,73 @@ export default async function chatRoutes(app: FastifyInstance, { config }: { con
         sessionId = newSessionId();
       }
 
-      const controller = new AbortController();
-      // The client may leave before the engine answers: abort that request too.
-      const onEarlyClose = () => controller.abort();
-      reply.raw.once('close', onEarlyClose);
-
-      const send = (turn: TurnRequest) => app.engine.turn(sessionId, turn, request.id, controller.signal);
-      let upstream;
+      // One running turn per session, known to every gateway process: the same message id again
+      // (a double submit, a retry racing the original) attaches to the running turn's events;
+      // another message is refused until it ends.
+      const claim = await app.eventLog.claimTurn(sessionId, message.id, config.turnLeaseMs);
+      if (claim.outcome === 'busy') throw new AppError('turn_in_progress');
+      if (claim.outcome === 'attach') {
+        await follow({ request, reply, sessionId, log: app.eventLog, afterId: eventId(claim.seq, 0), heartbeatMs: config.heartbeatMs, pollMs: config.eventLogPollMs, batch: FOLLOW_BATCH });
+        return reply;
+      }
+      const seq = claim.seq;
+      const lease = setInterval(() => {
+        app.eventLog.renewTurn(sessionId, seq, config.turnLeaseMs).then(
+          (r) => r.stop && stopLocalTurn(sessionId),
+          () => {},
+        );
+      }, Math.max(100, Math.floor(config.turnLeaseMs / 3)));
       try {
-        upstream = await send(given ? { message } : { message, template: site.template });
-      } catch (e) {
-        // The engine lost a first turn that died before it stored the template: send it again, once.
-        if (!(given && e instanceof AppError && e.code === 'template_required')) throw e;
-        upstream = await send({ message, template: site.template });
-      } finally {
-        reply.raw.off('close', onEarlyClose);
-      }
-      if (controller.signal.aborted) {
-        upstream.body.destroy();
-        return reply.hijack();
-      }
+        const controller = new AbortController();
+        // The client may leave before the engine answers: abort that request too (it knows no event id to resume from).
+        const onEarlyClose = () => controller.abort();
+        reply.raw.once('close', onEarlyClose);
 
-      if (!given) {
+        const send = (turn: TurnRequest) => app.engine.turn(sessionId, turn, request.id, controller.signal);
+        let upstream;
         try {
-          await app.sessions.create(sessionId, visitor, site);
+          upstream = await send(given ? { message } : { message, template: site.template });
         } catch (e) {
-          controller.abort();
-          upstream.body.destroy();
-          throw e;
+          // The engine lost a first turn that died before it stored the template: send it again, once.
+          if (!(given && e instanceof AppError && e.code === 'template_required')) throw e;
+          upstream = await send({ message, template: site.template });
+        } finally {
+          reply.raw.off('close', onEarlyClose);
         }
-      }
+        if (controller.signal.aborted) {
+          upstream.body.destroy();
+          return reply.hijack();
+        }
 
-      await relay({
-        request,
-        reply,
-        sessionId,
-        upstream: upstream.body,
-        abort: () => controller.abort(),
-        heartbeatMs: config.heartbeatMs,
-        onTerminal: async (ev) => {
-          if (ev.event === 'done') await app.sessions.touch(sessionId, ev.data.status);
-          else if (ev.event === 'error' && ev.data.code !== 'stream_interrupted' && ev.data.code !== 'shutting_down')
-            await app.sessions.touch(sessionId);
-        },
-      });
+        if (!given) {
+          try {
+            await app.sessions.create(sessionId, visitor, site);
+          } catch (e) {
+            controller.abort();
+            upstream.body.destroy();
+            throw e;
+          }
+        }
+
+        const recorder = new TurnRecorder(app.eventLog, sessionId, (e) => request.log.warn({ err: e }, 'event log append failed: this turn cannot be fully resumed'));
+        await relay({
+          request,
+          reply,
+          sessionId,
+          upstream: upstream.body,
+          abort: () => controller.abort(),
+          heartbeatMs: config.heartbeatMs,
+          turn: { seq, recorder, maxPending: config.eventLogMaxPending },
+          onTerminal: async (ev) => {
+            if (ev.event === 'done') await app.sessions.touch(sessionId, ev.data.status);
+            else if (ev.event === 'error' && ev.data.code !== 'stream_interrupted' && ev.data.code !== 'shutting_down')
+              await app.sessions.touch(sessionId);
+          },
+        });
+      } finally {
+        clearInterval(lease);
+        await app.eventLog.endTurn(sessionId, seq).catch((e: unknown) => request.log.warn({ err: e }, 'could not clear the running-turn marker'));
+      }
       return reply;
     },
   );

@@ -1,0 +1,33 @@
+/**
+ * The streams this process is serving: relays (a turn it runs) and followers (a client reading a
+ * session's log). Shutdown waits for them and ends what is left with `shutting_down`; a stop
+ * request finds the relay of a session here.
+ */
+import type { ErrorCode } from '@chat/shared';
+
+export interface ActiveStream {
+  kind: 'relay' | 'follow';
+  sessionId: string;
+  /** End the stream with an error event (shutdown). */
+  fail(code: ErrorCode): void;
+  /** Abort the turn (relays only). */
+  stop?(): void;
+}
+
+class StreamSet extends Set<ActiveStream> {
+  private idle: Array<() => void> = [];
+
+  override delete(s: ActiveStream): boolean {
+    const had = super.delete(s);
+    if (this.size === 0) for (const fn of this.idle.splice(0)) fn();
+    return had;
+  }
+
+  /** Resolves when no stream is open (at once when none is). */
+  whenEmpty(): Promise<void> {
+    if (this.size === 0) return Promise.resolve();
+    return new Promise((r) => this.idle.push(r));
+  }
+}
+
+export const activeStreams = new StreamSet();

@@ -1,0 +1,163 @@
+/**
+ * The event log on Redis: one capped Stream per session (`gw:events:{id}`), a turn counter
+ * (`gw:turnseq:{id}`) and the running-turn marker (`gw:turn:{id}`, a hash with a lease). All keys
+ * of a session share the `{id}` hash tag, so each script touches one cluster slot.
+ *
+ * Its own connections (commands, and one subscriber for stop requests) rather than the Kv's: a
+ * burst of pipelined appends must not queue session reads behind it.
+ */
+import { createClient, createCluster } from 'redis';
+import { AppError, isWireEvent, type WireEvent } from '@chat/shared';
+import type { ClaimOutcome, EventLog, LoggedEvent } from './log.js';
+import { localWakeups } from './memory.js';
+
+const eventsKey = (id: string) => `gw:events:{${id}}`;
+const seqKey = (id: string) => `gw:turnseq:{${id}}`;
+const turnKey = (id: string) => `gw:turn:{${id}}`;
+const STOP_CHANNEL = 'gw:stop';
+
+// Claim: a running marker answers attach (same message) or busy; else next seq and a fresh marker.
+const CLAIM = `
+local cur = redis.call('HMGET', KEYS[1], 'msg', 'seq')
+if cur[1] then
+  if cur[1] == ARGV[1] then return {'attach', tonumber(cur[2])} end
+  return {'busy', tonumber(cur[2])}
+end
+local seq = redis.call('INCR', KEYS[2])
+redis.call('EXPIRE', KEYS[2], ARGV[3])
+redis.call('HSET', KEYS[1], 'msg', ARGV[1], 'seq', seq)
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return {'start', seq}`;
+
+const RENEW = `
+local cur = redis.call('HMGET', KEYS[1], 'seq', 'stop')
+if cur[1] ~= ARGV[1] then return {0, 0} end
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+if cur[2] then return {1, 1} end
+return {1, 0}`;
+
+const END = `if redis.call('HGET', KEYS[1], 'seq') == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+
+const STOP = `if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'stop', '1') return 1 end return 0`;
+
+interface Commands {
+  eval(script: string, opts: { keys: string[]; arguments: string[] }): Promise<unknown>;
+  hmGet(key: string, fields: string[]): Promise<unknown>;
+  xAdd(key: string, id: string, message: Record<string, string>, opts?: object): Promise<unknown>;
+  xRange(key: string, start: string, end: string, opts?: { COUNT: number }): Promise<unknown>;
+  expire(key: string, seconds: number): Promise<unknown>;
+  publish(channel: string, message: string): Promise<unknown>;
+  subscribe(channel: string, fn: (message: string) => void): Promise<unknown>;
+  duplicate(): Commands;
+  on(event: 'error', fn: (e: Error) => void): unknown;
+  connect(): Promise<unknown>;
+  close(): Promise<unknown>;
+  readonly isOpen: boolean;
+}
+
+export interface RedisEventLogOptions {
+  url: string;
+  cluster: boolean;
+  /** Stream entries kept per session (MAXLEN ~): enough for the last turns a client may resume. */
+  maxEvents: number;
+  ttlS: number;
+  onError: (e: Error) => void;
+}
+
+/** Storage failures become 503 state_unavailable, like the Kv's. */
+async function guarded<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    throw Object.assign(new AppError('state_unavailable'), { cause: e });
+  }
+}
+
+export async function redisEventLog(opts: RedisEventLogOptions): Promise<EventLog> {
+  const socket = { connectTimeout: 2000, reconnectStrategy: (n: number) => Math.min(50 * 2 ** n, 2000) };
+  // No offline queue: while Redis is away a claim fails at once (503), it never hangs.
+  const client = (
+    opts.cluster
+      ? createCluster({ rootNodes: opts.url.split(',').map((u) => ({ url: u.trim() })), defaults: { disableOfflineQueue: true, socket } })
+      : createClient({ url: opts.url, disableOfflineQueue: true, socket })
+  ) as unknown as Commands;
+  client.on('error', opts.onError);
+  await client.connect();
+  const sub = client.duplicate();
+  sub.on('error', opts.onError);
+  await sub.connect();
+  const stopListeners: Array<(sessionId: string) => void> = [];
+  await sub.subscribe(STOP_CHANNEL, (sessionId) => {
+    for (const fn of stopListeners) fn(sessionId);
+  });
+  const wake = localWakeups();
+
+  const run = async (script: string, keys: string[], args: string[]) => client.eval(script, { keys, arguments: args });
+
+  return {
+    kind: 'redis',
+    claimTurn: (sessionId, messageId, leaseMs) =>
+      guarded(async () => {
+        const [outcome, seq] = (await run(CLAIM, [turnKey(sessionId), seqKey(sessionId)], [messageId, String(leaseMs), String(opts.ttlS)])) as [ClaimOutcome['outcome'], number];
+        return { outcome, seq: Number(seq) };
+      }),
+    renewTurn: (sessionId, seq, leaseMs) =>
+      guarded(async () => {
+        const [held, stop] = (await run(RENEW, [turnKey(sessionId)], [String(seq), String(leaseMs)])) as [number, number];
+        return { held: held === 1, stop: stop === 1 };
+      }),
+    endTurn: (sessionId, seq) =>
+      guarded(async () => {
+        await run(END, [turnKey(sessionId)], [String(seq)]);
+        wake.notify(sessionId);
+      }),
+    running: (sessionId) =>
+      guarded(async () => {
+        const [msg, seq] = (await client.hmGet(turnKey(sessionId), ['msg', 'seq'])) as Array<string | null>;
+        return msg && seq ? { messageId: msg, seq: Number(seq) } : null;
+      }),
+    append: (sessionId, id, ev) =>
+      guarded(async () => {
+        const key = eventsKey(sessionId);
+        const p = client.xAdd(key, id, { e: ev.event, d: JSON.stringify(ev.data) }, { TRIM: { strategy: 'MAXLEN', strategyModifier: '~', threshold: opts.maxEvents } });
+        // The TTL follows the session's: set when a turn starts and when it ends, not per token.
+        const edge = id.endsWith('-1') || ev.event === 'done' || ev.event === 'error';
+        const e = edge ? client.expire(key, opts.ttlS) : undefined;
+        await p;
+        await e;
+        wake.notify(sessionId);
+      }),
+    read: (sessionId, afterId, count) =>
+      guarded(async () => {
+        const rows = (await client.xRange(eventsKey(sessionId), `(${afterId}`, '+', { COUNT: count })) as Array<{ id: string; message: Record<string, string> }>;
+        const out: LoggedEvent[] = [];
+        for (const r of rows) {
+          let data: unknown;
+          try {
+            data = JSON.parse(r.message.d ?? '');
+          } catch {
+            continue;
+          }
+          const ev = { event: r.message.e, data };
+          if (isWireEvent(ev)) out.push({ id: r.id, ev: ev as WireEvent });
+        }
+        return out;
+      }),
+    changed: (sessionId, maxMs, signal) => wake.wait(sessionId, maxMs, signal),
+    requestStop: (sessionId) =>
+      guarded(async () => {
+        const running = (await run(STOP, [turnKey(sessionId)], [])) === 1;
+        // Pub/sub reaches the relaying process at once; the flag covers a subscriber that was
+        // reconnecting at that moment (the relay sees it at its next lease renewal).
+        if (running) await client.publish(STOP_CHANNEL, sessionId);
+        return running;
+      }),
+    onStop: (fn) => {
+      stopListeners.push(fn);
+    },
+    close: async () => {
+      wake.close();
+      for (const c of [sub, client]) if (c.isOpen) await c.close().catch(() => {});
+    },
+  };
+}

@@ -1,0 +1,70 @@
+/**
+ * GET /v1/sessions/:id/stream: resume. With `Last-Event-ID` (header, or `?lastEventId=` where a
+ * client cannot set headers) the events after that id, then the running turn live until its end;
+ * without one, the running turn from its first event (or an empty stream when none runs).
+ * POST /v1/sessions/:id/stop: abort the running turn, wherever it is relayed.
+ * Same ownership rule as the other session routes: not yours is a 404 like a missing one.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AppError, sessionParamsSchema } from '@chat/shared';
+import type { Config } from '../config.js';
+import type { Visitor } from '../plugins/auth.js';
+import { EVENT_ID, eventId } from '../event-log/log.js';
+import { follow } from '../follow.js';
+
+interface Params {
+  id: string;
+}
+
+export const FOLLOW_BATCH = 200;
+
+export default async function streamRoutes(app: FastifyInstance, { config }: { config: Config }) {
+  const reads = app.limit({
+    name: 'reads',
+    windowMs: 60_000,
+    max: () => config.rateReadsPerMinute,
+    key: (req: FastifyRequest) => `${(req.visitor as Visitor).tenantId}:${(req.visitor as Visitor).sub}`,
+  });
+  const lastEventIdQuery = {
+    type: 'object',
+    additionalProperties: false,
+    properties: { lastEventId: { type: 'string', pattern: EVENT_ID.source } },
+  } as const;
+
+  app.get<{ Params: Params; Querystring: { lastEventId?: string } }>(
+    '/v1/sessions/:id/stream',
+    { schema: { params: sessionParamsSchema, querystring: lastEventIdQuery }, onRequest: app.authenticate, preHandler: reads },
+    async (request, reply) => {
+      const header = request.headers['last-event-id'];
+      const given = typeof header === 'string' && header !== '' ? header : request.query.lastEventId;
+      if (given !== undefined && !EVENT_ID.test(given))
+        throw new AppError('validation_failed', 'Last-Event-ID must be an event id of this stream, like 3-17.');
+      const rec = await app.sessions.own(request.params.id, request.visitor as Visitor);
+      let afterId = given;
+      if (afterId === undefined) {
+        const running = await app.eventLog.running(rec.id);
+        afterId = running ? eventId(running.seq, 0) : eventId(Number.MAX_SAFE_INTEGER, 0);
+      }
+      await follow({
+        request,
+        reply,
+        sessionId: rec.id,
+        log: app.eventLog,
+        afterId,
+        heartbeatMs: config.heartbeatMs,
+        pollMs: config.eventLogPollMs,
+        batch: FOLLOW_BATCH,
+      });
+      return reply;
+    },
+  );
+
+  app.post<{ Params: Params }>(
+    '/v1/sessions/:id/stop',
+    { schema: { params: sessionParamsSchema }, onRequest: app.authenticate, preHandler: reads },
+    async (request) => {
+      const rec = await app.sessions.own(request.params.id, request.visitor as Visitor);
+      return { stopped: await app.eventLog.requestStop(rec.id) };
+    },
+  );
+}
