@@ -11,6 +11,8 @@ import redisPlugin, { type Kv } from './plugins/redis.js';
 import authPlugin from './plugins/auth.js';
 import corsPlugin from './plugins/cors.js';
 import limitsPlugin from './plugins/limits.js';
+import metricsPlugin from './plugins/metrics.js';
+import webhooksPlugin from './plugins/webhooks.js';
 import eventLogPlugin from './plugins/event-log.js';
 import drainPlugin from './plugins/drain.js';
 import { Sessions } from './sessions.js';
@@ -51,7 +53,11 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Fastify
     });
 
   const app = Fastify({
-    logger: { level: config.logLevel, redact: ['req.headers.authorization'] },
+    logger: {
+      level: config.logLevel,
+      // Content stays out of logs unless LOG_CONTENT=true; these paths catch a careless log call.
+      redact: ['req.headers.authorization', ...(config.logContent ? [] : ['text', 'data', 'body', '*.text', '*.data', '*.body'])],
+    },
     bodyLimit: config.bodyLimitBytes,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
@@ -73,6 +79,7 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Fastify
   });
 
   await app.register(redisPlugin, { url: config.redisUrl, cluster: config.redisCluster, ...(deps.kv ? { kv: deps.kv } : {}) });
+  await app.register(metricsPlugin, { config });
   await app.register(authPlugin, { config, tenants });
   await app.register(corsPlugin, { tenants });
   await app.register(limitsPlugin);
@@ -83,6 +90,7 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Fastify
   const engine = deps.engine ?? createEngineClient(config, app.log);
   app.decorate('engine', engine);
   if (!deps.engine) app.addHook('onClose', async () => engine.close());
+  await app.register(webhooksPlugin, { config });
   // Open streams would hold close() forever: end them with a retryable error first.
   app.addHook('preClose', async () => {
     for (const s of [...activeStreams]) s.fail('shutting_down');

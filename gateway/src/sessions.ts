@@ -45,8 +45,26 @@ function fromHash(id: string, h: Record<string, string>): SessionRecord | null {
   };
 }
 
+/** Told about every change of a session (webhooks, idle tracking); its errors are its own to handle. */
+export interface SessionListener {
+  touched(id: string, status: SessionStatus | undefined): Promise<void>;
+  closed(id: string, previous: SessionStatus | undefined): Promise<void>;
+}
+
 export class Sessions {
+  private listener: SessionListener | undefined;
+
   constructor(private readonly kv: Kv, private readonly ttlS: number) {}
+
+  observe(listener: SessionListener): void {
+    this.listener = listener;
+  }
+
+  /** Any session by id, with no ownership check: for the gateway's own jobs, never for a visitor. */
+  async get(id: string): Promise<SessionRecord | null> {
+    const h = await this.kv.hashGetAll(key(id));
+    return h ? fromHash(id, h) : null;
+  }
 
   async create(id: string, visitor: Visitor, site: Site): Promise<SessionRecord> {
     const now = new Date().toISOString();
@@ -63,6 +81,7 @@ export class Sessions {
     };
     const { id: _id, ...fields } = rec;
     await this.kv.hashSet(key(id), { ...fields, templateVersion: String(rec.templateVersion) }, this.ttlS);
+    await this.listener?.touched(id, rec.status);
     return rec;
   }
 
@@ -81,10 +100,12 @@ export class Sessions {
   async touch(id: string, status?: SessionStatus): Promise<void> {
     const fields: Record<string, string> = { lastActivity: new Date().toISOString() };
     if (status) fields.status = status;
-    await this.kv.hashSet(key(id), fields, this.ttlS, true);
+    if ((await this.kv.hashSet(key(id), fields, this.ttlS, true)) && this.listener) await this.listener.touched(id, status);
   }
 
   async close(id: string): Promise<void> {
-    await this.touch(id, 'closed');
+    const before = this.listener ? await this.get(id) : null;
+    const fields = { lastActivity: new Date().toISOString(), status: 'closed' };
+    if ((await this.kv.hashSet(key(id), fields, this.ttlS, true)) && this.listener) await this.listener.closed(id, before?.status);
   }
 }

@@ -21,6 +21,8 @@ export interface AttemptOptions {
   timeoutMs: number;
   resolve?: Resolver;
   userAgent: string;
+  /** Aborts the attempt (shutdown); the caller then records nothing. */
+  signal?: AbortSignal;
 }
 
 export async function attemptDelivery(o: AttemptOptions): Promise<AttemptResult> {
@@ -28,7 +30,7 @@ export async function attemptDelivery(o: AttemptOptions): Promise<AttemptResult>
   try {
     target = await vetUrl(o.url, o.allowPrivateNetwork, o.resolve);
   } catch (e) {
-    if (e instanceof SsrfRefused) return { outcome: 'refused', error: e.message };
+    if (e instanceof SsrfRefused) return e.transient ? { outcome: 'failed', error: e.message } : { outcome: 'refused', error: e.message };
     throw e;
   }
   const agent = new Agent({
@@ -43,7 +45,7 @@ export async function attemptDelivery(o: AttemptOptions): Promise<AttemptResult>
       dispatcher: agent,
       headers: { ...webhookHeaders(o.secrets, o.id, Math.floor(Date.now() / 1000), o.body), 'user-agent': o.userAgent },
       body: o.body,
-      signal: AbortSignal.timeout(o.timeoutMs),
+      signal: o.signal ? AbortSignal.any([o.signal, AbortSignal.timeout(o.timeoutMs)]) : AbortSignal.timeout(o.timeoutMs),
     });
     await res.body.dump({ limit: 65536 }).catch(() => {});
     if (res.statusCode >= 200 && res.statusCode < 300) return { outcome: 'delivered', status: res.statusCode };

@@ -60,6 +60,10 @@ export function isPrivateAddress(ip: string): boolean {
 
 export class SsrfRefused extends Error {
   override name = 'SsrfRefused';
+  /** A name that did not resolve may resolve later: worth a retry, unlike an internal address. */
+  constructor(message: string, readonly transient = false) {
+    super(message);
+  }
 }
 
 export interface VettedTarget {
@@ -91,7 +95,7 @@ export async function vetUrl(raw: string, allowPrivate: boolean, resolve: Resolv
     try {
       addresses = await resolve(host);
     } catch (e) {
-      throw new SsrfRefused(`cannot resolve ${host}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw new SsrfRefused(`cannot resolve ${host}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, true);
     }
   }
   if (addresses.length === 0) throw new SsrfRefused(`${host} has no address`);

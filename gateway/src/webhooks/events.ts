@@ -1,0 +1,34 @@
+/** The body of a webhook event: what the receiver needs to file the session, nothing more. */
+import type { SessionRecord } from '../sessions.js';
+import type { EventType } from './outbox.js';
+
+export interface WebhookEvent {
+  type: EventType;
+  /** When the event happened (ISO 8601); `webhook-timestamp` is when the attempt was made. */
+  timestamp: string;
+  data: {
+    sessionId: string;
+    tenantId: string;
+    siteId: string;
+    templateId: string;
+    templateVersion: number;
+    status: 'complete' | 'incomplete';
+    data: Record<string, unknown>;
+  };
+}
+
+export function buildEvent(rec: SessionRecord, type: EventType, collected: Record<string, unknown>): WebhookEvent {
+  return {
+    type,
+    timestamp: new Date().toISOString(),
+    data: {
+      sessionId: rec.id,
+      tenantId: rec.tenantId,
+      siteId: rec.siteId,
+      templateId: rec.templateId,
+      templateVersion: rec.templateVersion,
+      status: type === 'session.completed' ? 'complete' : 'incomplete',
+      data: collected,
+    },
+  };
+}
