@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 /**
  * The gateway's whole use of Redis behind one small interface: session hashes and fixed-window
  * counters. node-redis when REDIS_URL is set (its cluster client for a Redis Cluster: several seed
@@ -51,6 +52,7 @@ async function guarded<T>(fn: () => Promise<T>): Promise<T> {
 /** The commands the Kv uses: a single client and a cluster client both fit. */
 interface Commands {
   eval(script: string, opts: { keys: string[]; arguments: string[] }): Promise<unknown>;
+  evalSha(sha: string, opts: { keys: string[]; arguments: string[] }): Promise<unknown>;
   hGetAll(key: string): Promise<unknown>;
   exists(key: string): Promise<number>;
   on(event: 'error', fn: (e: Error) => void): unknown;
@@ -69,12 +71,25 @@ export async function connectRedis(url: string, onError: (e: Error) => void, clu
   ) as unknown as Commands;
   client.on('error', onError);
   await client.connect();
+  // EVALSHA saves sending the script on every call; a restarted Redis or a new cluster node
+  // answers NOSCRIPT once and gets the source.
+  const shas = new Map<string, string>();
+  const run = async (script: string, opts: { keys: string[]; arguments: string[] }) => {
+    let sha = shas.get(script);
+    if (!sha) shas.set(script, (sha = createHash('sha1').update(script).digest('hex')));
+    try {
+      return await client.evalSha(sha, opts);
+    } catch (e) {
+      if (e instanceof Error && e.message.includes('NOSCRIPT')) return client.eval(script, opts);
+      throw e;
+    }
+  };
   return {
     kind: 'redis',
     hashSet: (key, fields, ttlS, onlyIfExists = false) =>
       guarded(async () => {
         const args = [String(ttlS), onlyIfExists ? '1' : '0', ...Object.entries(fields).flat()];
-        return (await client.eval(HSET_TTL, { keys: [key], arguments: args })) === 1;
+        return (await run(HSET_TTL, { keys: [key], arguments: args })) === 1;
       }),
     hashGetAll: (key) =>
       guarded(async () => {
@@ -83,7 +98,7 @@ export async function connectRedis(url: string, onError: (e: Error) => void, clu
       }),
     incrWindow: (key, windowMs) =>
       guarded(async () => {
-        const [count, ttlMs] = (await client.eval(INCR_WINDOW, { keys: [key], arguments: [String(windowMs)] })) as [number, number];
+        const [count, ttlMs] = (await run(INCR_WINDOW, { keys: [key], arguments: [String(windowMs)] })) as [number, number];
         return { count, ttlMs };
       }),
     // A one-key read rather than PING: a cluster client routes it to a node like any command.
