@@ -25,10 +25,10 @@ for (const [net, prefix] of [
   ['240.0.0.0', 4], // reserved, broadcast
 ] as const)
   blocked.addSubnet(net, prefix, 'ipv4');
+// No ::ffff:0:0/96 rule: BlockList matches IPv4 addresses against it. Mapped ones are unwrapped below.
 for (const [net, prefix] of [
   ['::', 128], // unspecified
   ['::1', 128],
-  ['::ffff:0:0', 96], // IPv4-mapped: checked below as IPv4 too
   ['64:ff9b::', 96], // NAT64 can reach private IPv4
   ['fc00::', 7], // unique local
   ['fe80::', 10], // link-local
