@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--rounds N] [--idle N] [--no-cluster] [--out DIR]`: start the real processes
+ * `npm run bench [-- --quick] [--rounds N] [--idle N] [--cluster|--no-cluster] [--out DIR]`: start the real processes
  * (redis-server, engines, gateways, a three-node Redis Cluster) on free ports, run the arms
  * interleaved round by round, and write bench/results/latest.{json,md} and the SVG plots.
  * Timing is reported, never judged: CI runs `--quick` only to keep this working.
@@ -33,7 +33,8 @@ const opts: BenchOptions = quick
   : { quick, rounds: 4, c1Turns: 12, c64TurnsPerWorker: 2, streamDelayMs: 20, longSessions: 3, longTurns: 200, throughputTurns: 600, throughputConcurrency: 16, idleStreams: 5000 };
 opts.rounds = num('rounds') ?? opts.rounds;
 opts.idleStreams = num('idle') ?? opts.idleStreams;
-const withCluster = !flag('no-cluster');
+// The cluster arm starts three more Redis nodes and two engines: full runs only, or --cluster.
+const withCluster = flag('cluster') || (!quick && !flag('no-cluster'));
 const IDLE_HEARTBEAT_MS = 1000;
 const outArg = argv[argv.indexOf('--out') + 1];
 // --out DIR: tests write elsewhere so that they never overwrite the committed results.
@@ -95,13 +96,15 @@ async function main() {
     const ctx = new BenchContext(opts, urls, pids, r, undefined, tenants.template, token);
 
     // Warm-up: JIT, pools and script caches on every path, not measured.
+    const w = quick ? 1 / 6 : 1;
+    const n = (x: number) => Math.max(2, Math.round(x * w));
     await Promise.all([
-      runLoad(36, 6, () => gatewaySession(urls.gatewayFast, token), 'warm-up'),
-      runLoad(36, 6, () => engineSession([urls.engineFast], tenants.template), 'warm-up'),
-      runLoad(24, 6, () => engineSession([urls.engineMemory], tenants.template), 'warm-up'),
-      runLoad(12, 6, () => gatewaySession(urls.gatewayStream, token), 'warm-up'),
-      runLoad(12, 6, () => gatewaySession(urls.gatewayAux, token), 'warm-up'),
-      ...(clusterEngines.length ? [runLoad(24, 6, () => engineSession(urls.clusterEngines, tenants.template), 'warm-up')] : []),
+      runLoad(n(36), 6, () => gatewaySession(urls.gatewayFast, token), 'warm-up'),
+      runLoad(n(36), 6, () => engineSession([urls.engineFast], tenants.template), 'warm-up'),
+      runLoad(n(24), 6, () => engineSession([urls.engineMemory], tenants.template), 'warm-up'),
+      runLoad(n(12), 6, () => gatewaySession(urls.gatewayStream, token), 'warm-up'),
+      runLoad(n(12), 6, () => gatewaySession(urls.gatewayAux, token), 'warm-up'),
+      ...(clusterEngines.length ? [runLoad(n(24), 6, () => engineSession(urls.clusterEngines, tenants.template), 'warm-up')] : []),
     ]);
     log('warmed up');
 

@@ -21,7 +21,7 @@ const REQUIRED = [
 
 const get = (o: unknown, path: string) => path.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], o);
 
-t.test('npm run bench -- --quick writes every required figure', { timeout: 110_000 }, async (t) => {
+t.test('npm run bench -- --quick writes every required figure', { timeout: 300_000 }, async (t) => {
   const out = mkdtempSync(join(tmpdir(), 'bench-quick-'));
   t.teardown(() => rmSync(out, { recursive: true, force: true }));
   // Without tap's coverage hooks: eight instrumented service processes would be timed, not the code.
