@@ -9,6 +9,7 @@ import { createModel, type ModelSetup } from './models/providers.js';
 import authPlugin from './plugins/auth.js';
 import errorsPlugin from './plugins/errors.js';
 import statePlugin from './plugins/state.js';
+import drainPlugin from './plugins/drain.js';
 import { TurnScopedSaver } from './state/turn-saver.js';
 import healthRoutes, { OPEN_ROUTES } from './routes/health.js';
 import sessionRoutes from './routes/sessions.js';
@@ -36,6 +37,7 @@ export async function buildApp(config: EngineConfig, opts: BuildOptions = {}): P
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
   });
   await app.register(errorsPlugin);
+  await app.register(drainPlugin);
   await app.register(authPlugin, { engineKey: config.engineKey, open: OPEN_ROUTES });
   await app.register(statePlugin, { config });
 

@@ -28,6 +28,8 @@ export interface EngineConfig {
   transcriptMax: number;
   logLevel: string;
   logContent: boolean;
+  /** On SIGTERM, how long running turns may take to finish before they end with shutting_down. */
+  shutdownGraceMs: number;
 }
 
 export class ConfigError extends Error {
@@ -88,5 +90,6 @@ export function loadConfig(env: Env = process.env): EngineConfig {
     transcriptMax: int(env, 'TRANSCRIPT_MAX', 2000, 10),
     logLevel: env.LOG_LEVEL || 'info',
     logContent: bool(env, 'LOG_CONTENT', false),
+    shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10_000, 0),
   };
 }

@@ -20,8 +20,10 @@ async function main() {
     if (closing) return;
     closing = true;
     app.log.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), 10_000);
+    // Running turns get SHUTDOWN_GRACE_MS to finish; this bounds anything else that hangs.
+    const force = setTimeout(() => process.exit(1), config.shutdownGraceMs + 5000);
     force.unref();
+    await app.drain(config.shutdownGraceMs);
     await app.close();
     process.exit(0);
   };

@@ -7,7 +7,7 @@
 import t from 'tap';
 import { startRedis, startService } from '../../scripts/testkit/index.js';
 import { ENGINE_KEY, fetchToken, startGateway } from './processes.js';
-import { chatTurn, lastEvent, openChat } from './sse-client.js';
+import { chatTurn, lastEvent, openChat, type ChatStream } from './sse-client.js';
 import { replyText } from './stream-client.js';
 
 const redis = await startRedis();
@@ -30,7 +30,7 @@ for (const [label, urls] of [['one gateway', [gws[0]!.url, gws[0]!.url]], ['two 
   t.test(`same message id twice at once (${label}): one run, the same reply to both`, async (t) => {
     const id = `dup-${label.replace(/\W/g, '')}`;
     const body = { sessionId, message: { id, text: 'my email is jane@example.com' } };
-    const [a, b] = await Promise.all(urls.map((u) => chatTurn(u, token, body)));
+    const [a, b] = (await Promise.all(urls.map((u) => chatTurn(u, token, body)))) as [ChatStream, ChatStream];
     t.equal(a.status, 200);
     t.equal(b.status, 200);
     const doneA = lastEvent(a)!;

@@ -1,7 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { sessionParamsSchema, turnRequestSchema, type TurnRequest } from '@chat/shared';
+import { ERRORS, sessionParamsSchema, turnRequestSchema, type TurnRequest } from '@chat/shared';
 import { openSse } from '../sse-writer.js';
 import { prepareTurn, type TurnDeps } from '../turns.js';
+import type { RunningTurn } from '../plugins/drain.js';
 
 const turns: FastifyPluginAsync<{ deps: TurnDeps; heartbeatMs: number }> = async (app, { deps, heartbeatMs }) => {
   app.post<{ Params: { id: string }; Body: TurnRequest }>(
@@ -16,12 +17,23 @@ const turns: FastifyPluginAsync<{ deps: TurnDeps; heartbeatMs: number }> = async
       reply.raw.once('close', () => {
         if (!reply.raw.writableFinished) ac.abort();
       });
+      let shutDown = false;
+      const self: RunningTurn = {
+        shutdown() {
+          // The error is the stream's last word: nothing the aborted run still emits goes out.
+          shutDown = true;
+          sse.send({ event: 'error', data: { code: 'shutting_down', message: ERRORS.shutting_down.message, retryable: true } });
+          ac.abort();
+        },
+      };
+      app.runningTurns.add(self);
       try {
-        const outcome = await turn.run((ev) => sse.send(ev), ac.signal);
-        if (outcome === 'aborted') req.log.warn({ session: req.params.id }, 'turn aborted: client disconnected');
+        const outcome = await turn.run((ev) => shutDown || sse.send(ev), ac.signal);
+        if (outcome === 'aborted') req.log.warn({ session: req.params.id }, shutDown ? 'turn aborted: shutting down' : 'turn aborted: client disconnected');
       } catch (err) {
         req.log.error({ err, session: req.params.id }, 'turn failed');
       } finally {
+        app.runningTurns.delete(self);
         await turn.release();
         sse.end();
       }
