@@ -9,6 +9,8 @@ import { createModel, type ModelSetup } from './models/providers.js';
 import authPlugin from './plugins/auth.js';
 import errorsPlugin from './plugins/errors.js';
 import statePlugin from './plugins/state.js';
+import metricsPlugin, { METRICS_ROUTE } from './plugins/metrics.js';
+import { tracingCallbacks } from './tracing.js';
 import drainPlugin from './plugins/drain.js';
 import { TurnScopedSaver } from './state/turn-saver.js';
 import healthRoutes, { OPEN_ROUTES } from './routes/health.js';
@@ -25,7 +27,8 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export async function buildApp(config: EngineConfig, opts: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: opts.logger ?? { level: config.logLevel },
+    // Content stays out of logs unless LOG_CONTENT=true; these paths catch a careless log call.
+    logger: opts.logger ?? { level: config.logLevel, redact: config.logContent ? [] : ['text', 'data', 'body', '*.text', '*.data', '*.body'] },
     bodyLimit: config.bodyLimitBytes,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
@@ -38,15 +41,19 @@ export async function buildApp(config: EngineConfig, opts: BuildOptions = {}): P
   });
   await app.register(errorsPlugin);
   await app.register(drainPlugin);
-  await app.register(authPlugin, { engineKey: config.engineKey, open: OPEN_ROUTES });
+  await app.register(authPlugin, { engineKey: config.engineKey, open: [...OPEN_ROUTES, METRICS_ROUTE] });
   await app.register(statePlugin, { config });
+  await app.register(metricsPlugin, { logContent: config.logContent });
 
   const model = opts.model ?? (await createModel(config));
   const saver = new TurnScopedSaver(app.checkpointer);
-  const graph = compileGraph(
+  const compiled = compileGraph(
     { model: model.model, extractor: model.extractor, contextMessages: config.contextMessages, recentReplies: config.recentReplies, maxFieldAttempts: config.maxFieldAttempts },
     saver,
   );
+  // Langfuse keys are read from the environment directly: optional, and nothing else depends on them.
+  const callbacks = await tracingCallbacks(process.env, app.log);
+  const graph = callbacks.length ? (compiled.withConfig({ callbacks }) as typeof compiled) : compiled;
   app.log.info({ model: model.name, checkpointer: config.checkpointer }, 'engine ready');
 
   await app.register(healthRoutes);
