@@ -8,7 +8,7 @@ import { AppError, errorBody } from '@chat/shared';
 /** node-redis errors while Redis is away or slow. */
 export function isRedisError(e: unknown): boolean {
   if (!(e instanceof Error)) return false;
-  return /ClientClosedError|SocketClosedUnexpectedlyError|ConnectionTimeoutError|ClientOfflineError|ReconnectStrategyError|ECONNREFUSED|The client is closed|Socket closed|offline queue/i.test(`${e.name} ${e.message}`);
+  return /ClientClosedError|SocketClosedUnexpectedlyError|ConnectionTimeoutError|ClientOfflineError|ReconnectStrategyError|ECONNREFUSED|The client is closed|The client is offline|Socket closed|offline queue/i.test(`${e.name} ${e.message}`);
 }
 
 export function toAppError(err: FastifyError | Error): AppError {

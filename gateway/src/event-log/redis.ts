@@ -122,9 +122,7 @@ export async function redisEventLog(opts: RedisEventLogOptions): Promise<EventLo
         const p = client.xAdd(key, id, { e: ev.event, d: JSON.stringify(ev.data) }, { TRIM: { strategy: 'MAXLEN', strategyModifier: '~', threshold: opts.maxEvents } });
         // The TTL follows the session's: set when a turn starts and when it ends, not per token.
         const edge = id.endsWith('-1') || ev.event === 'done' || ev.event === 'error';
-        const e = edge ? client.expire(key, opts.ttlS) : undefined;
-        await p;
-        await e;
+        await Promise.all([p, edge ? client.expire(key, opts.ttlS) : undefined]);
         wake.notify(sessionId);
       }),
     read: (sessionId, afterId, count) =>
