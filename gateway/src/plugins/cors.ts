@@ -6,7 +6,7 @@
 import fp from 'fastify-plugin';
 import cors from '@fastify/cors';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AppError } from '@chat/shared';
+import { AppError, errorBody } from '@chat/shared';
 import type { Site, TenantRegistry } from '../tenants.js';
 
 declare module 'fastify' {
@@ -34,6 +34,12 @@ export default fp<CorsPluginOptions>(
       credentials: false,
       maxAge: 600,
       strictPreflight: true,
+    });
+    // @fastify/cors refuses a preflight without Origin in text/plain; every error here is JSON (found by fuzzing).
+    app.addHook('onSend', async (request, reply, payload) => {
+      if (request.method !== 'OPTIONS' || reply.statusCode !== 400 || payload !== 'Invalid Preflight Request') return payload;
+      void reply.type('application/json; charset=utf-8');
+      return JSON.stringify(errorBody('bad_request', 'A CORS preflight needs Origin and Access-Control-Request-Method headers.'));
     });
 
     app.decorate('assertSiteOrigin', (request: FastifyRequest, reply: FastifyReply, site: Site, required: boolean) => {
