@@ -8,7 +8,8 @@ import { hostPage, launchBrowser, newPage, NOTES_SITE_KEY, ROOT, say, startHost,
 
 const browser = await launchBrowser(t);
 const host = await startHost(t);
-const stack = await startStack(t, { allowOrigin: host.origin });
+// Slow tokens: each DOM snapshot must catch the payload mid-way, also on a loaded machine.
+const stack = await startStack(t, { allowOrigin: host.origin, engineEnv: { EMBEDDED_TOKEN_DELAY_MS: '60' } });
 const script = `${stack.gateway.url}/widget.js`;
 host.page('/', hostPage({ script }));
 host.page('/notes', hostPage({ script, attrs: `site-key="${NOTES_SITE_KEY}"` }));
