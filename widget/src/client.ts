@@ -12,7 +12,8 @@ import { WidgetError, httpError, toWidgetError } from './widget-error.js';
 
 export const RETRY_CONFIG = {
   /** Attempts after the first, for retryable failures. */
-  retries: 5,
+  // About 40 s in all (0.5, 1, 2, 4, 8, 8, 8, 8): long enough to ride out an engine restart.
+  retries: 8,
   baseDelayMs: 500,
   maxDelayMs: 8_000,
 };
