@@ -2,8 +2,9 @@
  * buildApp(config): the whole gateway, plugins then routes. Never listens (server.ts does), so
  * tests build the very same app.
  */
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { randomUUID } from 'node:crypto';
+import { errorBody } from '@chat/shared';
 import type { Config } from './config.js';
 import { loadTenants, type TenantRegistry } from './tenants.js';
 import { installErrorHandling } from './errors.js';
@@ -70,6 +71,10 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Fastify
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+    // A malformed URL (`/%`) is refused by the router before any error handler: keep it JSON (found by fuzzing).
+    frameworkErrors: (err, _request, reply) => {
+      void (reply as unknown as FastifyReply).code(400).type('application/json; charset=utf-8').send(errorBody('bad_request', err.message));
+    },
   });
 
   installErrorHandling(app);
