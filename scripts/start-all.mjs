@@ -6,7 +6,7 @@
 // then prints the demo URL and a ready-to-paste `curl -N` command with a fresh token.
 // Ctrl-C (or SIGTERM) stops every child and waits for them. Env overrides: PORT (gateway, 3000),
 // ENGINE_PORT (4001), REDIS_PORT (6390), HOST (127.0.0.1), REDIS_URL (use yours, start none),
-// DATA_DIR (./.data).
+// DATA_DIR (./.data), REDIS_APPENDFSYNC (everysec | always | no; see docs/reliability.md).
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -128,15 +128,18 @@ async function main() {
   if (!redisUrl) {
     const hasRedis = spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
     if (hasRedis) {
+      // everysec: a Redis crash loses nothing acknowledged, a power loss up to ~1 s; always: nothing, slower.
+      const fsync = process.env.REDIS_APPENDFSYNC || 'everysec';
+      if (!['everysec', 'always', 'no'].includes(fsync)) throw new Error(`REDIS_APPENDFSYNC must be everysec, always or no, got "${fsync}"`);
       const port = await pickPort(Number(process.env.REDIS_PORT || 6390));
       mkdirSync(`${DATA}/redis`, { recursive: true });
       run('redis', 'redis-server', [
         '--port', String(port), '--bind', '127.0.0.1', '--dir', `${DATA}/redis`,
-        '--appendonly', 'yes', '--save', '', '--daemonize', 'no', '--loglevel', 'warning',
+        '--appendonly', 'yes', '--appendfsync', fsync, '--save', '', '--daemonize', 'no', '--loglevel', 'warning',
       ]);
       await waitFor(() => redisPing(port), 10_000, 'redis-server');
       redisUrl = `redis://127.0.0.1:${port}`;
-      log(`redis-server on ${redisUrl} (AOF in .data/redis)`);
+      log(`redis-server on ${redisUrl} (AOF in .data/redis, appendfsync ${fsync})`);
     } else {
       warn('redis-server is not on PATH: engine and gateway keep state in memory (lost on exit).');
     }
