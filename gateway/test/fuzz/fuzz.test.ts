@@ -19,7 +19,7 @@ const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
 const RUNS = { tenants: 700, inject: 1500, socket: 600 };
 /** Answers by status and error code, to see what the cases reached. */
 const tally = new Map<string, number>();
-const count = (res: { status: number; body: string }) => {
+const count = <R extends { status: number; body: string }>(res: R): R => {
   const k = `${res.status} ${/"code":"([a-z_]+)"/.exec(res.body)?.[1] ?? (res.body.includes('event: done') ? 'done' : '')}`.trim();
   tally.set(k, (tally.get(k) ?? 0) + 1);
   return res;
