@@ -1,8 +1,10 @@
 /**
  * The widget's side of the gateway API. A turn is `POST /v1/chat` read as a stream (fetch +
  * ReadableStream + the shared SSE parser: EventSource can neither POST nor send headers).
- * Retryable failures are retried with backoff under the same message id, which the engine
- * treats as the same message, so a retry can never produce a duplicate turn.
+ * A stream that drops mid-reply is resumed from its last event id (`GET /v1/sessions/:id/stream`
+ * with Last-Event-ID): the turn went on at the gateway. Other retryable failures are retried with
+ * backoff under the same message id, which the gateway and engine treat as the same message, so a
+ * retry can never produce a duplicate turn.
  */
 import { createSseParser } from '@chat/shared/sse';
 import type { DataEventData, SessionStatus, WireEvent } from '@chat/shared/events';
@@ -48,6 +50,12 @@ export interface TurnHandlers {
   onRetryWait(error: WidgetError, delayMs: number): void;
   /** Every contract event but `error`, which arrives as the thrown WidgetError. */
   onEvent(event: Exclude<WireEvent, { event: 'error' }>): void;
+}
+
+interface StreamProgress {
+  finished: boolean;
+  /** The `id:` of the last event seen: where a resumed stream starts. */
+  lastEventId?: string;
 }
 
 export interface ClientOptions {
@@ -137,28 +145,55 @@ export class ChatClient {
       throw err;
     }
 
+    const progress: StreamProgress = { finished: false };
+    let dropped: WidgetError | undefined;
+    try {
+      await this.readStream(res, handlers, signal, progress);
+    } catch (e) {
+      if (signal.aborted || !(e instanceof WidgetError) || e.code !== 'stream_interrupted') throw e;
+      dropped = e;
+    }
+    if (progress.finished) return;
+    // The connection dropped mid-reply. The turn goes on at the gateway and every event is kept:
+    // pick the rest up with Last-Event-ID rather than sending the message again.
+    for (let attempt = 0; this.sessionId && attempt < RETRY_CONFIG.retries; attempt++) {
+      try {
+        await this.resumeStream(handlers, signal, progress);
+        if (progress.finished) return;
+        break; // the stream ended without the turn's end: nothing more to pick up
+      } catch (e) {
+        if (signal.aborted) throw e;
+        const err = toWidgetError(e);
+        if (!err.retryable) throw err;
+        await sleep(backoff(attempt), signal);
+      }
+    }
+    throw dropped ?? new WidgetError('stream_interrupted', 'The reply ended early.');
+  }
+
+  /** Read one SSE response, passing events on; sets `finished` at `done`, throws at `error`. */
+  private async readStream(res: Response, handlers: TurnHandlers, signal: AbortSignal, progress: StreamProgress): Promise<void> {
     let failure: WidgetError | undefined;
-    let finished = false;
     const parser = createSseParser({
       onEvent: (ev) => {
-        if (finished) return;
+        if (progress.finished || failure) return;
+        if (ev.id) progress.lastEventId = ev.id;
         if (ev.event === 'error') {
           failure = new WidgetError(ev.data.code, ev.data.message, { retryable: ev.data.retryable });
-          finished = true;
           return;
         }
         if (ev.event === 'session') this.store.update({ sessionId: ev.data.sessionId });
-        if (ev.event === 'done') finished = true;
+        if (ev.event === 'done') progress.finished = true;
         handlers.onEvent(ev);
       },
     });
-    const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
     try {
       for (;;) {
         const { value, done } = await reader.read();
         if (done) break;
         parser.feed(value);
-        if (finished) break;
+        if (progress.finished || failure) break;
       }
     } catch (e) {
       if (signal.aborted) throw e;
@@ -167,7 +202,44 @@ export class ChatClient {
       void reader.cancel().catch(() => undefined);
     }
     if (failure) throw failure;
-    if (!finished) throw new WidgetError('stream_interrupted', 'The reply ended early.');
+    if (!progress.finished) throw new WidgetError('stream_interrupted', 'The reply ended early.');
+  }
+
+  /** The events after the last one seen, then the turn live (GET /v1/sessions/:id/stream). */
+  private async resumeStream(handlers: TurnHandlers, signal: AbortSignal, progress: StreamProgress): Promise<void> {
+    const token = await this.tokens.get();
+    let res: Response;
+    try {
+      res = await fetch(`${this.opts.api}/v1/sessions/${encodeURIComponent(this.sessionId!)}/stream`, {
+        headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream', ...(progress.lastEventId ? { 'last-event-id': progress.lastEventId } : {}) },
+        credentials: 'omit',
+        signal,
+      });
+    } catch (e) {
+      throw signal.aborted ? e : toWidgetError(e);
+    }
+    if (!res.ok || !res.body) throw await httpError(res);
+    try {
+      await this.readStream(res, handlers, signal, progress);
+    } catch (e) {
+      // An empty resume (nothing running, nothing missed) is not a failure of its own.
+      if (e instanceof WidgetError && e.code === 'stream_interrupted' && e.message === 'The reply ended early.') return;
+      throw e;
+    }
+  }
+
+  /** Stop the running turn of this session (wherever it runs); true when there was one. */
+  async stop(): Promise<boolean> {
+    const sessionId = this.sessionId;
+    if (!sessionId) return false;
+    const token = await this.tokens.get();
+    const res = await fetch(`${this.opts.api}/v1/sessions/${encodeURIComponent(sessionId)}/stop`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+      credentials: 'omit',
+    });
+    if (!res.ok) throw await httpError(res);
+    return ((await res.json()) as { stopped: boolean }).stopped;
   }
 
   /** The session to resume after a reload, or null when there is none (expired, not ours). */
