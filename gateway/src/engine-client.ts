@@ -3,7 +3,8 @@
  * service credential (never a visitor's token) and the request id. Engine JSON errors come back
  * as the same AppError; transport failures and credential refusals as engine_unavailable.
  * Several engines (ENGINE_URL comma-separated): requests go round-robin, and one that refuses the
- * connection is skipped for the next (safe: it never saw the request). Any engine serves any turn.
+ * connection or answers 503 (draining) is skipped for the next (safe: it did nothing). Any engine
+ * serves any turn.
  */
 import { Pool, type Dispatcher } from 'undici';
 import type { Readable } from 'node:stream';
@@ -68,11 +69,21 @@ export function createEngineClient(config: Config, log: Log): EngineClient {
     request: async (opts: Dispatcher.RequestOptions): Promise<Dispatcher.ResponseData> => {
       const start = next++ % pools.length;
       for (let i = 0; ; i++) {
+        const last = i + 1 >= pools.length;
+        let res: Dispatcher.ResponseData;
         try {
-          return await pools[(start + i) % pools.length]!.request(opts);
+          res = await pools[(start + i) % pools.length]!.request(opts);
         } catch (e) {
-          if (i + 1 >= pools.length || !notConnected(e) || (opts.signal as AbortSignal | undefined)?.aborted) throw e;
+          if (last || !notConnected(e) || (opts.signal as AbortSignal | undefined)?.aborted) throw e;
+          continue;
         }
+        // 503 (a replica draining for a deploy, or without Redis) refuses before touching the
+        // session: the next replica may serve it.
+        if (res.statusCode === 503 && !last) {
+          await res.body.dump().catch(() => {});
+          continue;
+        }
+        return res;
       }
     },
   };
