@@ -32,8 +32,10 @@ t.test('first turn: session event first, then the engine\'s events as they come,
   t.equal(s.events[0]!.ev.event, 'session');
   sessionId = (s.events[0]!.ev.data as { sessionId: string }).sessionId;
   t.match(sessionId, /^[A-Za-z0-9_-]{22}$/, '128-bit id, base64url');
-  const ids = s.events.map((e) => Number(e.ev.id));
-  t.same(ids, ids.map((_, i) => i + 1), 'own ids: 1, 2, 3, ...');
+  // The gateway's own ids, from the session's event log: `<turn>-<n>`, n = 1, 2, 3, ...
+  const ids = s.events.map((e) => String(e.ev.id));
+  const turn = ids[0]!.split('-')[0];
+  t.same(ids, ids.map((_, i) => `${turn}-${i + 1}`), 'own ids: <turn>-1, <turn>-2, ...');
   const tokens = s.events.filter((e) => e.ev.event === 'token');
   t.ok(tokens.length > 1, 'several token events');
   t.ok(new Set(tokens.map((e) => e.read)).size > 1, 'token events arrived over several socket reads (incremental)');
