@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 /**
  * The gateway's whole use of Redis behind one small interface: session hashes and fixed-window
  * counters. node-redis when REDIS_URL is set (its cluster client for a Redis Cluster: several seed
@@ -6,6 +5,7 @@ import { createHash } from 'node:crypto';
  * so a newcomer can run the gateway without Redis. Every command names one key (sessions carry a
  * `{sessionId}` hash tag), so nothing here ever spans two cluster slots.
  */
+import { createHash } from 'node:crypto';
 import fp from 'fastify-plugin';
 import { createClient, createCluster } from 'redis';
 import { AppError } from '@chat/shared';
