@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
 const REQUIRED = [
   'gateway_added_ttft_ms.c1.p50', 'gateway_added_ttft_ms.c1.p99', 'gateway_added_ttft_ms.c64.p50', 'gateway_added_ttft_ms.c64.p99',
