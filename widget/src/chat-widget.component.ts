@@ -85,7 +85,8 @@ const filled = (v: unknown) => v !== undefined && v !== null && v !== '';
  * @csspart log - The transcript.
  * @csspart message - Every message bubble; also `message-user` or `message-assistant`.
  * @csspart notice - Retry and error notices; `retry-button` is its button.
- * @csspart composer - The form at the bottom; `input` the text box, `send-button` the button.
+ * @csspart composer - The form at the bottom; `input` the text box, `send-button` the button, `stop-button`
+ *   the button that replaces it while a reply is written (stops the reply).
  *
  * @cssprop --chat-widget-accent - Launcher, visitor bubbles, send button (default #1d4ed8).
  * @cssprop --chat-widget-on-accent - Text on the accent colour (default #fff).
@@ -331,7 +332,9 @@ export class ChatWidget extends LitElement {
         this.abort.signal,
       );
     } catch (e) {
-      if (!this.abort.signal.aborted) this.showError(e as WidgetError, message);
+      // A stop the visitor asked for keeps what was written so far and says so, calmly.
+      if ((e as WidgetError).code === 'turn_stopped') this._notice = { kind: 'info', text: this.strings.stopped };
+      else if (!this.abort.signal.aborted) this.showError(e as WidgetError, message);
     } finally {
       this._typing = false;
       this._busy = false;
@@ -401,6 +404,11 @@ export class ChatWidget extends LitElement {
       return;
     }
     this._notice = { kind: 'error', text: s.failed, retry };
+  }
+
+  /** Stop the reply being written (the turn ends at the gateway, on whichever replica relays it). */
+  private onStop(): void {
+    void this.client?.stop().catch(() => {});
   }
 
   private onRetry(message: OutgoingMessage): void {
@@ -529,9 +537,13 @@ export class ChatWidget extends LitElement {
             @input=${(e: Event) => (this._draft = (e.target as HTMLTextAreaElement).value)}
             @keydown=${this.onInputKeydown}
           ></textarea>
-          <button part="send-button" class="send" type="submit" aria-label=${s.send} ?disabled=${blocked || this._busy || !this._draft.trim()}>
-            <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 12l16-8-6 16-2.5-6.5z" /></svg>
-          </button>
+          ${this._busy
+            ? html`<button part="stop-button" class="send stop" type="button" aria-label=${s.stop} @click=${this.onStop}>
+                <svg viewBox="0 0 24 24" aria-hidden="true"><rect x="7" y="7" width="10" height="10" rx="1.5" /></svg>
+              </button>`
+            : html`<button part="send-button" class="send" type="submit" aria-label=${s.send} ?disabled=${blocked || !this._draft.trim()}>
+                <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 12l16-8-6 16-2.5-6.5z" /></svg>
+              </button>`}
         </form>
       </section>
     </div>`;

@@ -11,6 +11,8 @@ export interface Strings {
   placeholder: string;
   messageLabel: string;
   send: string;
+  stop: string;
+  stopped: string;
   you: string;
   assistant: string;
   typing: string;
@@ -35,6 +37,8 @@ const en: Strings = {
   placeholder: 'Type your message…',
   messageLabel: 'Message',
   send: 'Send',
+  stop: 'Stop the reply',
+  stopped: 'Stopped.',
   you: 'You',
   assistant: 'Assistant',
   typing: 'The assistant is typing',
@@ -59,6 +63,8 @@ const es: Strings = {
   placeholder: 'Escribe tu mensaje…',
   messageLabel: 'Mensaje',
   send: 'Enviar',
+  stop: 'Detener la respuesta',
+  stopped: 'Detenido.',
   you: 'Tú',
   assistant: 'Asistente',
   typing: 'El asistente está escribiendo',
@@ -83,6 +89,8 @@ const fr: Strings = {
   placeholder: 'Écrivez votre message…',
   messageLabel: 'Message',
   send: 'Envoyer',
+  stop: 'Arrêter la réponse',
+  stopped: 'Arrêté.',
   you: 'Vous',
   assistant: 'Assistant',
   typing: "L'assistant écrit",
@@ -107,6 +115,8 @@ const de: Strings = {
   placeholder: 'Nachricht eingeben…',
   messageLabel: 'Nachricht',
   send: 'Senden',
+  stop: 'Antwort stoppen',
+  stopped: 'Gestoppt.',
   you: 'Sie',
   assistant: 'Assistent',
   typing: 'Der Assistent schreibt',
