@@ -31,6 +31,8 @@ export interface RelayOptions {
   onTerminal: (ev: WireEvent) => Promise<void>;
   /** The turn's number and log; without it ids are 1, 2, ... and nothing is logged. */
   turn?: { seq: number; recorder: TurnRecorder; maxPending: number };
+  /** Clears the running-turn marker; called before the client hears the terminal event. */
+  endTurn?: () => Promise<void>;
 }
 
 export const errorEvent = (code: ErrorCode): WireEvent => ({
@@ -58,8 +60,9 @@ export function relay(opts: RelayOptions): Promise<void> {
   openStream(request, reply);
   const gone = () => out.destroyed || out.writableEnded;
   /** Write to the client (when still there) and to the log; false when the client's buffer is full. */
+  const nextId = () => (turn ? eventId(turn.seq, ++n) : String(++n));
   const emit = (ev: WireEvent): boolean => {
-    const id = turn ? eventId(turn.seq, ++n) : String(++n);
+    const id = nextId();
     const ok = gone() || out.write(encodeEvent({ ...ev, id }));
     turn?.recorder.append(id, ev);
     return ok;
@@ -84,16 +87,22 @@ export function relay(opts: RelayOptions): Promise<void> {
       if (abortUpstream) opts.abort();
       upstream.removeAllListeners('data');
       upstream.resume(); // never leave a paused upstream holding its socket
-      emit(ev);
+      // Bookkeeping first, the client last: once a client hears `done` its next message must not
+      // meet this turn's marker (a 409), and a follower that sees no running turn must find the
+      // whole turn, terminal event included, in the log.
+      const id = nextId();
+      turn?.recorder.append(id, ev);
       try {
         await opts.onTerminal(ev);
       } catch (e) {
         request.log.error({ err: e }, 'could not record the turn outcome');
       }
-      if (!gone()) out.end();
-      // The terminal event is in the log before the turn's marker goes (the caller ends it next),
-      // so a follower that sees no running turn finds the whole turn in the log.
       await turn?.recorder.flushed();
+      await opts.endTurn?.().catch((e: unknown) => request.log.warn({ err: e }, 'could not clear the running-turn marker'));
+      if (!gone()) {
+        out.write(encodeEvent({ ...ev, id }));
+        out.end();
+      }
       activeStreams.delete(self);
       resolve();
     }

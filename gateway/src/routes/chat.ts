@@ -75,6 +75,9 @@ export default async function chatRoutes(app: FastifyInstance, { config }: { con
         return reply;
       }
       const seq = claim.seq;
+      let ended: Promise<void> | undefined;
+      // Once: the relay ends the turn before the client hears its last event; `finally` covers the rest.
+      const endTurn = () => (ended ??= app.eventLog.endTurn(sessionId, seq));
       const lease = setInterval(() => {
         app.eventLog.renewTurn(sessionId, seq, config.turnLeaseMs).then(
           (r) => r.stop && stopLocalTurn(sessionId),
@@ -122,6 +125,7 @@ export default async function chatRoutes(app: FastifyInstance, { config }: { con
           abort: () => controller.abort(),
           heartbeatMs: config.heartbeatMs,
           turn: { seq, recorder, maxPending: config.eventLogMaxPending },
+          endTurn,
           onTerminal: async (ev) => {
             if (ev.event === 'done') await app.sessions.touch(sessionId, ev.data.status);
             else if (ev.event === 'error' && ev.data.code !== 'stream_interrupted' && ev.data.code !== 'shutting_down')
@@ -130,7 +134,7 @@ export default async function chatRoutes(app: FastifyInstance, { config }: { con
         });
       } finally {
         clearInterval(lease);
-        await app.eventLog.endTurn(sessionId, seq).catch((e: unknown) => request.log.warn({ err: e }, 'could not clear the running-turn marker'));
+        await endTurn().catch((e: unknown) => request.log.warn({ err: e }, 'could not clear the running-turn marker'));
       }
       return reply;
     },
