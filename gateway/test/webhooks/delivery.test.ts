@@ -150,6 +150,8 @@ t.test('410 Gone disables the endpoint for that tenant', async (t) => {
   const first = await open('g1');
   await waitFor(async () => (await record(first, 'session.abandoned')).status === 'disabled', 10_000, 'disabled');
   t.equal(await db.get('gw:webhook-disabled:{wh}:globex'), globexRx.url, 'recorded in Redis');
+  // The log line travels through the child's stdout pipe: it may land just after the Redis write.
+  await waitFor(async () => /answered 410 Gone: disabled/.test(gw.output()), 5_000, 'the 410 log line');
   t.match(gw.output(), /answered 410 Gone: disabled/, 'logged');
   const second = await open('g2');
   await waitFor(async () => (await record(second, 'session.abandoned')).status === 'disabled', 10_000, 'second disabled');
