@@ -10,6 +10,7 @@ import { createClient, createCluster } from 'redis';
 import { AppError, isWireEvent, type WireEvent } from '@chat/shared';
 import type { ClaimOutcome, EventLog, LoggedEvent } from './log.js';
 import { localWakeups } from './memory.js';
+import { evalCached, type ScriptClient } from '../redis-scripts.js';
 
 const eventsKey = (id: string) => `gw:events:{${id}}`;
 const seqKey = (id: string) => `gw:turnseq:{${id}}`;
@@ -40,8 +41,7 @@ const END = `if redis.call('HGET', KEYS[1], 'seq') == ARGV[1] then return redis.
 
 const STOP = `if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'stop', '1') return 1 end return 0`;
 
-interface Commands {
-  eval(script: string, opts: { keys: string[]; arguments: string[] }): Promise<unknown>;
+interface Commands extends ScriptClient {
   hmGet(key: string, fields: string[]): Promise<unknown>;
   xAdd(key: string, id: string, message: Record<string, string>, opts?: object): Promise<unknown>;
   xRange(key: string, start: string, end: string, opts?: { COUNT: number }): Promise<unknown>;
@@ -92,7 +92,7 @@ export async function redisEventLog(opts: RedisEventLogOptions): Promise<EventLo
   });
   const wake = localWakeups();
 
-  const run = async (script: string, keys: string[], args: string[]) => client.eval(script, { keys, arguments: args });
+  const run = (script: string, keys: string[], args: string[]) => evalCached(client, script, { keys, arguments: args });
 
   return {
     kind: 'redis',

@@ -5,10 +5,10 @@
  * so a newcomer can run the gateway without Redis. Every command names one key (sessions carry a
  * `{sessionId}` hash tag), so nothing here ever spans two cluster slots.
  */
-import { createHash } from 'node:crypto';
 import fp from 'fastify-plugin';
 import { createClient, createCluster } from 'redis';
 import { AppError } from '@chat/shared';
+import { evalCached, type ScriptClient } from '../redis-scripts.js';
 
 export interface Kv {
   /** Write fields and (re)set the key's TTL, atomically. `onlyIfExists` never resurrects an expired key. */
@@ -50,9 +50,7 @@ async function guarded<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 /** The commands the Kv uses: a single client and a cluster client both fit. */
-interface Commands {
-  eval(script: string, opts: { keys: string[]; arguments: string[] }): Promise<unknown>;
-  evalSha(sha: string, opts: { keys: string[]; arguments: string[] }): Promise<unknown>;
+interface Commands extends ScriptClient {
   hGetAll(key: string): Promise<unknown>;
   exists(key: string): Promise<number>;
   on(event: 'error', fn: (e: Error) => void): unknown;
@@ -71,19 +69,7 @@ export async function connectRedis(url: string, onError: (e: Error) => void, clu
   ) as unknown as Commands;
   client.on('error', onError);
   await client.connect();
-  // EVALSHA saves sending the script on every call; a restarted Redis or a new cluster node
-  // answers NOSCRIPT once and gets the source.
-  const shas = new Map<string, string>();
-  const run = async (script: string, opts: { keys: string[]; arguments: string[] }) => {
-    let sha = shas.get(script);
-    if (!sha) shas.set(script, (sha = createHash('sha1').update(script).digest('hex')));
-    try {
-      return await client.evalSha(sha, opts);
-    } catch (e) {
-      if (e instanceof Error && e.message.includes('NOSCRIPT')) return client.eval(script, opts);
-      throw e;
-    }
-  };
+  const run = (script: string, opts: { keys: string[]; arguments: string[] }) => evalCached(client, script, opts);
   return {
     kind: 'redis',
     hashSet: (key, fields, ttlS, onlyIfExists = false) =>

@@ -9,6 +9,7 @@
  * token: a settle only applies while the score is still the one this worker set.
  */
 import { createHash } from 'node:crypto';
+import { evalCached, type ScriptClient } from '../redis-scripts.js';
 
 export const OUTBOX = 'gw:outbox:{wh}';
 export const deliveryKey = (id: string) => `gw:delivery:{wh}:${id}`;
@@ -34,8 +35,7 @@ export interface Delivery {
 }
 
 /** The node-redis commands used here: a single client and a cluster client both fit. */
-export interface OutboxRedis {
-  eval(script: string, opts: { keys: string[]; arguments: string[] }): Promise<unknown>;
+export interface OutboxRedis extends ScriptClient {
   hGetAll(key: string): Promise<unknown>;
   get(key: string): Promise<string | null>;
   set(key: string, value: string): Promise<unknown>;
@@ -68,7 +68,7 @@ export class Outbox {
   /** Add an event once; false when that event id was already enqueued (or delivered). */
   async enqueue(id: string, tenantId: string, type: EventType, body: string, dueMs = Date.now()): Promise<boolean> {
     const fields = { tenantId, type, body, attempts: '0', status: 'pending', createdAt: new Date().toISOString() };
-    const res = await this.redis.eval(ENQUEUE, {
+    const res = await evalCached(this.redis, ENQUEUE, {
       keys: [deliveryKey(id), OUTBOX],
       arguments: [String(dueMs), String(this.retainS), id, ...Object.entries(fields).flat()],
     });
@@ -78,13 +78,13 @@ export class Outbox {
   /** Take up to `limit` due deliveries for `leaseMs`; another worker sees them again only after it. */
   async claim(limit: number, leaseMs: number, nowMs = Date.now()): Promise<Delivery[]> {
     const lease = nowMs + leaseMs;
-    const ids = (await this.redis.eval(CLAIM, { keys: [OUTBOX], arguments: [String(nowMs), String(lease), String(limit)] })) as string[];
+    const ids = (await evalCached(this.redis, CLAIM, { keys: [OUTBOX], arguments: [String(nowMs), String(lease), String(limit)] })) as string[];
     const out: Delivery[] = [];
     for (const id of ids) {
       const h = (await this.redis.hGetAll(deliveryKey(id))) as Record<string, string>;
       if (!h.body || !h.tenantId) {
         // Its record expired or was never written: nothing to send.
-        await this.redis.eval(SETTLE, { keys: [OUTBOX, deliveryKey(id)], arguments: [id, String(lease), '', 'status', 'failed'] });
+        await evalCached(this.redis, SETTLE, { keys: [OUTBOX, deliveryKey(id)], arguments: [id, String(lease), '', 'status', 'failed'] });
         continue;
       }
       out.push({ id, tenantId: h.tenantId, type: h.type as EventType, body: h.body, attempts: Number(h.attempts ?? 0), status: 'pending', lease });
@@ -94,7 +94,7 @@ export class Outbox {
 
   /** Record an attempt's outcome; `nextDueMs` undefined takes the delivery out of the outbox. */
   async settle(d: Delivery, fields: Record<string, string>, nextDueMs?: number): Promise<boolean> {
-    const res = await this.redis.eval(SETTLE, {
+    const res = await evalCached(this.redis, SETTLE, {
       keys: [OUTBOX, deliveryKey(d.id)],
       arguments: [d.id, String(d.lease), nextDueMs === undefined ? '' : String(nextDueMs), ...Object.entries(fields).flat()],
     });
