@@ -1,4 +1,5 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { guard } from 'lit/directives/guard.js';
 import type { DataEventData, InvalidField, SessionStatus, WireEvent } from '@chat/shared/events';
 import { ChatClient, type FieldInfo, type OutgoingMessage } from './client.js';
 import { widgetEvent } from './events.js';
@@ -452,12 +453,17 @@ export class ChatWidget extends LitElement {
     );
   }
 
-  private renderMessage(m: ChatMessage, s: Strings): TemplateResult {
-    return html`<div class="msg ${m.role}" part="message message-${m.role}" data-id=${m.id}>
-      <span class="sr-only">${m.role === 'user' ? s.you : s.assistant}: </span>${m.sentences.map(
-        (t) => html`<span>${this.renderText(t)}</span>`,
+  /**
+   * A token changes only the streaming reply's tail: the guards keep every other message, and the
+   * reply's finished sentences, from being re-linkified and re-diffed per token. `sentences` grows
+   * in place (push) or is replaced (done, retry), hence both its identity and length as keys.
+   */
+  private renderMessage(m: ChatMessage, s: Strings): unknown {
+    return guard([m, m.sentences, m.sentences.length, m.tail, s], () => html`<div class="msg ${m.role}" part="message message-${m.role}" data-id=${m.id}>
+      <span class="sr-only">${m.role === 'user' ? s.you : s.assistant}: </span>${guard([m.sentences, m.sentences.length], () =>
+        m.sentences.map((t) => html`<span>${this.renderText(t)}</span>`),
       )}${m.tail ? html`<span aria-hidden="true">${m.tail}</span>` : nothing}
-    </div>`;
+    </div>`);
   }
 
   private renderProgress(s: Strings): TemplateResult | typeof nothing {
