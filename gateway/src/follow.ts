@@ -6,10 +6,11 @@
  * Everything it needs is in the log, so it works from any gateway process.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { SSE_PING, encodeEvent, type ErrorCode } from '@chat/shared';
+import { SSE_PING, encodeEvent, type ErrorCode, type WireEvent } from '@chat/shared';
 import { activeStreams, type ActiveStream } from './active-streams.js';
 import { parseEventId, type EventLog } from './event-log/log.js';
 import { errorEvent, openStream } from './relay.js';
+import { wrote } from './stream-events.js';
 
 export interface FollowOptions {
   request: FastifyRequest;
@@ -42,8 +43,10 @@ export async function follow(opts: FollowOptions): Promise<void> {
   activeStreams.add(self);
   out.on('close', () => ac.abort());
   const heartbeat = setInterval(() => out.writableEnded || out.write(SSE_PING), opts.heartbeatMs);
-  const write = async (chunk: string) => {
-    if (out.write(chunk) || out.destroyed) return;
+  const write = async (ev: WireEvent, id: string) => {
+    const ok = out.write(encodeEvent({ ...ev, id }));
+    wrote(out, ev);
+    if (ok || out.destroyed) return;
     // A slow client holds one batch at most: wait for its socket before reading more.
     await new Promise<void>((r) => {
       const done = () => (out.off('drain', done), out.off('close', done), r());
@@ -63,7 +66,7 @@ export async function follow(opts: FollowOptions): Promise<void> {
       const events = await log.read(sessionId, after, opts.batch);
       for (const { id, ev } of events) {
         if (ac.signal.aborted) break;
-        await write(encodeEvent({ ...ev, id }));
+        await write(ev, id);
         after = id;
         lastSeq = parseEventId(id)?.[0] ?? lastSeq;
         if (ev.event === 'done' || ev.event === 'error') {
@@ -89,7 +92,11 @@ export async function follow(opts: FollowOptions): Promise<void> {
     failure = 'state_unavailable';
   } finally {
     clearInterval(heartbeat);
-    if (failure && !out.destroyed) out.write(encodeEvent(errorEvent(failure)));
+    if (failure && !out.destroyed) {
+      const ev = errorEvent(failure);
+      out.write(encodeEvent(ev));
+      wrote(out, ev);
+    }
     if (!out.writableEnded) out.end();
     activeStreams.delete(self);
   }

@@ -16,6 +16,7 @@ import type { Readable } from 'node:stream';
 import { ERRORS, SSE_HEADERS, SSE_PING, createSseParser, encodeEvent, type ErrorCode, type WireEvent } from '@chat/shared';
 import { eventId, type TurnRecorder } from './event-log/log.js';
 import { activeStreams, type ActiveStream } from './active-streams.js';
+import { wrote } from './stream-events.js';
 
 export { activeStreams } from './active-streams.js';
 
@@ -63,7 +64,11 @@ export function relay(opts: RelayOptions): Promise<void> {
   const nextId = () => (turn ? eventId(turn.seq, ++n) : String(++n));
   const emit = (ev: WireEvent): boolean => {
     const id = nextId();
-    const ok = gone() || out.write(encodeEvent({ ...ev, id }));
+    let ok = true;
+    if (!gone()) {
+      ok = out.write(encodeEvent({ ...ev, id }));
+      wrote(out, ev);
+    }
     turn?.recorder.append(id, ev);
     return ok;
   };
@@ -101,6 +106,7 @@ export function relay(opts: RelayOptions): Promise<void> {
       await opts.endTurn?.().catch((e: unknown) => request.log.warn({ err: e }, 'could not clear the running-turn marker'));
       if (!gone()) {
         out.write(encodeEvent({ ...ev, id }));
+        wrote(out, ev);
         out.end();
       }
       activeStreams.delete(self);

@@ -1,8 +1,9 @@
 /**
  * Observability of the gateway: Prometheus metrics (GET /metrics), `Server-Timing` on every
  * response head, Redis time per request, and a content-free summary of each streamed turn.
- * Streams are measured where they leave the process: a tap on the raw response parses the SSE
- * bytes actually written, so TTFT is "request start to first token written" whatever the relay does.
+ * Streams are measured where they leave the process: the relay and the log follower report each
+ * event as they write it (stream-events.ts), so TTFT is "request start to first token written"
+ * without re-parsing the SSE bytes on the per-token path.
  */
 import fp from 'fastify-plugin';
 import { AsyncLocalStorage } from 'node:async_hooks';
@@ -10,9 +11,10 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { FastifyRequest } from 'fastify';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { AppError, createSseParser, errorBody } from '@chat/shared';
+import { AppError, errorBody } from '@chat/shared';
 import type { Config } from '../config.js';
 import type { Kv } from './redis.js';
+import { watchStreamEvents } from '../stream-events.js';
 
 export interface GatewayMetrics {
   registry: Registry;
@@ -108,30 +110,22 @@ function watchStream(req: FastifyRequest, res: ServerResponse, t: Timing, m: Gat
   let tokens = 0;
   let ttftMs: number | undefined;
   let outcome = 'cut';
-  const parser = createSseParser({
-    onEvent(ev) {
-      if (ev.event === 'token') {
-        if (tokens++ === 0) {
-          ttftMs = performance.now() - t.start;
-          m.ttft.observe(ttftMs / 1000);
-        }
-        m.tokens.inc();
-      } else if (ev.event === 'data' && logContent) {
-        req.log.info({ data: ev.data.data }, 'collected');
-      } else if (ev.event === 'done') {
-        outcome = ev.data.status;
-      } else if (ev.event === 'error') {
-        outcome = 'error';
-        m.errors.inc({ code: ev.data.code });
+  watchStreamEvents(res, (ev) => {
+    if (ev.event === 'token') {
+      if (tokens++ === 0) {
+        ttftMs = performance.now() - t.start;
+        m.ttft.observe(ttftMs / 1000);
       }
-    },
+      m.tokens.inc();
+    } else if (ev.event === 'data' && logContent) {
+      req.log.info({ data: ev.data.data }, 'collected');
+    } else if (ev.event === 'done') {
+      outcome = ev.data.status;
+    } else if (ev.event === 'error') {
+      outcome = 'error';
+      m.errors.inc({ code: ev.data.code });
+    }
   });
-  const write = res.write.bind(res) as (...a: unknown[]) => boolean;
-  (res as unknown as { write: unknown }).write = (chunk: unknown, ...rest: unknown[]) => {
-    if (typeof chunk === 'string') parser.feed(chunk);
-    else if (chunk instanceof Uint8Array) parser.feed(Buffer.from(chunk).toString('utf8'));
-    return write(chunk, ...rest);
-  };
   res.once('close', () => {
     m.activeStreams.dec();
     m.turns.inc({ outcome });
