@@ -45,8 +45,6 @@ export function addStats(into: CommandStats, d: CommandStats): void {
   for (const [k, v] of Object.entries(d)) into[k] = (into[k] ?? 0) + v;
 }
 
-export const totalCalls = (s: CommandStats) => Object.values(s).reduce((a, b) => a + b, 0);
-
 /** Bytes of every key of one engine session: the checkpointer's registry names its keys. */
 export async function sessionMemory(r: Redis, sessionId: string): Promise<number> {
   const registry = `lg:{${encodeURIComponent(sessionId)}}:keys`;

@@ -9,7 +9,6 @@ export function quantile(values: number[], q: number): number {
 export const p50 = (v: number[]) => quantile(v, 0.5);
 export const p99 = (v: number[]) => quantile(v, 0.99);
 export const median = p50;
-export const mean = (v: number[]) => (v.length ? v.reduce((a, b) => a + b, 0) / v.length : NaN);
 export const round = (n: number, digits = 3) => (Number.isFinite(n) ? Math.round(n * 10 ** digits) / 10 ** digits : n);
 
 export function summary(v: number[]) {
