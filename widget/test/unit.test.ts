@@ -1,10 +1,11 @@
 // The widget's pure parts, in Node: links, sentence batching, locale choice, token expiry
-// parsing and the bundle's template minifier.
+// parsing, HTTP error mapping and the bundle's template minifier.
 import t from 'tap';
 import { linkify, safeHref } from '../src/linkify.js';
 import { takeSentences } from '../src/sentences.js';
 import { pickLocale, LOCALES } from '../src/i18n.js';
 import { toEpochMs } from '../src/token-keeper.js';
+import { WidgetError, httpError, toWidgetError } from '../src/widget-error.js';
 import { minifyTemplates } from '../build-minify-templates.js';
 
 t.test('linkify keeps text as text and links only http(s)', async (t) => {
@@ -54,6 +55,25 @@ t.test('token expiry accepts seconds, milliseconds and ISO dates', async (t) => 
   t.equal(toEpochMs('2027-03-01T00:00:00.000Z'), Date.UTC(2027, 2, 1));
   t.equal(toEpochMs('soon'), undefined);
   t.equal(toEpochMs(null), undefined);
+});
+
+t.test('failed responses become WidgetErrors with the registry code, else one derived from the status', async (t) => {
+  const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+    new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
+  const limited = await httpError(json(429, { error: { code: 'rate_limited', message: 'slow down' } }, { 'retry-after': '3' }));
+  t.match(limited, { code: 'rate_limited', message: 'slow down', status: 429, retryable: true, retryAfterMs: 3000 });
+  const gone = await httpError(json(404, { error: { code: 'session_not_found', message: 'no such session' } }));
+  t.match(gone, { code: 'session_not_found', retryable: false, retryAfterMs: undefined });
+  // A proxy's HTML error page: no body to trust, so the status decides.
+  const proxy = await httpError(new Response('<h1>Bad Gateway</h1>', { status: 502, statusText: 'Bad Gateway' }));
+  t.match(proxy, { code: 'internal', message: 'Bad Gateway', status: 502 });
+  t.equal((await httpError(new Response('', { status: 401 }))).code, 'unauthorized');
+  t.equal((await httpError(json(400, { error: { code: 'not_a_code', message: 'x' } }))).code, 'bad_request', 'unknown codes are not trusted');
+  t.equal((await httpError(json(429, {}, { 'retry-after': 'soon' }))).retryAfterMs, undefined, 'an unreadable Retry-After is ignored');
+  const net = toWidgetError(new TypeError('Failed to fetch'));
+  t.match(net, { code: 'network', retryable: true, message: 'Failed to fetch' });
+  t.equal(toWidgetError(limited), limited, 'a WidgetError passes through unchanged');
+  t.ok(net instanceof WidgetError);
 });
 
 t.test('template minifier drops layout whitespace only', async (t) => {
