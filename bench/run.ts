@@ -6,9 +6,8 @@
  */
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { startRedis, type ServiceProcess } from '../scripts/testkit/index.js';
+import { startRedis, startRedisCluster, type RedisCluster, type ServiceProcess } from '../scripts/testkit/index.js';
 import { startAuxEngine } from './lib/aux-engine.js';
-import { startRedisCluster, type RedisCluster } from './lib/cluster.js';
 import { BenchContext, type BenchOptions, type Urls } from './lib/context.js';
 import { connect } from './lib/redis-stats.js';
 import { removeDir, startEngine, startGateway, visitorToken, writeBenchTenants } from './lib/stack.js';

@@ -8,8 +8,7 @@ import t from 'tap';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { randomUUID } from 'node:crypto';
-import { freePort, startService } from '../../scripts/testkit/index.js';
-import { startRedisCluster } from '../../bench/lib/cluster.js';
+import { freePort, startRedisCluster, startService } from '../../scripts/testkit/index.js';
 import { ENGINE_KEY, fetchToken, startGateway } from './processes.js';
 import { chatTurn, lastEvent } from './sse-client.js';
 

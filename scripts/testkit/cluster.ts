@@ -1,14 +1,16 @@
 /**
  * A real Redis Cluster on this machine: N masters (`redis-server --cluster-enabled yes`) on free
  * ports, joined with `redis-cli --cluster create`, no replicas. Used by the bench's cluster arm
- * and by the cluster tests.
+ * and by the cluster tests; its nodes die with the test like every other testkit child.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { freePort, waitFor } from '../../scripts/testkit/index.js';
+import { track } from './cleanup.js';
+import { freePort, waitFor } from './net.js';
+import { redisPing } from './redis.js';
 
 const run = promisify(execFile);
 
@@ -36,28 +38,20 @@ export async function startRedisCluster(nodes = 3): Promise<RedisCluster> {
   for (let i = 0; i < nodes; i++) {
     const port = await freePort();
     ports.push(port);
-    procs.push(
+    procs.push(track(
       spawn('redis-server', [
         '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no',
         '--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`, '--cluster-node-timeout', '5000',
         '--daemonize', 'no', '--loglevel', 'warning',
       ], { stdio: ['ignore', 'ignore', 'inherit'] }),
-    );
+    ));
   }
   const stop = async () => {
     await Promise.all(procs.map((p) => (p.exitCode !== null || p.signalCode !== null ? undefined : new Promise<void>((r) => { p.once('exit', () => r()); p.kill('SIGKILL'); }))));
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    for (const port of ports) {
-      await waitFor(async () => {
-        try {
-          return (await run('redis-cli', ['-p', String(port), 'ping'])).stdout.trim() === 'PONG';
-        } catch {
-          return false;
-        }
-      }, 10_000, `cluster node ${port}`);
-    }
+    for (const port of ports) await waitFor(() => redisPing(port), 10_000, `cluster node ${port}`);
     await run('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes']);
     for (const port of ports) await waitFor(() => clusterOk(port), 20_000, `cluster_state:ok on ${port}`);
   } catch (e) {

@@ -1,4 +1,5 @@
 export * from './net.js';
 export * from './redis.js';
+export * from './cluster.js';
 export * from './procs.js';
 export * from "./fake-openai.js";

@@ -28,7 +28,8 @@ export interface RedisOptions {
   extraArgs?: string[];
 }
 
-async function ping(port: number): Promise<boolean> {
+/** True when a redis-server on 127.0.0.1:`port` answers PING (a raw socket: no client library needed). */
+export async function redisPing(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = createConnection({ port, host: '127.0.0.1' }, () => s.write('PING\r\n'));
     s.setTimeout(500, () => { s.destroy(); resolve(false); });
@@ -48,7 +49,7 @@ export async function startRedis(opts: RedisOptions = {}): Promise<RedisServer> 
       '--daemonize', 'no', '--loglevel', 'warning', ...(opts.extraArgs ?? []),
     ];
     proc = track(spawn('redis-server', args, { stdio: ['ignore', 'ignore', 'inherit'] }));
-    await waitFor(() => ping(port), 10_000, 'redis-server did not answer PING');
+    await waitFor(() => redisPing(port), 10_000, 'redis-server did not answer PING');
   };
   await launch();
   const exited = (p: ChildProcess) =>
