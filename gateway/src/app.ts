@@ -18,7 +18,7 @@ import eventLogPlugin from './plugins/event-log.js';
 import drainPlugin from './plugins/drain.js';
 import { Sessions } from './sessions.js';
 import { createEngineClient, type EngineClient } from './engine-client.js';
-import { activeStreams } from './relay.js';
+import { activeStreams } from './active-streams.js';
 import type { EventLog } from './event-log/log.js';
 import tokenRoutes from './routes/token.js';
 import chatRoutes from './routes/chat.js';

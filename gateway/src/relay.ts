@@ -18,8 +18,6 @@ import { eventId, type TurnRecorder } from './event-log/log.js';
 import { activeStreams, type ActiveStream } from './active-streams.js';
 import { wrote } from './stream-events.js';
 
-export { activeStreams } from './active-streams.js';
-
 export interface RelayOptions {
   request: FastifyRequest;
   reply: FastifyReply;
