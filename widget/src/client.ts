@@ -124,26 +124,43 @@ export class ChatClient {
     }
   }
 
-  private async turnOnce(message: OutgoingMessage, handlers: TurnHandlers, signal: AbortSignal): Promise<void> {
+  /**
+   * One request to the gateway with the visitor's token. A failed fetch becomes a WidgetError
+   * (unless the caller aborted), a failed status its registry error; a 401 retires the token so
+   * the caller's next try fetches a fresh one.
+   */
+  private async call(path: string, init: { method?: string; headers?: Record<string, string>; body?: string }, signal?: AbortSignal): Promise<Response> {
     const token = await this.tokens.get();
-    const sessionId = this.sessionId;
     let res: Response;
     try {
-      res = await fetch(`${this.opts.api}/v1/chat`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'text/event-stream' },
-        body: JSON.stringify({ ...(sessionId ? { sessionId } : {}), message }),
+      res = await fetch(`${this.opts.api}${path}`, {
+        ...init,
+        headers: { ...init.headers, authorization: `Bearer ${token}` },
         credentials: 'omit',
-        signal,
+        ...(signal ? { signal } : {}),
       });
     } catch (e) {
-      throw signal.aborted ? e : toWidgetError(e);
+      throw signal?.aborted ? e : toWidgetError(e);
     }
     if (!res.ok || !res.body) {
       const err = await httpError(res);
       if (err.code === 'unauthorized') this.tokens.invalidate(token);
       throw err;
     }
+    return res;
+  }
+
+  private async turnOnce(message: OutgoingMessage, handlers: TurnHandlers, signal: AbortSignal): Promise<void> {
+    const sessionId = this.sessionId;
+    const res = await this.call(
+      '/v1/chat',
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+        body: JSON.stringify({ ...(sessionId ? { sessionId } : {}), message }),
+      },
+      signal,
+    );
 
     const progress: StreamProgress = { finished: false };
     let dropped: WidgetError | undefined;
@@ -207,18 +224,11 @@ export class ChatClient {
 
   /** The events after the last one seen, then the turn live (GET /v1/sessions/:id/stream). */
   private async resumeStream(handlers: TurnHandlers, signal: AbortSignal, progress: StreamProgress): Promise<void> {
-    const token = await this.tokens.get();
-    let res: Response;
-    try {
-      res = await fetch(`${this.opts.api}/v1/sessions/${encodeURIComponent(this.sessionId!)}/stream`, {
-        headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream', ...(progress.lastEventId ? { 'last-event-id': progress.lastEventId } : {}) },
-        credentials: 'omit',
-        signal,
-      });
-    } catch (e) {
-      throw signal.aborted ? e : toWidgetError(e);
-    }
-    if (!res.ok || !res.body) throw await httpError(res);
+    const res = await this.call(
+      `/v1/sessions/${encodeURIComponent(this.sessionId!)}/stream`,
+      { headers: { accept: 'text/event-stream', ...(progress.lastEventId ? { 'last-event-id': progress.lastEventId } : {}) } },
+      signal,
+    );
     try {
       await this.readStream(res, handlers, signal, progress);
     } catch (e) {
@@ -232,13 +242,7 @@ export class ChatClient {
   async stop(): Promise<boolean> {
     const sessionId = this.sessionId;
     if (!sessionId) return false;
-    const token = await this.tokens.get();
-    const res = await fetch(`${this.opts.api}/v1/sessions/${encodeURIComponent(sessionId)}/stop`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}` },
-      credentials: 'omit',
-    });
-    if (!res.ok) throw await httpError(res);
+    const res = await this.call(`/v1/sessions/${encodeURIComponent(sessionId)}/stop`, { method: 'POST' });
     return ((await res.json()) as { stopped: boolean }).stopped;
   }
 
@@ -247,28 +251,17 @@ export class ChatClient {
     const sessionId = this.sessionId;
     if (!sessionId) return null;
     for (let reauthorized = false; ; reauthorized = true) {
-      const token = await this.tokens.get();
-      let res: Response;
       try {
-        res = await fetch(`${this.opts.api}/v1/sessions/${encodeURIComponent(sessionId)}`, {
-          headers: { authorization: `Bearer ${token}` },
-          credentials: 'omit',
-          ...(signal ? { signal } : {}),
-        });
+        return (await (await this.call(`/v1/sessions/${encodeURIComponent(sessionId)}`, {}, signal)).json()) as SessionView;
       } catch (e) {
-        throw toWidgetError(e);
+        if (!(e instanceof WidgetError)) throw e;
+        if (e.code === 'unauthorized' && !reauthorized) continue;
+        if (e.status === 404) {
+          this.store.update({ sessionId: undefined });
+          return null;
+        }
+        throw e;
       }
-      if (res.ok) return (await res.json()) as SessionView;
-      const err = await httpError(res);
-      if (err.code === 'unauthorized' && !reauthorized) {
-        this.tokens.invalidate(token);
-        continue;
-      }
-      if (err.status === 404) {
-        this.store.update({ sessionId: undefined });
-        return null;
-      }
-      throw err;
     }
   }
 }
