@@ -22,6 +22,12 @@ export interface Visitor {
   issuer: 'platform' | 'customer';
 }
 
+/** The rate-limit key of an authenticated request's visitor (per tenant: subs are the tenant's). */
+export const visitorKey = (req: FastifyRequest): string => {
+  const v = req.visitor as Visitor;
+  return `${v.tenantId}:${v.sub}`;
+};
+
 export interface MintedToken {
   token: string;
   /** ISO 8601 */

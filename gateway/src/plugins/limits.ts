@@ -9,6 +9,8 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '@chat/shared';
 import type { Kv } from './redis.js';
+import type { Config } from '../config.js';
+import { visitorKey } from './auth.js';
 
 type IncrCallback = (err: Error | null, res?: { current: number; ttl: number }) => void;
 
@@ -35,6 +37,14 @@ export interface LimitSpec {
   /** Requests this limit does not count (e.g. turns of an existing session for sessionsPerHour). */
   skip?: (request: FastifyRequest) => boolean;
 }
+
+/** One budget per visitor for every read route (session view, stream resume): the name shares the counter. */
+export const readsLimit = (config: Config): LimitSpec => ({
+  name: 'reads',
+  windowMs: 60_000,
+  max: () => config.rateReadsPerMinute,
+  key: visitorKey,
+});
 
 type Hook = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
 

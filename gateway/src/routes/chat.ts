@@ -13,12 +13,7 @@ import { follow } from '../follow.js';
 import { TurnRecorder, eventId } from '../event-log/log.js';
 import { stopLocalTurn } from '../plugins/event-log.js';
 import { FOLLOW_BATCH } from './stream.js';
-import type { Visitor } from '../plugins/auth.js';
-
-const visitorKey = (req: FastifyRequest) => {
-  const v = req.visitor as Visitor;
-  return `${v.tenantId}:${v.sub}`;
-};
+import { visitorKey, type Visitor } from '../plugins/auth.js';
 
 export default async function chatRoutes(app: FastifyInstance, { config }: { config: Config }) {
   const tenantOf = (req: FastifyRequest) => app.tenants.tenants.get((req.visitor as Visitor).tenantId)!;

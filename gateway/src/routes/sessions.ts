@@ -3,22 +3,18 @@
  * POST /v1/sessions/:id/close (tells the engine, returns the final data, marks it closed).
  * Same ownership rule as chat: another tenant's or visitor's session is a 404 like a missing one.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { sessionParamsSchema, type CloseResponse, type SessionView } from '@chat/shared';
 import type { Config } from '../config.js';
 import type { Visitor } from '../plugins/auth.js';
+import { readsLimit } from '../plugins/limits.js';
 
 interface Params {
   id: string;
 }
 
 export default async function sessionRoutes(app: FastifyInstance, { config }: { config: Config }) {
-  const reads = app.limit({
-    name: 'reads',
-    windowMs: 60_000,
-    max: () => config.rateReadsPerMinute,
-    key: (req: FastifyRequest) => `${(req.visitor as Visitor).tenantId}:${(req.visitor as Visitor).sub}`,
-  });
+  const reads = app.limit(readsLimit(config));
   const opts = { schema: { params: sessionParamsSchema }, onRequest: app.authenticate, preHandler: reads };
 
   app.get<{ Params: Params }>('/v1/sessions/:id', opts, async (request) => {

@@ -5,10 +5,11 @@
  * POST /v1/sessions/:id/stop: abort the running turn, wherever it is relayed.
  * Same ownership rule as the other session routes: not yours is a 404 like a missing one.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { AppError, sessionParamsSchema } from '@chat/shared';
 import type { Config } from '../config.js';
 import type { Visitor } from '../plugins/auth.js';
+import { readsLimit } from '../plugins/limits.js';
 import { EVENT_ID, eventId } from '../event-log/log.js';
 import { follow } from '../follow.js';
 
@@ -19,12 +20,7 @@ interface Params {
 export const FOLLOW_BATCH = 200;
 
 export default async function streamRoutes(app: FastifyInstance, { config }: { config: Config }) {
-  const reads = app.limit({
-    name: 'reads',
-    windowMs: 60_000,
-    max: () => config.rateReadsPerMinute,
-    key: (req: FastifyRequest) => `${(req.visitor as Visitor).tenantId}:${(req.visitor as Visitor).sub}`,
-  });
+  const reads = app.limit(readsLimit(config));
   const lastEventIdQuery = {
     type: 'object',
     additionalProperties: false,
