@@ -6,11 +6,11 @@
  * Its own connections (commands, and one subscriber for stop requests) rather than the Kv's: a
  * burst of pipelined appends must not queue session reads behind it.
  */
-import { createClient, createCluster } from 'redis';
-import { AppError, isWireEvent, type WireEvent } from '@chat/shared';
+import { isWireEvent, type WireEvent } from '@chat/shared';
 import type { ClaimOutcome, EventLog, LoggedEvent } from './log.js';
 import { localWakeups } from './memory.js';
 import { evalCached, type ScriptClient } from '../redis-scripts.js';
+import { guarded, newRedisClient } from '../redis-client.js';
 
 const eventsKey = (id: string) => `gw:events:{${id}}`;
 const seqKey = (id: string) => `gw:turnseq:{${id}}`;
@@ -64,23 +64,8 @@ export interface RedisEventLogOptions {
   onError: (e: Error) => void;
 }
 
-/** Storage failures become 503 state_unavailable, like the Kv's. */
-async function guarded<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    throw Object.assign(new AppError('state_unavailable'), { cause: e });
-  }
-}
-
 export async function redisEventLog(opts: RedisEventLogOptions): Promise<EventLog> {
-  const socket = { connectTimeout: 2000, reconnectStrategy: (n: number) => Math.min(50 * 2 ** n, 2000) };
-  // No offline queue: while Redis is away a claim fails at once (503), it never hangs.
-  const client = (
-    opts.cluster
-      ? createCluster({ rootNodes: opts.url.split(',').map((u) => ({ url: u.trim() })), defaults: { disableOfflineQueue: true, socket } })
-      : createClient({ url: opts.url, disableOfflineQueue: true, socket })
-  ) as unknown as Commands;
+  const client = newRedisClient<Commands>(opts.url, opts.cluster);
   client.on('error', opts.onError);
   await client.connect();
   const sub = client.duplicate();

@@ -6,9 +6,8 @@
  * `{sessionId}` hash tag), so nothing here ever spans two cluster slots.
  */
 import fp from 'fastify-plugin';
-import { createClient, createCluster } from 'redis';
-import { AppError } from '@chat/shared';
 import { evalCached, type ScriptClient } from '../redis-scripts.js';
+import { guarded, newRedisClient } from '../redis-client.js';
 
 export interface Kv {
   /** Write fields and (re)set the key's TTL, atomically. `onlyIfExists` never resurrects an expired key. */
@@ -38,17 +37,6 @@ redis.call('HSET', KEYS[1], unpack(ARGV, 3))
 redis.call('EXPIRE', KEYS[1], ARGV[1])
 return 1`;
 
-/** Wrap storage failures so the error handler answers 503 state_unavailable, not 500. */
-async function guarded<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    const err = new AppError('state_unavailable');
-    err.cause = e;
-    throw err;
-  }
-}
-
 /** The commands the Kv uses: a single client and a cluster client both fit. */
 interface Commands extends ScriptClient {
   hGetAll(key: string): Promise<unknown>;
@@ -60,13 +48,7 @@ interface Commands extends ScriptClient {
 }
 
 export async function connectRedis(url: string, onError: (e: Error) => void, cluster = url.includes(',')): Promise<Kv> {
-  const socket = { connectTimeout: 2000, reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 2000) };
-  // Fail fast while disconnected instead of queueing: a turn should get 503, not hang.
-  const client = (
-    cluster
-      ? createCluster({ rootNodes: url.split(',').map((u) => ({ url: u.trim() })), defaults: { disableOfflineQueue: true, socket } })
-      : createClient({ url, disableOfflineQueue: true, socket })
-  ) as unknown as Commands;
+  const client = newRedisClient<Commands>(url, cluster);
   client.on('error', onError);
   await client.connect();
   const run = (script: string, opts: { keys: string[]; arguments: string[] }) => evalCached(client, script, opts);

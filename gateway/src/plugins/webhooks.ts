@@ -5,7 +5,7 @@
  * process). Idle sessions are tracked in `gw:sessions:idle` (score: last activity, ms).
  */
 import fp from 'fastify-plugin';
-import { createClient, createCluster } from 'redis';
+import { newRedisClient } from '../redis-client.js';
 import type { SessionStatus } from '@chat/shared';
 import type { Config } from '../config.js';
 import { Outbox, eventId, type EventType, type OutboxRedis } from '../webhooks/outbox.js';
@@ -39,12 +39,7 @@ export default fp<{ config: Config }>(
       app.log.warn('a tenant has a webhook but REDIS_URL is unset: webhooks are off (their outbox must live in Redis)');
       return;
     }
-    const socket = { connectTimeout: 2000, reconnectStrategy: (n: number) => Math.min(50 * 2 ** n, 2000) };
-    const client = (
-      config.redisCluster
-        ? createCluster({ rootNodes: config.redisUrl.split(',').map((u) => ({ url: u.trim() })), defaults: { disableOfflineQueue: true, socket } })
-        : createClient({ url: config.redisUrl, disableOfflineQueue: true, socket })
-    ) as unknown as IdleRedis;
+    const client = newRedisClient<IdleRedis>(config.redisUrl, config.redisCluster);
     client.on('error', (e) => app.log.warn({ err: e.message }, 'webhook redis error'));
     await client.connect();
 
