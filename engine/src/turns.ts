@@ -3,7 +3,7 @@
  * then the graph run relayed as SSE. The lock is held from the first check to the last write.
  */
 import { randomUUID } from 'node:crypto';
-import { AppError, validateTemplate, type DataEventData, type SessionStatus, type Template, type TranscriptEntry, type TurnRequest, type WireEvent } from '@chat/shared';
+import { AppError, errorEvent, validateTemplate, type SessionStatus, type Template, type TranscriptEntry, type TurnRequest, type WireEvent } from '@chat/shared';
 import type { IntakeGraph } from './graph/graph.js';
 import { REPLY_TAG, messageText } from './graph/nodes/reply.js';
 import type { IntakeStateType, RecentTurn } from './graph/state.js';
@@ -98,23 +98,23 @@ export async function prepareTurn(deps: TurnDeps, sessionId: string, body: TurnR
         tx.discard();
         await release();
         if (signal.aborted) return 'aborted';
-        const code = timeout.aborted ? 'model_error' : isRedisError(e) ? 'state_unavailable' : 'model_error';
-        emit({ event: 'error', data: { code, message: new AppError(code).message, retryable: true } });
-        throw Object.assign(e instanceof Error ? e : new Error(String(e)), { emitted: true });
+        emit(errorEvent(!timeout.aborted && isRedisError(e) ? 'state_unavailable' : 'model_error'));
+        throw e;
       }
       const at = new Date().toISOString();
       const entries: TranscriptEntry[] = [
         { role: 'user', id: body.message.id, text: body.message.text, at },
         { role: 'assistant', text: reply, at },
       ];
-      released = true;
+      // finishTurn releases the lock in the same round trip as the transcript append.
       clearInterval(lease);
+      released = true;
       try {
         await deps.store.finishTurn(sessionId, lockToken, entries);
       } catch (e) {
         // The turn is saved; only its transcript lines are not. Say so rather than claim success.
-        emit({ event: 'error', data: { code: 'state_unavailable', message: new AppError('state_unavailable').message, retryable: true } });
-        throw Object.assign(e instanceof Error ? e : new Error(String(e)), { emitted: true });
+        emit(errorEvent('state_unavailable'));
+        throw e;
       }
       emit({ event: 'done', data: { status, reply } });
       return 'done';
@@ -124,7 +124,6 @@ export async function prepareTurn(deps: TurnDeps, sessionId: string, body: TurnR
 
 /** Run the graph, relaying reply tokens and the extraction result as they come. */
 async function streamGraph(graph: IntakeGraph, sessionId: string, input: object, signal: AbortSignal, emit: Emit) {
-  let data: DataEventData | undefined;
   let status: SessionStatus | undefined;
   let reply = '';
   const events = graph.streamEvents(input, {
@@ -140,14 +139,13 @@ async function streamGraph(graph: IntakeGraph, sessionId: string, input: object,
       if (text) emit({ event: 'token', data: { text } });
     } else if (ev.event === 'on_chain_end' && ev.name === 'validate' && ev.metadata?.langgraph_node === 'validate') {
       const out = ev.data.output as Pick<IntakeStateType, 'data' | 'missing' | 'invalid' | 'status'>;
-      data = { data: out.data, missing: out.missing, invalid: out.invalid };
       status = out.status;
-      emit({ event: 'data', data });
+      emit({ event: 'data', data: { data: out.data, missing: out.missing, invalid: out.invalid } });
     } else if (ev.event === 'on_chain_end' && ev.name === 'reply' && ev.metadata?.langgraph_node === 'reply') {
       reply = (ev.data.output as { lastReply: string }).lastReply;
     }
   }
-  return { data, status, reply };
+  return { status, reply };
 }
 
 function replay(r: RecentTurn, emit: Emit) {

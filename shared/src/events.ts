@@ -1,7 +1,7 @@
 /**
  * Wire events. Both hops (engine → gateway, gateway → browser) use these names and payloads.
  */
-import { isErrorCode, type ErrorCode } from './errors.js';
+import { ERRORS, isErrorCode, type ErrorCode } from './errors.js';
 
 export const SESSION_STATUSES = ['collecting', 'complete', 'closed'] as const;
 export type SessionStatus = (typeof SESSION_STATUSES)[number];
@@ -62,4 +62,9 @@ export function isWireEvent(ev: { event: unknown; data: unknown }): ev is WireEv
 /** True when the event ends a turn's stream. */
 export function isTerminal(ev: WireEvent): boolean {
   return ev.event === 'done' || ev.event === 'error';
+}
+
+/** The stream form of a registry error: `{code, message, retryable}` from one place. */
+export function errorEvent(code: ErrorCode, message?: string): WireEvent {
+  return { event: 'error', data: { code, message: message ?? ERRORS[code].message, retryable: ERRORS[code].retryable } };
 }

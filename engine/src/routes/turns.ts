@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { ERRORS, sessionParamsSchema, turnRequestSchema, type TurnRequest } from '@chat/shared';
+import { errorEvent, sessionParamsSchema, turnRequestSchema, type TurnRequest } from '@chat/shared';
 import { openSse } from '../sse-writer.js';
 import { prepareTurn, type TurnDeps } from '../turns.js';
 import type { RunningTurn } from '../plugins/drain.js';
@@ -22,7 +22,7 @@ const turns: FastifyPluginAsync<{ deps: TurnDeps; heartbeatMs: number }> = async
         shutdown() {
           // The error is the stream's last word: nothing the aborted run still emits goes out.
           shutDown = true;
-          sse.send({ event: 'error', data: { code: 'shutting_down', message: ERRORS.shutting_down.message, retryable: true } });
+          sse.send(errorEvent('shutting_down'));
           ac.abort();
         },
       };
