@@ -80,3 +80,17 @@ t.test('the embedded model streams through streamEvents like a provider', async 
   t.ok(tokens.length > 5);
   t.match(tokens.join(''), /^Hi! I can get you a solar quote in a minute\. What's your full name\?$/);
 });
+
+t.test('validators follow the template fields, not just its id and version', async (t) => {
+  const make = (values: string[]) => ({ id: 'same', version: 1, fields: { kind: { type: 'string' as const, enum: values, required: true } } });
+  const run = async (values: string[], text: string) => {
+    const graph = compileGraph(deps, new MemorySaver());
+    const config = { configurable: { thread_id: `v-${Math.random()}` } };
+    await graph.invoke({ input: { id: 'a', text: 'hi' }, template: make(values) }, config);
+    return (await graph.invoke({ input: { id: 'b', text } }, config)) as IntakeStateType;
+  };
+  t.equal((await run(['aa', 'bb'], 'aa')).data.kind, 'aa');
+  const other = await run(['cc', 'dd'], 'aa');
+  t.notOk('kind' in other.data, "another tenant's template with the same id and version keeps its own enum");
+  t.equal((await run(['cc', 'dd'], 'dd')).data.kind, 'dd');
+});

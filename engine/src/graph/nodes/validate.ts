@@ -12,7 +12,8 @@ const cache = new Map<string, Record<string, ValidateFunction>>();
 const CACHE_MAX = 500;
 
 function validatorsFor(t: Template): Record<string, ValidateFunction> {
-  const key = `${t.id}@${t.version}:${JSON.stringify(t.fields).length}`;
+  // The fields themselves are the key: tenants may reuse an id and version for different fields.
+  const key = JSON.stringify(t.fields);
   let v = cache.get(key);
   if (!v) {
     v = fieldValidators(t);
