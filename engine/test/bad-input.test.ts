@@ -28,7 +28,7 @@ async function snapshot(url: string): Promise<Snapshot> {
 }
 
 t.test('bad input: JSON errors, state unchanged', async (t) => {
-  const stack = await startStack(1, { MAX_MESSAGE_CHARS: '200' });
+  const stack = await startStack(1, { MAX_MESSAGE_CHARS: '200', BODY_LIMIT_BYTES: '4096' });
   t.teardown(() => stack.stop());
   const url = stack.engines[0]!.url;
   const sid = newSessionId();
@@ -44,6 +44,9 @@ t.test('bad input: JSON errors, state unchanged', async (t) => {
     ['malformed JSON', async () => { const x = await turn(url, sid, null, { rawBody: '{"message": {' }); return { status: x.status, code: x.error?.code }; }, 400, 'invalid_json'],
     ['missing message id', async () => { const x = await turn(url, sid, { message: { text: 'hi' } }); return { status: x.status, code: x.error?.code }; }, 400, 'validation_failed'],
     ['unknown field', async () => { const x = await turn(url, sid, { ...msg(), admin: true }); return { status: x.status, code: x.error?.code }; }, 400, 'validation_failed'],
+    ['body over BODY_LIMIT_BYTES', async () => { const x = await turn(url, sid, msg('y'.repeat(5000))); return { status: x.status, code: x.error?.code }; }, 413, 'payload_too_large'],
+    ['not JSON', async () => { const x = await turn(url, sid, null, { rawBody: '<hello/>', headers: { 'content-type': 'application/xml' } }); return { status: x.status, code: x.error?.code }; }, 415, 'unsupported_media_type'],
+    ['bad session id', async () => { const x = await turn(url, 'short', msg()); return { status: x.status, code: x.error?.code }; }, 400, 'validation_failed'],
     ['text too long', async () => { const x = await turn(url, sid, msg('x'.repeat(201))); return { status: x.status, code: x.error?.code }; }, 413, 'message_too_long'],
     ['template on a later turn', async () => { const x = await turn(url, sid, { ...msg(), template: leadIntake }); return { status: x.status, code: x.error?.code }; }, 409, 'template_already_set'],
     ['unknown session GET', async () => { const x = await api(url, 'GET', `/v1/sessions/${newSessionId()}`); return { status: x.status, code: x.body.error?.code }; }, 404, 'session_not_found'],
@@ -93,5 +96,8 @@ t.test('health checks need no credential; readyz reflects Redis', async (t) => {
   const r = await request(`${url}/readyz`);
   t.equal(r.statusCode, 503);
   t.equal(((await r.body.json()) as any).error.code, 'state_unavailable');
-  t.equal((await request(`${url}/v1/sessions/${newSessionId()}`, { headers: { authorization: `Bearer ${ENGINE_KEY}` } })).statusCode >= 500, true);
+  // Redis away: fail fast with the registry's 503, not a hang or a bare 500.
+  const down = await request(`${url}/v1/sessions/${newSessionId()}`, { headers: { authorization: `Bearer ${ENGINE_KEY}` } });
+  t.equal(down.statusCode, 503);
+  t.equal(((await down.body.json()) as any).error.code, 'state_unavailable');
 });

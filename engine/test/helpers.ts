@@ -85,7 +85,14 @@ export async function startStack(n = 1, env: Record<string, string> = {}, redisO
     engines.push(e);
     return e;
   };
-  for (let i = 0; i < n; i++) await startEngine();
+  try {
+    for (let i = 0; i < n; i++) await startEngine();
+  } catch (e) {
+    // A service that fails to start must not leave the others (and the test) hanging.
+    await Promise.all(engines.map((p) => p.kill()));
+    await redis.stop();
+    throw e;
+  }
   return {
     redis,
     engines,

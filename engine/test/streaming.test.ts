@@ -3,7 +3,9 @@
  * writes them, not in one burst at the end. The bound is relative to the configured delay.
  */
 import t from 'tap';
-import { leadIntake, newSessionId, say, startStack } from './helpers.js';
+import { request } from 'undici';
+import { waitFor } from '../../scripts/testkit/index.js';
+import { api, ENGINE_KEY, leadIntake, newSessionId, say, startStack, turn } from './helpers.js';
 
 t.test('tokens arrive as they are produced', async (t) => {
   const DELAY = 40;
@@ -29,7 +31,6 @@ t.test('a client that disconnects mid-reply aborts the run and changes nothing',
   const engine = stack.engines[0]!;
   const sid = newSessionId();
   await say(engine.url, sid, 'hello', leadIntake);
-  const { api, turn } = await import('./helpers.js');
   const before = await api(engine.url, 'GET', `/v1/sessions/${sid}`);
 
   const ac = new AbortController();
@@ -37,7 +38,6 @@ t.test('a client that disconnects mid-reply aborts the run and changes nothing',
   await new Promise((r) => setTimeout(r, 250));
   ac.abort();
   t.type(await pending, Error, 'the client gave up mid-stream');
-  const { waitFor } = await import('../../scripts/testkit/index.js');
   await waitFor(() => engine.output().includes('turn aborted'), 5000, 'engine logs the abort');
   const after = await api(engine.url, 'GET', `/v1/sessions/${sid}`);
   t.same(after.body, before.body, 'no data, no transcript entry from the aborted turn');
@@ -45,4 +45,23 @@ t.test('a client that disconnects mid-reply aborts the run and changes nothing',
   const again = await say(engine.url, sid, "I'm Eve Moss");
   t.equal(again.status, 200);
   t.equal(again.data?.data.name, 'Eve Moss');
+});
+
+t.test('idle streams carry a heartbeat every HEARTBEAT_MS; the transcript is capped at TRANSCRIPT_MAX', async (t) => {
+  const stack = await startStack(1, { EMBEDDED_TOKEN_DELAY_MS: '150', HEARTBEAT_MS: '100', TRANSCRIPT_MAX: '10' });
+  t.teardown(() => stack.stop());
+  const url = stack.engines[0]!.url;
+  const sid = newSessionId();
+  const res = await request(`${url}/v1/sessions/${sid}/turns`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ENGINE_KEY}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ message: { id: 'h1', text: 'hello' }, template: leadIntake }),
+  });
+  const raw = await res.body.text();
+  t.ok((raw.match(/^: ping$/gm) ?? []).length >= 3, 'pings between slow tokens');
+  for (const text of ["I'm Ann Lee", 'ann@example.com', 'skip', 'budget 100', 'flat']) await say(url, sid, text);
+  const view = await api(url, 'GET', `/v1/sessions/${sid}`);
+  t.equal(view.body.transcript.length, 10, 'only the last TRANSCRIPT_MAX entries of 12 are kept');
+  t.equal(view.body.transcript[0].text, "I'm Ann Lee", 'the oldest turn went');
+  t.equal(view.body.transcript.at(-2).text, 'flat', 'the newest stayed');
 });
