@@ -9,7 +9,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SSE_PING, encodeEvent, type ErrorCode, type WireEvent } from '@chat/shared';
 import { activeStreams, type ActiveStream } from './active-streams.js';
 import { parseEventId, type EventLog } from './event-log/log.js';
-import { errorEvent, openStream } from './relay.js';
+import { errorEvent } from '@chat/shared';
+import { openStream } from './relay.js';
 import { wrote } from './stream-events.js';
 
 export interface FollowOptions {

@@ -13,7 +13,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
-import { ERRORS, SSE_HEADERS, SSE_PING, createSseParser, encodeEvent, type ErrorCode, type WireEvent } from '@chat/shared';
+import { SSE_HEADERS, SSE_PING, createSseParser, encodeEvent, errorEvent, type WireEvent } from '@chat/shared';
 import { eventId, type TurnRecorder } from './event-log/log.js';
 import { activeStreams, type ActiveStream } from './active-streams.js';
 import { wrote } from './stream-events.js';
@@ -33,11 +33,6 @@ export interface RelayOptions {
   /** Clears the running-turn marker; called before the client hears the terminal event. */
   endTurn?: () => Promise<void>;
 }
-
-export const errorEvent = (code: ErrorCode): WireEvent => ({
-  event: 'error',
-  data: { code, message: ERRORS[code].message, retryable: ERRORS[code].retryable },
-});
 
 /** The response headers of a stream: what plugins set (CORS, rate-limit) plus SSE's. */
 export function openStream(request: FastifyRequest, reply: FastifyReply): void {
