@@ -89,8 +89,13 @@ t.test('position and theme attributes; full screen under 480px', async (t) => {
   const phone = await newPage(browser, { viewport: { width: 375, height: 700 }, isMobile: true, hasTouch: true });
   await phone.goto(`${host.origin}/`);
   await phone.getByRole('button', { name: 'Open chat' }).click();
-  const panel = await phone.locator('chat-widget .panel').boundingBox();
-  t.same(panel && [panel.x, panel.y, panel.width, panel.height], [0, 0, 375, 700], 'panel covers the screen');
+  // The panel opens with a short transition: measure once it has settled.
+  const panelBox = async () => {
+    const b = await phone.locator('chat-widget .panel').boundingBox();
+    return b && [b.x, b.y, b.width, b.height].map((v) => Math.round(v));
+  };
+  for (let i = 0; i < 40 && JSON.stringify(await panelBox()) !== '[0,0,375,700]'; i++) await phone.waitForTimeout(50);
+  t.same(await panelBox(), [0, 0, 375, 700], 'panel covers the screen');
 });
 
 t.test('prefers-reduced-motion turns animations off', async (t) => {
