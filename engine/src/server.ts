@@ -1,6 +1,9 @@
 /** Load config, build, listen; on SIGTERM/SIGINT stop accepting and close with grace. */
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
+import { installRandomPool } from './random-pool.js';
+
+installRandomPool();
 
 async function main() {
   let config;

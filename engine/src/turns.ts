@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { AppError, errorEvent, validateTemplate, type SessionStatus, type Template, type TranscriptEntry, type TurnRequest, type WireEvent } from '@chat/shared';
 import type { IntakeGraph } from './graph/graph.js';
-import { REPLY_TAG, messageText } from './graph/nodes/reply.js';
+import { isReplyToken } from './graph/nodes/reply.js';
 import type { IntakeStateType, RecentTurn } from './graph/state.js';
 import { tokenize } from './models/embedded.js';
 import type { SessionStore } from './state/session-store.js';
@@ -122,27 +122,32 @@ export async function prepareTurn(deps: TurnDeps, sessionId: string, body: TurnR
   };
 }
 
-/** Run the graph, relaying reply tokens and the extraction result as they come. */
+/**
+ * Run the graph, relaying reply tokens and the extraction result as they come: `custom` carries
+ * the reply node's tokens, `updates` each node's output. (`streamEvents` would carry the same, at
+ * about twice the CPU per turn: it turns every runnable's start and end into an event; see
+ * docs/scaling.md.)
+ */
 async function streamGraph(graph: IntakeGraph, sessionId: string, input: object, signal: AbortSignal, emit: Emit) {
   let status: SessionStatus | undefined;
   let reply = '';
-  const events = graph.streamEvents(input, {
+  const stream = await graph.stream(input, {
     ...threadConfig(sessionId),
-    version: 'v2',
+    streamMode: ['custom', 'updates'],
     signal,
     // One checkpoint write per turn, at the end; TurnScopedSaver holds it until the turn succeeds.
     durability: 'exit',
   });
-  for await (const ev of events) {
-    if (ev.event === 'on_chat_model_stream' && ev.tags?.includes(REPLY_TAG)) {
-      const text = messageText((ev.data.chunk as { content?: unknown } | undefined)?.content);
-      if (text) emit({ event: 'token', data: { text } });
-    } else if (ev.event === 'on_chain_end' && ev.name === 'validate' && ev.metadata?.langgraph_node === 'validate') {
-      const out = ev.data.output as Pick<IntakeStateType, 'data' | 'missing' | 'invalid' | 'status'>;
-      status = out.status;
-      emit({ event: 'data', data: { data: out.data, missing: out.missing, invalid: out.invalid } });
-    } else if (ev.event === 'on_chain_end' && ev.name === 'reply' && ev.metadata?.langgraph_node === 'reply') {
-      reply = (ev.data.output as { lastReply: string }).lastReply;
+  for await (const [mode, chunk] of stream) {
+    if (mode === 'custom') {
+      if (isReplyToken(chunk)) emit({ event: 'token', data: { text: chunk.token } });
+    } else if (mode === 'updates') {
+      const update = chunk as { validate?: Pick<IntakeStateType, 'data' | 'missing' | 'invalid' | 'status'>; reply?: { lastReply: string } };
+      if (update.validate) {
+        status = update.validate.status;
+        emit({ event: 'data', data: { data: update.validate.data, missing: update.validate.missing, invalid: update.validate.invalid } });
+      }
+      if (update.reply) reply = update.reply.lastReply;
     }
   }
   return { status, reply };

@@ -18,7 +18,10 @@ export async function createModel(config: EngineConfig): Promise<ModelSetup> {
     const model = new ChatOpenAI({
       model: name,
       apiKey: config.openaiApiKey ?? 'not-needed',
-      streaming: true,
+      // No `streaming` flag: the reply streams anyway (the reply node's token writer asks for it),
+      // while `streaming: true` would make every other call stream and then estimate its usage with
+      // tiktoken, whose encodings are downloaded at run time (a hang on a machine without internet);
+      // `streaming: false` would forbid streaming altogether (disableStreaming).
       maxRetries: 1,
       ...(config.openaiBaseUrl ? { configuration: { baseURL: config.openaiBaseUrl } } : {}),
     });
@@ -26,7 +29,7 @@ export async function createModel(config: EngineConfig): Promise<ModelSetup> {
   }
   if (provider === 'anthropic') {
     const { ChatAnthropic } = await import('@langchain/anthropic');
-    const model = new ChatAnthropic({ model: name, apiKey: config.anthropicApiKey, streaming: true, maxRetries: 1 });
+    const model = new ChatAnthropic({ model: name, apiKey: config.anthropicApiKey, maxRetries: 1 });
     return { model, extractor: structuredExtractor(model), name: config.model };
   }
   return { model: new EmbeddedChatModel({ tokenDelayMs: config.embeddedTokenDelayMs }), extractor: ruleExtractor, name: 'embedded' };

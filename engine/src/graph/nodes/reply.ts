@@ -1,8 +1,12 @@
 /**
- * Node: word the reply with the chat model. Its tokens are tagged `reply`: only those become
- * `token` events (extraction output never reaches the visitor).
+ * Node: word the reply with the chat model. Each reply token goes to LangGraph's `custom` stream
+ * as the model produces it (`config.writer`); only those become `token` events, so extraction
+ * output never reaches the visitor. The model call stays tagged `reply` for tracing.
  */
+import { BaseCallbackHandler, type NewTokenIndices } from '@langchain/core/callbacks/base';
+import type { Callbacks } from '@langchain/core/callbacks/manager';
 import { AIMessage, HumanMessage, SystemMessage, type BaseMessage } from '@langchain/core/messages';
+import type { ChatGenerationChunk, GenerationChunk } from '@langchain/core/outputs';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
 import type { Template } from '@chat/shared';
@@ -19,6 +23,43 @@ export function messageText(content: unknown): string {
   return '';
 }
 
+/** What the reply node writes to the custom stream, once per token. */
+export interface ReplyToken {
+  token: string;
+}
+
+export const isReplyToken = (x: unknown): x is ReplyToken =>
+  typeof x === 'object' && x !== null && typeof (x as ReplyToken).token === 'string';
+
+/**
+ * Hands each token to the writer. `lc_prefer_streaming` makes `invoke` stream any provider that
+ * can; awaited (not LangChain's background queue), so every token is written before the node ends.
+ */
+class TokenWriter extends BaseCallbackHandler {
+  name = 'reply_token_writer';
+  lc_prefer_streaming = true;
+
+  constructor(private readonly write: (chunk: ReplyToken) => void) {
+    super({ _awaitHandler: true });
+  }
+
+  override handleLLMNewToken(token: string, _idx: NewTokenIndices, _runId: string, _parent?: string, _tags?: string[], fields?: { chunk?: ChatGenerationChunk | GenerationChunk }) {
+    const chunk = fields?.chunk as ChatGenerationChunk | undefined;
+    const text = token || messageText(chunk?.message?.content);
+    if (text) this.write({ token: text });
+  }
+}
+
+/** The run's own callbacks (tracing) plus the token writer, for this model call only. */
+function withWriter(callbacks: Callbacks | undefined, writer: TokenWriter): Callbacks {
+  if (!callbacks) return [writer];
+  if (Array.isArray(callbacks)) return [...callbacks, writer];
+  // Inheritable: a manager passed as a call's callbacks contributes only its inheritable handlers.
+  const m = callbacks.copy();
+  m.addHandler(writer, true);
+  return m;
+}
+
 export function makeReplyNode(opts: { model: BaseChatModel; contextMessages: number; recentReplies: number }) {
   return async function reply(state: IntakeStateType, config: LangGraphRunnableConfig): Promise<IntakeUpdate> {
     const t = state.template as Template;
@@ -29,7 +70,9 @@ export function makeReplyNode(opts: { model: BaseChatModel; contextMessages: num
     const history: BaseMessage[] = state.messages.map((m) => (m.role === 'user' ? new HumanMessage(m.text) : new AIMessage(m.text)));
     const messages = [new SystemMessage(system), ...history, new HumanMessage(input.text)];
     const promptChars = messages.reduce((n, m) => n + messageText(m.content).length, 0);
-    const out = await opts.model.invoke(messages, { ...config, tags: [REPLY_TAG], signal: config.signal });
+    const writer = config.writer;
+    const callbacks = writer ? withWriter(config.callbacks, new TokenWriter(writer)) : config.callbacks;
+    const out = await opts.model.invoke(messages, { ...config, callbacks, tags: [REPLY_TAG], signal: config.signal });
     const text = messageText(out.content).trim();
     const window = [...state.messages, { role: 'user' as const, text: input.text }, { role: 'assistant' as const, text }];
     const recent = [

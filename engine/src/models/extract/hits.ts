@@ -20,10 +20,9 @@ export function dropOverlaps<T>(hits: Hit<T>[]): Hit<T>[] {
   return out;
 }
 
-/** Every match of a global regex, as hits of the full match. */
+/** Every match of a regex, as hits of the full match (`matchAll` clones a global regex: no shared lastIndex). */
 export function matchAll(text: string, re: RegExp): RegExpExecArray[] {
-  const flags = re.flags.includes('g') ? re.flags : re.flags + 'g';
-  return [...text.matchAll(new RegExp(re.source, flags))] as RegExpExecArray[];
+  return [...text.matchAll(re.global ? re : new RegExp(re.source, re.flags + 'g'))] as RegExpExecArray[];
 }
 
 /** Turn curly apostrophes into straight ones, keeping length. */
@@ -33,8 +32,18 @@ export function normalise(text: string): string {
 
 export const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** A phrase as a whole-word, case-insensitive regex (spaces match any run of spaces). */
+const phrases = new Map<string, RegExp>();
+
+/**
+ * A phrase as a whole-word, case-insensitive regex (spaces match any run of spaces). Built once per
+ * phrase: the phrases come from the code and the templates, a bounded set. Use with matchAll only.
+ */
 export function phraseRe(phrase: string): RegExp {
-  const body = phrase.trim().split(/\s+/).map(escapeRe).join('\\s+');
-  return new RegExp(`(?<![\\w'])${body}(?![\\w'])`, 'gi');
+  let re = phrases.get(phrase);
+  if (!re) {
+    const body = phrase.trim().split(/\s+/).map(escapeRe).join('\\s+');
+    re = new RegExp(`(?<![\\w'])${body}(?![\\w'])`, 'gi');
+    if (phrases.size < 10_000) phrases.set(phrase, re);
+  }
+  return re;
 }
