@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--rounds N] [--idle N] [--cluster|--no-cluster] [--out DIR]`: start the real processes
+ * `npm run bench [-- --quick] [--rounds N] [--idle N] [--cluster|--no-cluster] [--only idle] [--out DIR]`: start the real processes
  * (redis-server, engines, gateways, a three-node Redis Cluster) on free ports, run the arms
  * interleaved round by round, and write bench/results/latest.{json,md} and the SVG plots.
  * Timing is reported, never judged: CI runs `--quick` only to keep this working.
@@ -32,8 +32,11 @@ const opts: BenchOptions = quick
   : { quick, rounds: 4, c1Turns: 12, c64TurnsPerWorker: 2, streamDelayMs: 20, longSessions: 3, longTurns: 200, throughputTurns: 600, throughputConcurrency: 16, idleStreams: 5000 };
 opts.rounds = num('rounds') ?? opts.rounds;
 opts.idleStreams = num('idle') ?? opts.idleStreams;
+// --only idle: arm D alone (its figure printed, no report written), for working on the gateway's per-stream memory.
+const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefined;
+if (only !== undefined && only !== 'idle') throw new Error(`--only: only 'idle' is supported, not ${only}`);
 // The cluster arm starts three more Redis nodes and two engines: full runs only, or --cluster.
-const withCluster = flag('cluster') || (!quick && !flag('no-cluster'));
+const withCluster = only === undefined && (flag('cluster') || (!quick && !flag('no-cluster')));
 const IDLE_HEARTBEAT_MS = 1000;
 const outArg = argv[argv.indexOf('--out') + 1];
 // --out DIR: tests write elsewhere so that they never overwrite the committed results.
@@ -97,6 +100,13 @@ async function main() {
     // Warm-up: JIT, pools and script caches on every path, not measured.
     const w = quick ? 1 / 6 : 1;
     const n = (x: number) => Math.max(2, Math.round(x * w));
+    if (only === 'idle') {
+      await runLoad(n(12), 6, () => gatewaySession(urls.gatewayAux, token), 'warm-up');
+      const idle = await idleArm(ctx, aux, IDLE_HEARTBEAT_MS);
+      log(`idle streams: ${idle.count} open (${idle.heartbeating} heartbeating), ${idle.rssKbPerStream.toFixed(1)} KB RSS each`);
+      process.stdout.write(`${JSON.stringify(idle)}\n`);
+      return;
+    }
     await Promise.all([
       runLoad(n(36), 6, () => gatewaySession(urls.gatewayFast, token), 'warm-up'),
       runLoad(n(36), 6, () => engineSession([urls.engineFast], tenants.template), 'warm-up'),
