@@ -6,12 +6,13 @@
  * Everything it needs is in the log, so it works from any gateway process.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { SSE_PING, encodeEvent, type ErrorCode, type WireEvent } from '@chat/shared';
+import { encodeEvent, type ErrorCode, type WireEvent } from '@chat/shared';
 import { activeStreams, type ActiveStream } from './active-streams.js';
 import { parseEventId, type EventLog } from './event-log/log.js';
 import { errorEvent } from '@chat/shared';
 import { openStream } from './relay.js';
 import { wrote } from './stream-events.js';
+import { startHeartbeat, stopHeartbeat } from './heartbeats.js';
 
 export interface FollowOptions {
   request: FastifyRequest;
@@ -33,17 +34,19 @@ export async function follow(opts: FollowOptions): Promise<void> {
   openStream(request, reply);
   const ac = new AbortController();
   let failure: ErrorCode | undefined;
+  // A method, not an arrow property: under tsx (esbuild keepNames) a named arrow carries its own
+  // `name` dictionary, ~250 bytes per follower held open.
   const self: ActiveStream = {
     kind: 'follow',
     sessionId,
-    fail: (code) => {
+    fail(code) {
       failure = code;
       ac.abort();
     },
   };
   activeStreams.add(self);
   out.on('close', () => ac.abort());
-  const heartbeat = setInterval(() => out.writableEnded || out.write(SSE_PING), opts.heartbeatMs);
+  startHeartbeat(out, opts.heartbeatMs);
   const write = async (ev: WireEvent, id: string) => {
     const ok = out.write(encodeEvent({ ...ev, id }));
     wrote(out, ev);
@@ -92,7 +95,7 @@ export async function follow(opts: FollowOptions): Promise<void> {
     request.log.warn({ err: e }, 'event log read failed');
     failure = 'state_unavailable';
   } finally {
-    clearInterval(heartbeat);
+    stopHeartbeat(out, opts.heartbeatMs);
     if (failure && !out.destroyed) {
       const ev = errorEvent(failure);
       out.write(encodeEvent(ev));
