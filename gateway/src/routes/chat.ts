@@ -14,8 +14,11 @@ import { TurnRecorder, eventId } from '../event-log/log.js';
 import { stopLocalTurn } from '../plugins/event-log.js';
 import { FOLLOW_BATCH } from './stream.js';
 import { visitorKey, type Visitor } from '../plugins/auth.js';
+import { TurnLeases } from '../turn-leases.js';
 
 export default async function chatRoutes(app: FastifyInstance, { config }: { config: Config }) {
+  // One renewal loop for every turn this process runs (see turn-leases.ts).
+  const leases = new TurnLeases({ log: app.eventLog, leaseMs: config.turnLeaseMs, onStop: stopLocalTurn });
   const tenantOf = (req: FastifyRequest) => app.tenants.tenants.get((req.visitor as Visitor).tenantId)!;
   const sessionsPerHour = app.limit({
     name: 'sessions',
@@ -73,12 +76,7 @@ export default async function chatRoutes(app: FastifyInstance, { config }: { con
       let ended: Promise<void> | undefined;
       // Once: the relay ends the turn before the client hears its last event; `finally` covers the rest.
       const endTurn = () => (ended ??= app.eventLog.endTurn(sessionId, seq));
-      const lease = setInterval(() => {
-        app.eventLog.renewTurn(sessionId, seq, config.turnLeaseMs).then(
-          (r) => r.stop && stopLocalTurn(sessionId),
-          () => {},
-        );
-      }, Math.max(100, Math.floor(config.turnLeaseMs / 3)));
+      leases.hold(sessionId, seq);
       try {
         const controller = new AbortController();
         // The client may leave before the engine answers: abort that request too (it knows no event id to resume from).
@@ -128,7 +126,7 @@ export default async function chatRoutes(app: FastifyInstance, { config }: { con
           },
         });
       } finally {
-        clearInterval(lease);
+        leases.release(sessionId, seq);
         await endTurn().catch((e: unknown) => request.log.warn({ err: e }, 'could not clear the running-turn marker'));
       }
       return reply;
