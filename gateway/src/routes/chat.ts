@@ -7,7 +7,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError, chatRequestSchema, type ChatRequest, type TurnRequest } from '@chat/shared';
 import type { Config } from '../config.js';
-import { newSessionId } from '../sessions.js';
+import { newSessionId, type SessionRecord } from '../sessions.js';
 import { relay } from '../relay.js';
 import { follow } from '../follow.js';
 import { TurnRecorder, eventId } from '../event-log/log.js';
@@ -46,7 +46,7 @@ export default async function chatRoutes(app: FastifyInstance, { config }: { con
       schema: { body: chatRequestSchema },
       onRequest: app.authenticate,
       // Input checks first: a refused message must not cost the visitor a turn.
-      preHandler: [messageLength, turnsPerMinute, sessionsPerHour],
+      preHandler: [messageLength],
     },
     async (request, reply) => {
       const visitor = request.visitor as Visitor;
@@ -54,14 +54,17 @@ export default async function chatRoutes(app: FastifyInstance, { config }: { con
       app.assertSiteOrigin(request, reply, site, false);
       const { message, sessionId: given } = request.body;
 
-      let sessionId: string;
-      if (given) {
-        const rec = await app.sessions.own(given, visitor);
-        if (rec.status === 'closed') throw new AppError('session_closed');
-        sessionId = given;
-      } else {
-        sessionId = newSessionId();
-      }
+      // The limits and the session's owner are independent reads: one round trip's wait for all
+      // three instead of three in a row. Errors keep the order the checks had (limits first).
+      const checks = await Promise.allSettled([
+        turnsPerMinute(request, reply),
+        sessionsPerHour(request, reply),
+        given ? app.sessions.own(given, visitor) : Promise.resolve(null),
+      ]);
+      for (const c of checks) if (c.status === 'rejected') throw c.reason;
+      const rec = (checks[2] as PromiseFulfilledResult<SessionRecord | null>).value;
+      if (rec?.status === 'closed') throw new AppError('session_closed');
+      const sessionId = given ?? newSessionId();
 
       // One running turn per session, known to every gateway process: the same message id again
       // (a double submit, a retry racing the original) attaches to the running turn's events;
