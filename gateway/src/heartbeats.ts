@@ -1,58 +1,34 @@
 /**
- * `: ping` for every open stream from one timer per period, not one timer per stream: an idle
- * stream then costs a Set entry rather than a Timeout, its closure and a timer-list node, and the
- * pings of N streams go out in one pass instead of N wake-ups (issue #5: thousands of idle streams
- * per process). A member hears a ping at most `periodMs` after joining and then every `periodMs`;
- * the first may come sooner, which a keep-alive comment allows.
+ * `: ping` for every open stream from one shared loop per period (slotted-loop.ts), not one timer
+ * per stream: an idle stream costs a map entry rather than a Timeout and its closure. A stream
+ * hears its first ping within `periodMs` of joining, then one every `periodMs`.
  */
 import type { ServerResponse } from 'node:http';
 import { SSE_PING } from '@chat/shared';
+import { SlottedLoop } from './slotted-loop.js';
 
-class Heartbeat {
-  readonly members = new Set<ServerResponse>();
-  private timer: NodeJS.Timeout | undefined;
+// Written whatever the socket's buffer: a ping is 8 bytes per period, and a stream whose client
+// stopped reading must still look alive to the proxies in between.
+const ping = (res: ServerResponse) => {
+  if (!res.destroyed && !res.writableEnded) res.write(SSE_PING);
+};
 
-  constructor(private readonly periodMs: number) {}
-
-  join(res: ServerResponse): void {
-    this.members.add(res);
-    if (!this.timer) {
-      this.timer = setInterval(() => this.beat(), this.periodMs);
-      // The streams' sockets keep the process alive; a forgotten member must not.
-      this.timer.unref();
-    }
-  }
-
-  leave(res: ServerResponse): void {
-    if (this.members.delete(res) && this.members.size === 0) {
-      clearInterval(this.timer);
-      this.timer = undefined;
-    }
-  }
-
-  private beat(): void {
-    // Written whatever the socket's buffer: a ping is 8 bytes per period, and a stream whose
-    // client stopped reading must still look alive to the proxies in between.
-    for (const res of this.members) if (!res.destroyed && !res.writableEnded) res.write(SSE_PING);
-  }
-}
-
-/** One group per period (one per app in practice; tests run apps with different periods). */
-const groups = new Map<number, Heartbeat>();
+/** One loop per period (one per app in practice; tests run apps with different periods). */
+const loops = new Map<number, SlottedLoop<ServerResponse, true>>();
 
 /** Ping `res` every `periodMs` until `stopHeartbeat`. */
 export function startHeartbeat(res: ServerResponse, periodMs: number): void {
-  let group = groups.get(periodMs);
-  if (!group) groups.set(periodMs, (group = new Heartbeat(periodMs)));
-  group.join(res);
+  let loop = loops.get(periodMs);
+  if (!loop) loops.set(periodMs, (loop = new SlottedLoop(periodMs, ping)));
+  loop.add(res, true);
 }
 
 export function stopHeartbeat(res: ServerResponse, periodMs: number): void {
-  const group = groups.get(periodMs);
-  if (!group) return;
-  group.leave(res);
-  if (group.members.size === 0) groups.delete(periodMs);
+  const loop = loops.get(periodMs);
+  if (!loop) return;
+  loop.delete(res);
+  if (loop.size === 0) loops.delete(periodMs);
 }
 
-/** Streams pinged right now (tests, metrics). */
-export const heartbeatMembers = (): number => [...groups.values()].reduce((n, g) => n + g.members.size, 0);
+/** Streams being pinged right now. */
+export const heartbeatMembers = (): number => [...loops.values()].reduce((n, l) => n + l.size, 0);
