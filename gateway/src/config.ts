@@ -49,6 +49,8 @@ export interface Config {
   eventLogPollMs: number;
   /** Unacknowledged log appends before the relay pauses the engine. */
   eventLogMaxPending: number;
+  /** A turn's events go to the log in one command per this many ms (0: per burst). */
+  eventLogFlushMs: number;
   /** Lease of the running-turn marker, renewed while the turn is relayed. */
   turnLeaseMs: number;
   rateTokenPerMinute: number;
@@ -222,6 +224,8 @@ export function loadConfig(env: Env = process.env): LoadedConfig {
     eventLogMaxEvents: int(env, 'EVENT_LOG_MAX_EVENTS', 5000, 100),
     eventLogPollMs: int(env, 'EVENT_LOG_POLL_MS', 100, 10, 5000),
     eventLogMaxPending: int(env, 'EVENT_LOG_MAX_PENDING', 1000, 10),
+    // The live client never waits for the log; a resuming one finds it this far behind at most.
+    eventLogFlushMs: int(env, 'EVENT_LOG_FLUSH_MS', 50, 0, 1000),
     // A gateway killed mid-turn blocks its session's next turn this long at most.
     turnLeaseMs: int(env, 'TURN_LEASE_MS', 10000, 300),
     rateTokenPerMinute: int(env, 'RATE_TOKEN_PER_MINUTE', 30, 1),

@@ -36,8 +36,8 @@ export interface EventLog {
   /** Remove the marker if it is still this turn's. */
   endTurn(sessionId: string, seq: number): Promise<void>;
   running(sessionId: string): Promise<RunningTurn | null>;
-  /** Append one event (capped log, session TTL). Callers do not wait per event; see TurnRecorder. */
-  append(sessionId: string, id: string, ev: WireEvent): Promise<void>;
+  /** Append events, oldest first, in one command (capped log, session TTL). Callers batch; see TurnRecorder. */
+  append(sessionId: string, events: LoggedEvent[]): Promise<void>;
   /** Events strictly after `afterId`, oldest first, at most `count`. */
   read(sessionId: string, afterId: string, count: number): Promise<LoggedEvent[]>;
   /** Resolves when something may have been appended to this session (or after `maxMs`). */
@@ -67,11 +67,15 @@ export function idBefore(a: string, b: string): boolean {
 
 /**
  * Ordered, non-blocking appends for one turn: the relay writes to the client first and hands the
- * event here; node-redis pipelines the commands, one connection keeps their order. `pending`
- * lets the relay pause the engine when Redis falls behind, so this queue stays bounded too.
+ * event here. Events are batched: one append (one Redis command) per `flushMs`, or at once when
+ * `flushMs` is 0 or the turn's last event comes (`flushed()`). The live client never waits for the
+ * log; a resuming client sees the log at most `flushMs` behind. `pending` (buffered + unacknowledged
+ * events) lets the relay pause the engine when Redis falls behind, so this queue stays bounded too.
  */
 export class TurnRecorder {
-  private inFlight = 0;
+  private buffered: LoggedEvent[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private unacked = 0;
   private tail: Promise<void> = Promise.resolve();
   private waiters: Array<{ below: number; resolve: () => void }> = [];
   failures = 0;
@@ -80,38 +84,51 @@ export class TurnRecorder {
     private readonly log: EventLog,
     private readonly sessionId: string,
     private readonly onError: (e: unknown) => void,
+    private readonly flushMs = 0,
   ) {}
 
   get pending(): number {
-    return this.inFlight;
+    return this.unacked + this.buffered.length;
   }
 
   append(id: string, ev: WireEvent): void {
-    this.inFlight++;
-    const p = this.log.append(this.sessionId, id, ev).then(
-      () => this.settle(),
-      (e: unknown) => {
-        this.failures++;
-        if (this.failures === 1) this.onError(e);
-        this.settle();
-      },
-    );
-    this.tail = p;
+    this.buffered.push({ id, ev });
+    if (this.timer) return;
+    if (this.flushMs > 0) this.timer = setTimeout(() => this.flush(), this.flushMs);
+    else this.timer = setImmediate(() => this.flush()) as unknown as NodeJS.Timeout;
   }
 
-  /** Resolves once at most `n` appends are unacknowledged. */
+  /** Resolves once at most `n` events are buffered or unacknowledged. */
   below(n: number): Promise<void> {
-    if (this.inFlight <= n) return Promise.resolve();
+    if (this.pending <= n) return Promise.resolve();
     return new Promise((resolve) => this.waiters.push({ below: n, resolve }));
   }
 
-  /** Resolves when every append so far has been answered (stored or failed). */
+  /** Sends what is buffered; resolves when every append so far has been answered (stored or failed). */
   flushed(): Promise<void> {
+    this.flush();
     return this.tail;
   }
 
-  private settle() {
-    this.inFlight--;
-    this.waiters = this.waiters.filter((w) => (this.inFlight <= w.below ? (w.resolve(), false) : true));
+  private flush(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      clearImmediate(this.timer as unknown as NodeJS.Immediate);
+      this.timer = undefined;
+    }
+    if (!this.buffered.length) return;
+    const batch = this.buffered;
+    this.buffered = [];
+    this.unacked += batch.length;
+    const settle = () => {
+      this.unacked -= batch.length;
+      this.waiters = this.waiters.filter((w) => (this.pending <= w.below ? (w.resolve(), false) : true));
+    };
+    // One connection keeps the order of the commands; `tail` is the newest, so it settles last.
+    this.tail = this.log.append(this.sessionId, batch).then(settle, (e: unknown) => {
+      this.failures++;
+      if (this.failures === 1) this.onError(e);
+      settle();
+    });
   }
 }

@@ -81,11 +81,13 @@ export function memoryEventLog(opts: { maxEvents: number; ttlS: number }): Event
       const cur = liveTurn(sessionId);
       return cur ? { seq: cur.seq, messageId: cur.messageId } : null;
     },
-    async append(sessionId, id, ev) {
+    async append(sessionId, events) {
       const log = liveLog(sessionId) ?? { events: [], expiresAt: 0 };
-      const last = log.events.at(-1);
-      if (last && !idBefore(last.id, id)) throw new AppError('internal', 'event ids must grow');
-      log.events.push({ id, ev });
+      for (const { id, ev } of events) {
+        const last = log.events.at(-1);
+        if (last && !idBefore(last.id, id)) throw new AppError('internal', 'event ids must grow');
+        log.events.push({ id, ev });
+      }
       if (log.events.length > opts.maxEvents) log.events.splice(0, log.events.length - opts.maxEvents);
       log.expiresAt = Date.now() + opts.ttlS * 1000;
       logs.set(sessionId, log);

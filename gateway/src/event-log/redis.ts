@@ -39,13 +39,20 @@ return {1, 0}`;
 
 const END = `if redis.call('HGET', KEYS[1], 'seq') == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
+// Append a batch: XADD each (ids given, so they must grow), cap the stream, refresh its TTL.
+// KEYS: events. ARGV: max events, ttl seconds, then id, event name, data JSON per event.
+const APPEND = `
+for i = 3, #ARGV, 3 do
+  redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], ARGV[i], 'e', ARGV[i + 1], 'd', ARGV[i + 2])
+end
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+return 1`;
+
 const STOP = `if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'stop', '1') return 1 end return 0`;
 
 interface Commands extends ScriptClient {
   hmGet(key: string, fields: string[]): Promise<unknown>;
-  xAdd(key: string, id: string, message: Record<string, string>, opts?: object): Promise<unknown>;
   xRange(key: string, start: string, end: string, opts?: { COUNT: number }): Promise<unknown>;
-  expire(key: string, seconds: number): Promise<unknown>;
   publish(channel: string, message: string): Promise<unknown>;
   subscribe(channel: string, fn: (message: string) => void): Promise<unknown>;
   duplicate(): Commands;
@@ -101,13 +108,12 @@ export async function redisEventLog(opts: RedisEventLogOptions): Promise<EventLo
         const [msg, seq] = (await client.hmGet(turnKey(sessionId), ['msg', 'seq'])) as Array<string | null>;
         return msg && seq ? { messageId: msg, seq: Number(seq) } : null;
       }),
-    append: (sessionId, id, ev) =>
+    append: (sessionId, events) =>
       guarded(async () => {
-        const key = eventsKey(sessionId);
-        const p = client.xAdd(key, id, { e: ev.event, d: JSON.stringify(ev.data) }, { TRIM: { strategy: 'MAXLEN', strategyModifier: '~', threshold: opts.maxEvents } });
-        // The TTL follows the session's: set when a turn starts and when it ends, not per token.
-        const edge = id.endsWith('-1') || ev.event === 'done' || ev.event === 'error';
-        await Promise.all([p, edge ? client.expire(key, opts.ttlS) : undefined]);
+        if (!events.length) return;
+        const args = [String(opts.maxEvents), String(opts.ttlS)];
+        for (const { id, ev } of events) args.push(id, ev.event, JSON.stringify(ev.data));
+        await run(APPEND, [eventsKey(sessionId)], args);
         wake.notify(sessionId);
       }),
     read: (sessionId, afterId, count) =>

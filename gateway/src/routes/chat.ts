@@ -112,7 +112,7 @@ export default async function chatRoutes(app: FastifyInstance, { config }: { con
           }
         }
 
-        const recorder = new TurnRecorder(app.eventLog, sessionId, (e) => request.log.warn({ err: e }, 'event log append failed: this turn cannot be fully resumed'));
+        const recorder = new TurnRecorder(app.eventLog, sessionId, (e) => request.log.warn({ err: e }, 'event log append failed: this turn cannot be fully resumed'), config.eventLogFlushMs);
         await relay({
           request,
           reply,
