@@ -48,7 +48,7 @@ export async function buildApp(config: EngineConfig, opts: BuildOptions = {}): P
   const model = opts.model ?? (await createModel(config));
   const saver = new TurnScopedSaver(app.checkpointer);
   const compiled = compileGraph(
-    { model: model.model, extractor: model.extractor, contextMessages: config.contextMessages, recentReplies: config.recentReplies, maxFieldAttempts: config.maxFieldAttempts },
+    { model: model.model, extractor: model.extractor, contextMessages: config.contextMessages, maxFieldAttempts: config.maxFieldAttempts },
     saver,
   );
   // Langfuse keys are read from the environment directly: optional, and nothing else depends on them.
@@ -58,7 +58,8 @@ export async function buildApp(config: EngineConfig, opts: BuildOptions = {}): P
 
   await app.register(healthRoutes);
   await app.register(turnRoutes, {
-    deps: { graph, saver, store: app.sessionStore, maxMessageChars: config.maxMessageChars, turnTimeoutMs: config.turnTimeoutMs, lockTtlMs: config.lockTtlMs },
+    deps: { graph, saver, store: app.sessionStore, maxMessageChars: config.maxMessageChars, turnTimeoutMs: config.turnTimeoutMs, lockTtlMs: config.lockTtlMs,
+      contextMessages: config.contextMessages, recentReplies: config.recentReplies },
     heartbeatMs: config.heartbeatMs,
   });
   await app.register(sessionRoutes, { graph, store: app.sessionStore, lockMs: 10_000 });

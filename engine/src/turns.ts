@@ -3,12 +3,13 @@
  * then the graph run relayed as SSE. The lock is held from the first check to the last write.
  */
 import { randomUUID } from 'node:crypto';
-import { AppError, errorEvent, validateTemplate, type SessionStatus, type Template, type TranscriptEntry, type TurnRequest, type WireEvent } from '@chat/shared';
+import { AppError, errorEvent, validateTemplate, type DataEventData, type SessionStatus, type Template, type TurnRequest, type WireEvent } from '@chat/shared';
 import type { IntakeGraph } from './graph/graph.js';
 import { isReplyToken } from './graph/nodes/reply.js';
-import type { IntakeStateType, RecentTurn } from './graph/state.js';
+import type { IntakeStateType, WindowMessage } from './graph/state.js';
 import { tokenize } from './models/embedded.js';
 import type { SessionStore } from './state/session-store.js';
+import type { StoredEntry } from './state/transcript.js';
 import type { TurnScopedSaver } from './state/turn-saver.js';
 import { isRedisError } from './plugins/errors.js';
 
@@ -20,7 +21,14 @@ export interface TurnDeps {
   turnTimeoutMs: number;
   /** The lock's lease; renewed while the turn runs, so a killed engine's lock lapses this fast. */
   lockTtlMs: number;
+  /** Messages of the transcript the model sees (CONTEXT_MESSAGES). */
+  contextMessages: number;
+  /** Turns whose reply a retried message id replays (RECENT_REPLIES). */
+  recentReplies: number;
 }
+
+/** How much of the transcript a turn reads with its lock: the model's window and the replay memory. */
+export const transcriptTail = (d: Pick<TurnDeps, 'contextMessages' | 'recentReplies'>) => Math.max(d.contextMessages, 2 * d.recentReplies);
 
 export type Emit = (ev: WireEvent) => void;
 
@@ -49,7 +57,8 @@ export async function prepareTurn(deps: TurnDeps, sessionId: string, body: TurnR
     template = r.template;
   }
   const lockToken = randomUUID();
-  if (!(await deps.store.acquireLock(sessionId, lockToken, deps.lockTtlMs))) throw new AppError('turn_in_progress');
+  const tail = await deps.store.startTurn(sessionId, lockToken, deps.lockTtlMs, transcriptTail(deps));
+  if (!tail) throw new AppError('turn_in_progress');
   const lease = setInterval(() => {
     deps.store.extendLock(sessionId, lockToken, deps.lockTtlMs).catch(() => {});
   }, Math.max(50, Math.floor(deps.lockTtlMs / 3)));
@@ -73,7 +82,8 @@ export async function prepareTurn(deps: TurnDeps, sessionId: string, body: TurnR
     released = true;
     await deps.store.releaseLock(sessionId, lockToken).catch(() => {});
   };
-  const replayed = state?.recent.find((r) => r.id === body.message.id);
+  const replayed = state ? findReply(tail.slice(-2 * deps.recentReplies), body.message.id) : undefined;
+  const history: WindowMessage[] = tail.slice(-deps.contextMessages).map((e) => ({ role: e.role, text: e.text }));
 
   return {
     release,
@@ -87,9 +97,15 @@ export async function prepareTurn(deps: TurnDeps, sessionId: string, body: TurnR
       const runSignal = AbortSignal.any([signal, timeout]);
       let reply = '';
       let status: SessionStatus = state?.status ?? 'collecting';
+      let data: DataEventData | undefined;
+      // The data event is kept with the reply, so that a retry of this message id replays it exactly.
+      const relay: Emit = (ev) => {
+        if (ev.event === 'data') data = ev.data;
+        emit(ev);
+      };
       try {
-        const input = { input: { id: body.message.id, text: body.message.text }, ...(template ? { template } : {}) };
-        const result = await tx.run(() => streamGraph(deps.graph, sessionId, input, runSignal, emit));
+        const input = { input: { id: body.message.id, text: body.message.text }, history, ...(template ? { template } : {}) };
+        const result = await tx.run(() => streamGraph(deps.graph, sessionId, input, runSignal, relay));
         reply = result.reply;
         status = result.status ?? status;
         if (signal.aborted) throw signal.reason;
@@ -102,9 +118,9 @@ export async function prepareTurn(deps: TurnDeps, sessionId: string, body: TurnR
         throw e;
       }
       const at = new Date().toISOString();
-      const entries: TranscriptEntry[] = [
+      const entries: StoredEntry[] = [
         { role: 'user', id: body.message.id, text: body.message.text, at },
-        { role: 'assistant', text: reply, at },
+        { role: 'assistant', text: reply, at, ...(data ? { replay: { status, data } } : {}) },
       ];
       // finishTurn releases the lock in the same round trip as the transcript append.
       clearInterval(lease);
@@ -153,9 +169,16 @@ async function streamGraph(graph: IntakeGraph, sessionId: string, input: object,
   return { status, reply };
 }
 
-function replay(r: RecentTurn, emit: Emit) {
+/** The reply to message `id` among the transcript's last lines: its user line, then the assistant line after it. */
+export function findReply(lines: StoredEntry[], id: string): { reply: string; status: SessionStatus; data: DataEventData } | undefined {
+  const at = lines.findIndex((e) => e.role === 'user' && e.id === id);
+  const answer = at >= 0 ? lines[at + 1] : undefined;
+  if (answer?.role !== 'assistant' || !answer.replay) return undefined;
+  return { reply: answer.text, ...answer.replay };
+}
+
+function replay(r: { reply: string; status: SessionStatus; data: DataEventData }, emit: Emit) {
   emit({ event: 'data', data: r.data });
   for (const text of tokenize(r.reply)) emit({ event: 'token', data: { text } });
   emit({ event: 'done', data: { status: r.status, reply: r.reply } });
 }
-

@@ -15,8 +15,10 @@ import { IntakeState } from './state.js';
 export interface GraphDeps {
   model: BaseChatModel;
   extractor: Extractor;
+  /** The most messages of `history` the reply node passes to the model. */
   contextMessages: number;
-  recentReplies: number;
+  /** Unused by the graph (replay is answered from the transcript before it runs); accepted so older callers compile. */
+  recentReplies?: number;
   maxFieldAttempts: number;
 }
 

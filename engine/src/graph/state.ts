@@ -1,22 +1,15 @@
 /**
- * The graph's state. Everything here is bounded: the message window is capped at CONTEXT_MESSAGES
- * and the replay memory at RECENT_REPLIES, so a checkpoint at turn 200 weighs what one at turn 2 does.
- * The full transcript lives in its own Redis list (state/transcript.ts), not here.
+ * The graph's state: the form (template, collected data, progress), nothing that grows with the
+ * conversation, so a checkpoint at turn 200 weighs what one at turn 2 does. The conversation lives
+ * in the transcript list (state/transcript.ts); each turn hands its last messages in as `history`,
+ * which the reply node clears, so the window is never written into a checkpoint.
  */
 import { Annotation } from '@langchain/langgraph';
-import type { DataEventData, InvalidField, SessionStatus, Template } from '@chat/shared';
+import type { InvalidField, SessionStatus, Template } from '@chat/shared';
 
 export interface WindowMessage {
   role: 'user' | 'assistant';
   text: string;
-}
-
-/** What a processed message produced, kept so that a retried message id replays the same reply. */
-export interface RecentTurn {
-  id: string;
-  reply: string;
-  status: SessionStatus;
-  data: DataEventData;
 }
 
 export interface TurnInput {
@@ -46,8 +39,8 @@ export const IntakeState = Annotation.Root({
   corrected: last<string[]>(() => []),
   askedField: last<string | null>(() => null),
   status: last<SessionStatus>(() => 'collecting'),
-  messages: last<WindowMessage[]>(() => []),
-  recent: last<RecentTurn[]>(() => []),
+  /** This turn's window of earlier messages (from the transcript); empty again once the reply is written. */
+  history: last<WindowMessage[]>(() => []),
   turns: last<number>(() => 0),
   lastReply: last<string>(() => ''),
   /** Characters of prompt the model saw this turn (for the growth benchmark). */

@@ -30,7 +30,7 @@ export function connectRedis(url: string, cluster: boolean) {
 
 export default fp<{ config: EngineConfig }>(
   async (app, { config }) => {
-    const limits = { ttlS: config.sessionTtlS, transcriptMax: config.transcriptMax };
+    const limits = { ttlS: config.sessionTtlS, transcriptMax: config.transcriptMax, recentReplies: config.recentReplies };
     if (!config.redisUrl) {
       app.log.warn('REDIS_URL is not set: session state lives in this process only and is lost on restart. For trying things only.');
       app.decorate('redis', null);

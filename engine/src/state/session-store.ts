@@ -5,41 +5,53 @@
 import type { TranscriptEntry } from '@chat/shared';
 import { acquireLock, extendLock, releaseLock } from './lock.js';
 import type { RedisCommands } from './redis.js';
-import { finishTurn, readTranscript } from './transcript.js';
+import { finishTurn, readTranscript, startTurn, toTranscriptEntry, type StoredEntry } from './transcript.js';
 
 export interface SessionStore {
   acquireLock(sessionId: string, token: string, ttlMs: number): Promise<boolean>;
+  /** Take the lock and read the transcript's last `tail` entries together; null when the lock is held. */
+  startTurn(sessionId: string, token: string, ttlMs: number, tail: number): Promise<StoredEntry[] | null>;
   releaseLock(sessionId: string, token: string): Promise<void>;
   extendLock(sessionId: string, token: string, ttlMs: number): Promise<boolean>;
   /** Append the turn to the transcript and release the lock together. */
-  finishTurn(sessionId: string, token: string, entries: TranscriptEntry[]): Promise<void>;
+  finishTurn(sessionId: string, token: string, entries: StoredEntry[]): Promise<void>;
   readTranscript(sessionId: string): Promise<TranscriptEntry[]>;
 }
 
 export interface StoreLimits {
   ttlS: number;
   transcriptMax: number;
+  /** Replies that keep their replay payload in the transcript (RECENT_REPLIES). */
+  recentReplies: number;
 }
 
 export function redisSessionStore(r: RedisCommands, limits: StoreLimits): SessionStore {
   return {
     acquireLock: (id, token, ttl) => acquireLock(r, id, token, ttl),
+    startTurn: (id, token, ttl, tail) => startTurn(r, id, token, ttl, tail),
     releaseLock: (id, token) => releaseLock(r, id, token),
     extendLock: (id, token, ttl) => extendLock(r, id, token, ttl),
-    finishTurn: (id, token, entries) => finishTurn(r, id, token, entries, limits.ttlS, limits.transcriptMax),
+    finishTurn: (id, token, entries) => finishTurn(r, id, token, entries, { ttlS: limits.ttlS, max: limits.transcriptMax, replies: limits.recentReplies }),
     readTranscript: (id) => readTranscript(r, id),
   };
 }
 
 export function memorySessionStore(limits: StoreLimits): SessionStore {
   const locks = new Map<string, { token: string; until: number }>();
-  const transcripts = new Map<string, TranscriptEntry[]>();
+  const transcripts = new Map<string, StoredEntry[]>();
+  const acquire = (id: string, token: string, ttl: number) => {
+    const held = locks.get(id);
+    if (held && held.until > Date.now()) return false;
+    locks.set(id, { token, until: Date.now() + ttl });
+    return true;
+  };
   return {
     async acquireLock(id, token, ttl) {
-      const held = locks.get(id);
-      if (held && held.until > Date.now()) return false;
-      locks.set(id, { token, until: Date.now() + ttl });
-      return true;
+      return acquire(id, token, ttl);
+    },
+    async startTurn(id, token, ttl, tail) {
+      if (!acquire(id, token, ttl)) return null;
+      return tail > 0 ? (transcripts.get(id) ?? []).slice(-tail) : [];
     },
     async releaseLock(id, token) {
       if (locks.get(id)?.token === token) locks.delete(id);
@@ -51,12 +63,16 @@ export function memorySessionStore(limits: StoreLimits): SessionStore {
       return true;
     },
     async finishTurn(id, token, entries) {
-      const list = [...(transcripts.get(id) ?? []), ...entries];
+      // A copy, as Redis would hold: nothing the caller keeps can change the stored lines.
+      const list = [...(transcripts.get(id) ?? []), ...structuredClone(entries)];
+      // As FINISH_TURN does: the reply that left the replay memory keeps only its transcript line.
+      const past = list.length - (2 * limits.recentReplies + 1);
+      if (past >= 0 && list[past]!.replay) list[past] = toTranscriptEntry(list[past]!);
       transcripts.set(id, list.slice(-limits.transcriptMax));
       if (locks.get(id)?.token === token) locks.delete(id);
     },
     async readTranscript(id) {
-      return transcripts.get(id) ?? [];
+      return (transcripts.get(id) ?? []).map(toTranscriptEntry);
     },
   };
 }

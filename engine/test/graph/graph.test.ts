@@ -61,14 +61,28 @@ t.test('optional questions can be declined; corrections after completion keep it
   t.match(s.lastReply, /updated your email address to bo\.chan@example\.com/);
 });
 
-t.test('state stays bounded however long the conversation', async (t) => {
-  const { send } = session();
-  await send('hi', true);
+t.test('state stays bounded however long the conversation: the history window is turn input, never state', async (t) => {
+  const { graph, config } = session();
+  const window: Array<{ role: 'user' | 'assistant'; text: string }> = [];
+  const sizes: number[] = [];
   let s!: IntakeStateType;
-  for (let i = 0; i < 30; i++) s = await send(`message number ${i}`);
-  t.equal(s.messages.length, 4, 'window capped at CONTEXT_MESSAGES');
-  t.equal(s.recent.length, 2, 'replay memory capped at RECENT_REPLIES');
-  t.equal(s.turns, 31);
+  for (let i = 0; i < 30; i++) {
+    const text = `message number ${String(i).padStart(2, '0')}`;
+    s = (await graph.invoke({ input: { id: `b${i}`, text }, history: window.slice(), ...(i === 0 ? { template: leadIntake } : {}) }, config)) as IntakeStateType;
+    window.push({ role: 'user', text }, { role: 'assistant', text: s.lastReply });
+    sizes.push(JSON.stringify((await graph.getState(config)).values).length);
+  }
+  t.same(s.history, [], 'the window is cleared by the reply node');
+  t.notOk('messages' in s || 'recent' in s, 'no message window or replay memory in the state');
+  t.equal(s.turns, 30);
+  // Within a few bytes: only counters and ids gain digits.
+  t.ok(sizes[29]! - sizes[1]! <= 4, `the state at turn 30 weighs what it did at turn 2 (${sizes[1]} -> ${sizes[29]} chars)`);
+  // Past CONTEXT_MESSAGES (4 here) the prompt stops growing however long the history handed in.
+  const prompt = async (history: typeof window) =>
+    ((await graph.invoke({ input: { id: `p${history.length}`, text: 'ok' }, history }, config)) as IntakeStateType).promptChars;
+  const long = (n: number) => Array.from({ length: n }, (_, i) => ({ role: i % 2 ? 'assistant' as const : 'user' as const, text: 'x'.repeat(50) }));
+  t.equal(await prompt(long(12)), await prompt(long(4)), 'only the last CONTEXT_MESSAGES reach the model');
+  t.ok((await prompt(long(4))) > (await prompt(long(2))), 'and those do');
 });
 
 t.test('the embedded model streams through streamEvents like a provider', async (t) => {

@@ -60,30 +60,27 @@ function withWriter(callbacks: Callbacks | undefined, writer: TokenWriter): Call
   return m;
 }
 
-export function makeReplyNode(opts: { model: BaseChatModel; contextMessages: number; recentReplies: number }) {
+export function makeReplyNode(opts: { model: BaseChatModel; contextMessages: number }) {
   return async function reply(state: IntakeStateType, config: LangGraphRunnableConfig): Promise<IntakeUpdate> {
     const t = state.template as Template;
     const ask = state.status === 'complete' ? null : nextField({ template: t, data: state.data, declined: state.declined, deferred: state.deferred });
     const plan = planReply(state, ask);
     const system = replySystemPrompt(t, plan, state.data);
     const input = state.input!;
-    const history: BaseMessage[] = state.messages.map((m) => (m.role === 'user' ? new HumanMessage(m.text) : new AIMessage(m.text)));
+    const history: BaseMessage[] = state.history
+      .slice(-opts.contextMessages)
+      .map((m) => (m.role === 'user' ? new HumanMessage(m.text) : new AIMessage(m.text)));
     const messages = [new SystemMessage(system), ...history, new HumanMessage(input.text)];
     const promptChars = messages.reduce((n, m) => n + messageText(m.content).length, 0);
     const writer = config.writer;
     const callbacks = writer ? withWriter(config.callbacks, new TokenWriter(writer)) : config.callbacks;
     const out = await opts.model.invoke(messages, { ...config, callbacks, tags: [REPLY_TAG], signal: config.signal });
     const text = messageText(out.content).trim();
-    const window = [...state.messages, { role: 'user' as const, text: input.text }, { role: 'assistant' as const, text }];
-    const recent = [
-      ...state.recent,
-      { id: input.id, reply: text, status: state.status, data: { data: state.data, missing: state.missing, invalid: state.invalid } },
-    ];
     return {
       lastReply: text,
       askedField: ask,
-      messages: window.slice(-opts.contextMessages),
-      recent: recent.slice(-opts.recentReplies),
+      // The window came from the transcript for this turn only: cleared, it never reaches the checkpoint.
+      history: [],
       turns: state.turns + 1,
       promptChars,
       candidates: {},
