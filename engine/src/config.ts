@@ -63,6 +63,15 @@ export function loadConfig(env: Env = process.env): EngineConfig {
   const checkpointer = (env.CHECKPOINTER || (redisUrl ? 'redis' : 'memory')) as EngineConfig['checkpointer'];
   if (!['redis', 'memory', 'redis-stack'].includes(checkpointer)) throw new ConfigError(`CHECKPOINTER must be redis, memory or redis-stack, got "${checkpointer}"`);
   if (checkpointer !== 'memory' && !redisUrl) throw new ConfigError(`CHECKPOINTER=${checkpointer} needs REDIS_URL`);
+  // Two exchanges: the collected data and the plan in the system prompt carry the rest; with six
+  // messages the prompt at message 200 was still 1.26x the one at message 2 (docs/architecture.md).
+  const contextMessages = int(env, 'CONTEXT_MESSAGES', 4, 1, 1000);
+  const recentReplies = int(env, 'RECENT_REPLIES', 5, 1, 100);
+  const transcriptMax = int(env, 'TRANSCRIPT_MAX', 2000, 10);
+  // Each turn reads the model's window and the replay memory from the transcript's tail.
+  const tail = Math.max(contextMessages, 2 * recentReplies);
+  if (transcriptMax < tail)
+    throw new ConfigError(`TRANSCRIPT_MAX must be at least ${tail} (CONTEXT_MESSAGES=${contextMessages}, 2 x RECENT_REPLIES=${2 * recentReplies}): turns read their window and replay memory from the transcript, got "${transcriptMax}"`);
   return {
     port: int(env, 'PORT', 4001, 0, 65535),
     host: env.HOST || '127.0.0.1',
@@ -75,7 +84,7 @@ export function loadConfig(env: Env = process.env): EngineConfig {
     anthropicApiKey: env.ANTHROPIC_API_KEY || undefined,
     embeddedTokenDelayMs: int(env, 'EMBEDDED_TOKEN_DELAY_MS', 0, 0, 10_000),
     sessionTtlS: int(env, 'SESSION_TTL_S', 86_400, 1),
-    contextMessages: int(env, 'CONTEXT_MESSAGES', 12, 1, 1000),
+    contextMessages,
     maxMessageChars: int(env, 'MAX_MESSAGE_CHARS', 4000, 1, 1_000_000),
     heartbeatMs: int(env, 'HEARTBEAT_MS', 15_000, 100),
     // Templates ride on the first turn, so the engine's body limit is larger than the gateway's.
@@ -86,8 +95,8 @@ export function loadConfig(env: Env = process.env): EngineConfig {
     keepCheckpoints: int(env, 'KEEP_CHECKPOINTS', 3, 1, 100),
     checkpointer,
     maxFieldAttempts: int(env, 'MAX_FIELD_ATTEMPTS', 3, 1, 100),
-    recentReplies: int(env, 'RECENT_REPLIES', 5, 1, 100),
-    transcriptMax: int(env, 'TRANSCRIPT_MAX', 2000, 10),
+    recentReplies,
+    transcriptMax,
     logLevel: env.LOG_LEVEL || 'info',
     logContent: bool(env, 'LOG_CONTENT', false),
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10_000, 0),
