@@ -82,8 +82,10 @@ export async function prepareTurn(deps: TurnDeps, sessionId: string, body: TurnR
     released = true;
     await deps.store.releaseLock(sessionId, lockToken).catch(() => {});
   };
-  const replayed = state ? findReply(tail.slice(-2 * deps.recentReplies), body.message.id) : undefined;
-  const history: WindowMessage[] = tail.slice(-deps.contextMessages).map((e) => ({ role: e.role, text: e.text }));
+  // A session without state starts afresh, whatever lines an expired one may have left.
+  const lines = state ? tail : [];
+  const replayed = findReply(lines.slice(-2 * deps.recentReplies), body.message.id);
+  const history: WindowMessage[] = lines.slice(-deps.contextMessages).map((e) => ({ role: e.role, text: e.text }));
 
   return {
     release,
