@@ -14,12 +14,15 @@ import { LEAD_SCRIPT } from '../lib/journey.js';
 import { writeBenchTenants, removeDir } from '../lib/stack.js';
 import { REPLY_TAG, messageText } from '../../engine/src/graph/nodes/reply.js';
 import { installRandomPool } from '../../engine/src/random-pool.js';
+import { snapshotEnv } from '../../engine/src/env-snapshot.js';
 
 const turns = Number(process.argv[2] ?? 1200);
 const t = writeBenchTenants();
 removeDir(t.dir);
 // POOL=1: with the engine's pooled getRandomValues (engine/src/random-pool.ts), as server.ts installs it.
 if (process.env.POOL) installRandomPool();
+// ENVCOPY=1: process.env as a plain object (engine/src/env-snapshot.ts), as server.ts does.
+if (process.env.ENVCOPY) snapshotEnv();
 const graph = compileGraph({ model: new EmbeddedChatModel(), extractor: ruleExtractor, contextMessages: 12, recentReplies: 5, maxFieldAttempts: 3 }, new MemorySaver());
 
 type Mode = (thread: string, input: object) => Promise<number>;

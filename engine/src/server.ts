@@ -2,8 +2,11 @@
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { installRandomPool } from './random-pool.js';
+import { snapshotEnv } from './env-snapshot.js';
 
+// Two process-wide costs LangChain pays on every runnable call, cut at the source (see each file).
 installRandomPool();
+snapshotEnv();
 
 async function main() {
   let config;
