@@ -23,7 +23,7 @@ removeDir(t.dir);
 if (process.env.POOL) installRandomPool();
 // ENVCOPY=1: process.env as a plain object (engine/src/env-snapshot.ts), as server.ts does.
 if (process.env.ENVCOPY) snapshotEnv();
-const graph = compileGraph({ model: new EmbeddedChatModel(), extractor: ruleExtractor, contextMessages: 12, recentReplies: 5, maxFieldAttempts: 3 }, new MemorySaver());
+const graph = compileGraph({ model: new EmbeddedChatModel(), extractor: ruleExtractor, contextMessages: 12, maxFieldAttempts: 3 }, new MemorySaver());
 
 type Mode = (thread: string, input: object) => Promise<number>;
 const modes: Record<string, Mode> = {

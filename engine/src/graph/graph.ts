@@ -17,8 +17,6 @@ export interface GraphDeps {
   extractor: Extractor;
   /** The most messages of `history` the reply node passes to the model. */
   contextMessages: number;
-  /** Unused by the graph (replay is answered from the transcript before it runs); accepted so older callers compile. */
-  recentReplies?: number;
   maxFieldAttempts: number;
 }
 

@@ -10,7 +10,7 @@ import { ruleExtractor } from '../../src/models/extractor.js';
 import type { IntakeStateType } from '../../src/graph/state.js';
 import { leadIntake } from '../helpers.js';
 
-const deps = { model: new EmbeddedChatModel(), extractor: ruleExtractor, contextMessages: 4, recentReplies: 2, maxFieldAttempts: 3 };
+const deps = { model: new EmbeddedChatModel(), extractor: ruleExtractor, contextMessages: 4, maxFieldAttempts: 3 };
 
 function session() {
   const graph = compileGraph(deps, new MemorySaver());
