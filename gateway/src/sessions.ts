@@ -21,8 +21,9 @@ export interface SessionRecord {
   lastActivity: string;
 }
 
-// The hash tag keeps a session's keys on one Redis Cluster slot.
-const key = (id: string) => `gw:session:{${id}}`;
+// The hash tag keeps a session's keys on one Redis Cluster slot (the event log's claim reads it too).
+export const sessionKey = (id: string) => `gw:session:{${id}}`;
+const key = sessionKey;
 
 /** 128 random bits, URL-safe: 22 characters, inside the shared `^[A-Za-z0-9_-]{16,64}$`. */
 export function newSessionId(): string {

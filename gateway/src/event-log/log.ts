@@ -20,7 +20,15 @@ export type ClaimOutcome =
   /** The same message id is running as turn `seq`: answer from its events. */
   | { outcome: 'attach'; seq: number }
   /** Another message is running. */
-  | { outcome: 'busy'; seq: number };
+  | { outcome: 'busy'; seq: number }
+  /** The session is not this owner's (or does not exist): nothing was claimed. */
+  | { outcome: 'foreign'; seq: number };
+
+/** Whose session a claim is for: checked in the same atomic step where the store can. */
+export interface ClaimOwner {
+  tenantId: string;
+  sub: string;
+}
 
 export interface RunningTurn {
   seq: number;
@@ -29,8 +37,12 @@ export interface RunningTurn {
 
 export interface EventLog {
   readonly kind: 'redis' | 'memory';
-  /** Atomically: start a turn (next seq, marker with a lease) unless one is running. */
-  claimTurn(sessionId: string, messageId: string, leaseMs: number): Promise<ClaimOutcome>;
+  /**
+   * Atomically: start a turn (next seq, marker with a lease) unless one is running. With `owner`,
+   * the Redis log first checks the session record belongs to it (`foreign` otherwise, nothing
+   * written), so a claim can run beside the ownership read; the memory log leaves that to the read.
+   */
+  claimTurn(sessionId: string, messageId: string, leaseMs: number, owner?: ClaimOwner): Promise<ClaimOutcome>;
   /** Extend the marker's lease; `stop` when someone asked to stop this turn. */
   renewTurn(sessionId: string, seq: number, leaseMs: number): Promise<{ held: boolean; stop: boolean }>;
   /** Remove the marker if it is still this turn's. */

@@ -11,14 +11,21 @@ import type { ClaimOutcome, EventLog, LoggedEvent } from './log.js';
 import { localWakeups } from './memory.js';
 import { evalCached, type ScriptClient } from '../redis-scripts.js';
 import { guarded, newRedisClient } from '../redis-client.js';
+import { sessionKey } from '../sessions.js';
 
 const eventsKey = (id: string) => `gw:events:{${id}}`;
 const seqKey = (id: string) => `gw:turnseq:{${id}}`;
 const turnKey = (id: string) => `gw:turn:{${id}}`;
 const STOP_CHANNEL = 'gw:stop';
 
-// Claim: a running marker answers attach (same message) or busy; else next seq and a fresh marker.
+// Claim: with an owner (KEYS[3] the session record, ARGV[4..5] tenant and sub), another owner's or
+// a missing session answers foreign and writes nothing; a running marker answers attach (same
+// message) or busy; else next seq and a fresh marker.
 const CLAIM = `
+if KEYS[3] then
+  local rec = redis.call('HMGET', KEYS[3], 'tenantId', 'sub')
+  if rec[1] ~= ARGV[4] or rec[2] ~= ARGV[5] then return {'foreign', 0} end
+end
 local cur = redis.call('HMGET', KEYS[1], 'msg', 'seq')
 if cur[1] then
   if cur[1] == ARGV[1] then return {'attach', tonumber(cur[2])} end
@@ -88,9 +95,11 @@ export async function redisEventLog(opts: RedisEventLogOptions): Promise<EventLo
 
   return {
     kind: 'redis',
-    claimTurn: (sessionId, messageId, leaseMs) =>
+    claimTurn: (sessionId, messageId, leaseMs, owner) =>
       guarded(async () => {
-        const [outcome, seq] = (await run(CLAIM, [turnKey(sessionId), seqKey(sessionId)], [messageId, String(leaseMs), String(opts.ttlS)])) as [ClaimOutcome['outcome'], number];
+        const keys = [turnKey(sessionId), seqKey(sessionId), ...(owner ? [sessionKey(sessionId)] : [])];
+        const args = [messageId, String(leaseMs), String(opts.ttlS), ...(owner ? [owner.tenantId, owner.sub] : [])];
+        const [outcome, seq] = (await run(CLAIM, keys, args)) as [ClaimOutcome['outcome'], number];
         return { outcome, seq: Number(seq) };
       }),
     renewTurn: (sessionId, seq, leaseMs) =>

@@ -7,7 +7,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError, chatRequestSchema, type ChatRequest, type TurnRequest } from '@chat/shared';
 import type { Config } from '../config.js';
-import { newSessionId, type SessionRecord } from '../sessions.js';
+import { newSessionId } from '../sessions.js';
 import { relay } from '../relay.js';
 import { follow } from '../follow.js';
 import { TurnRecorder, eventId } from '../event-log/log.js';
@@ -54,22 +54,32 @@ export default async function chatRoutes(app: FastifyInstance, { config }: { con
       app.assertSiteOrigin(request, reply, site, false);
       const { message, sessionId: given } = request.body;
 
-      // The limits and the session's owner are independent reads: one round trip's wait for all
-      // three instead of three in a row. Errors keep the order the checks had (limits first).
-      const checks = await Promise.allSettled([
+      // The limits, the session's owner and the turn claim are independent: one round trip's wait
+      // for all four instead of four in a row. The claim checks the owner itself (nothing is
+      // written for another visitor's session); if any check fails, a claimed turn is given back.
+      // Errors keep the order the checks had: limits, then ownership, then a running turn.
+      const sessionId = given ?? newSessionId();
+      const owner = given ? { tenantId: visitor.tenantId, sub: visitor.sub } : undefined;
+      const [perMinute, perHour, owned, claimed] = await Promise.allSettled([
         turnsPerMinute(request, reply),
         sessionsPerHour(request, reply),
         given ? app.sessions.own(given, visitor) : Promise.resolve(null),
+        app.eventLog.claimTurn(sessionId, message.id, config.turnLeaseMs, owner),
       ]);
-      for (const c of checks) if (c.status === 'rejected') throw c.reason;
-      const rec = (checks[2] as PromiseFulfilledResult<SessionRecord | null>).value;
-      if (rec?.status === 'closed') throw new AppError('session_closed');
-      const sessionId = given ?? newSessionId();
-
+      let refusal: unknown;
+      for (const c of [perMinute, perHour, owned]) if (c.status === 'rejected') refusal ??= c.reason;
+      if (!refusal && owned.status === 'fulfilled' && owned.value?.status === 'closed') refusal = new AppError('session_closed');
+      if (refusal) {
+        if (claimed.status === 'fulfilled' && claimed.value.outcome === 'start')
+          await app.eventLog.endTurn(sessionId, claimed.value.seq).catch((e: unknown) => request.log.warn({ err: e }, 'could not give back a refused turn'));
+        throw refusal;
+      }
+      if (claimed.status === 'rejected') throw claimed.reason;
+      const claim = claimed.value;
       // One running turn per session, known to every gateway process: the same message id again
       // (a double submit, a retry racing the original) attaches to the running turn's events;
       // another message is refused until it ends.
-      const claim = await app.eventLog.claimTurn(sessionId, message.id, config.turnLeaseMs);
+      if (claim.outcome === 'foreign') throw new AppError('session_not_found');
       if (claim.outcome === 'busy') throw new AppError('turn_in_progress');
       if (claim.outcome === 'attach') {
         await follow({ request, reply, sessionId, log: app.eventLog, afterId: eventId(claim.seq, 0), heartbeatMs: config.heartbeatMs, pollMs: config.eventLogPollMs, batch: FOLLOW_BATCH });

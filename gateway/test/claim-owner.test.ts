@@ -1,0 +1,42 @@
+/**
+ * The turn claim checks the session's owner in the same script (the chat route runs it beside the
+ * ownership read): another visitor's or tenant's session, or a missing one, answers `foreign` and
+ * leaves Redis exactly as it was; the owner's claim starts the turn.
+ */
+import t from 'tap';
+import { createClient } from 'redis';
+import { startRedis } from '../../scripts/testkit/index.js';
+import { redisEventLog } from '../src/event-log/redis.js';
+import { sessionKey } from '../src/sessions.js';
+
+const redis = await startRedis();
+t.teardown(() => redis.stop());
+const log = await redisEventLog({ url: redis.url, cluster: false, maxEvents: 100, ttlS: 60, onError: () => {} });
+const admin = createClient({ url: redis.url });
+await admin.connect();
+t.teardown(async () => {
+  await log.close();
+  await admin.close();
+});
+
+const snapshot = async () => {
+  const keys = (await admin.keys('*')).sort();
+  return Promise.all(keys.map(async (k) => [k, await admin.type(k), k.startsWith('gw:session:') ? await admin.hGetAll(k) : null]));
+};
+
+await admin.hSet(sessionKey('s-owned'), { tenantId: 'acme', sub: 'visitor-1', status: 'collecting' });
+
+t.test('someone else\'s session, or none: foreign, nothing written', async (t) => {
+  const before = await snapshot();
+  t.same(await log.claimTurn('s-owned', 'm1', 5000, { tenantId: 'acme', sub: 'visitor-2' }), { outcome: 'foreign', seq: 0 }, 'another visitor');
+  t.same(await log.claimTurn('s-owned', 'm1', 5000, { tenantId: 'globex', sub: 'visitor-1' }), { outcome: 'foreign', seq: 0 }, 'another tenant');
+  t.same(await log.claimTurn('s-missing', 'm1', 5000, { tenantId: 'acme', sub: 'visitor-1' }), { outcome: 'foreign', seq: 0 }, 'no such session');
+  t.same(await snapshot(), before, 'no key created or changed');
+});
+
+t.test('the owner claims; without an owner (a new session) the claim needs no record', async (t) => {
+  t.same(await log.claimTurn('s-owned', 'm1', 5000, { tenantId: 'acme', sub: 'visitor-1' }), { outcome: 'start', seq: 1 });
+  t.same(await log.claimTurn('s-owned', 'm1', 5000, { tenantId: 'acme', sub: 'visitor-1' }), { outcome: 'attach', seq: 1 }, 'same message attaches');
+  t.same(await log.claimTurn('s-owned', 'm2', 5000, { tenantId: 'acme', sub: 'visitor-2' }), { outcome: 'foreign', seq: 0 }, 'ownership before the running turn');
+  t.same(await log.claimTurn('s-new', 'm1', 5000), { outcome: 'start', seq: 1 });
+});
