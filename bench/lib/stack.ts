@@ -6,7 +6,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startService, type ServiceProcess } from '../../scripts/testkit/index.js';
+import { startRedis, startService, type ServiceProcess } from '../../scripts/testkit/index.js';
+import { closePools } from './turn-client.js';
 import { undici } from './undici.js';
 
 export const ENGINE_KEY = 'bench-engine-key-0123456789abcdef';
@@ -83,4 +84,24 @@ export async function visitorToken(gatewayUrl: string): Promise<string> {
   const body = (await res.body.json()) as { token?: string };
   if (res.statusCode !== 200 || !body.token) throw new Error(`token: ${res.statusCode} ${JSON.stringify(body)}`);
   return body.token;
+}
+
+/** Redis, one engine and one gateway in front of it, for the small probes in bench/micro/. */
+export async function startSmallStack(tokenDelayMs: number) {
+  const tenants = writeBenchTenants();
+  const redis = await startRedis();
+  const engine = await startEngine({ redisUrl: redis.url, tokenDelayMs });
+  const gateway = await startGateway({ redisUrl: redis.url, engineUrl: engine.url, tenantsFile: tenants.file });
+  return {
+    tenants,
+    engine,
+    gateway,
+    async stop() {
+      await closePools();
+      await gateway.kill();
+      await engine.kill();
+      await redis.stop();
+      removeDir(tenants.dir);
+    },
+  };
 }

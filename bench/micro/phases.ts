@@ -5,18 +5,15 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { createSseParser } from '@chat/shared';
-import { startRedis } from '../../scripts/testkit/index.js';
 import { LEAD_SCRIPT } from '../lib/journey.js';
-import { ENGINE_KEY, SITE_ORIGIN, startEngine, startGateway, visitorToken, writeBenchTenants, removeDir } from '../lib/stack.js';
-import { poolFor, closePools } from '../lib/turn-client.js';
+import { ENGINE_KEY, SITE_ORIGIN, startSmallStack, visitorToken } from '../lib/stack.js';
+import { poolFor } from '../lib/turn-client.js';
 
 const turns = Number(process.argv[2] ?? 200);
 const via = process.argv[3] ?? 'engine';
 const q = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]!;
-const tenants = writeBenchTenants();
-const redis = await startRedis();
-const engine = await startEngine({ redisUrl: redis.url, tokenDelayMs: 20 });
-const gateway = await startGateway({ redisUrl: redis.url, engineUrl: engine.url, tenantsFile: tenants.file });
+const stack = await startSmallStack(20);
+const { tenants, engine, gateway } = stack;
 const phases: Record<string, number[]> = { headers: [], firstEvent: [], data: [], token: [], end: [] };
 try {
   const token = await visitorToken(gateway.url);
@@ -49,9 +46,5 @@ try {
   }
   console.log(`via ${via}: ` + Object.entries(phases).map(([p, xs]) => `${p} p50 ${q(xs, 0.5).toFixed(2)}`).join(', '));
 } finally {
-  await closePools();
-  await gateway.kill();
-  await engine.kill();
-  await redis.stop();
-  removeDir(tenants.dir);
+  await stack.stop();
 }

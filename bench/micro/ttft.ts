@@ -3,19 +3,15 @@
  * alone, for iterating on the gateway's hot path: `pairs` turns through the gateway, each followed
  * by the same turn straight to the engine, then p50/p99 of TTFT for both and of their difference.
  */
-import { startRedis } from '../../scripts/testkit/index.js';
 import { engineSession, gatewaySession, assertOk, LEAD_SCRIPT, type Session } from '../lib/journey.js';
-import { startEngine, startGateway, visitorToken, writeBenchTenants, removeDir } from '../lib/stack.js';
-import { closePools } from '../lib/turn-client.js';
+import { startSmallStack, visitorToken } from '../lib/stack.js';
 
 const pairs = Number(process.argv[2] ?? 300);
 const delayMs = Number(process.argv[3] ?? 20);
 const q = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]!;
 
-const tenants = writeBenchTenants();
-const redis = await startRedis();
-const engine = await startEngine({ redisUrl: redis.url, tokenDelayMs: delayMs });
-const gateway = await startGateway({ redisUrl: redis.url, engineUrl: engine.url, tenantsFile: tenants.file });
+const stack = await startSmallStack(delayMs);
+const { tenants, engine, gateway } = stack;
 try {
   const token = await visitorToken(gateway.url);
   const gw: number[] = [];
@@ -39,9 +35,5 @@ try {
   const f = (xs: number[]) => `p50 ${q(xs, 0.5).toFixed(2)} ms, p99 ${q(xs, 0.99).toFixed(2)} ms`;
   console.log(`TTFT gateway ${f(gw)}\nTTFT direct  ${f(direct)}\nadded (pairwise) ${f(added)}\nadded (p50 - p50) ${(q(gw, 0.5) - q(direct, 0.5)).toFixed(2)} ms`);
 } finally {
-  await closePools();
-  await gateway.kill();
-  await engine.kill();
-  await redis.stop();
-  removeDir(tenants.dir);
+  await stack.stop();
 }
