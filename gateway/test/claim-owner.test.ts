@@ -8,6 +8,7 @@ import { createClient } from 'redis';
 import { startRedis } from '../../scripts/testkit/index.js';
 import { redisEventLog } from '../src/event-log/redis.js';
 import { sessionKey } from '../src/sessions.js';
+import { memoryEventLog } from '../src/event-log/memory.js';
 
 const redis = await startRedis();
 t.teardown(() => redis.stop());
@@ -21,7 +22,7 @@ t.teardown(async () => {
 
 const snapshot = async () => {
   const keys = (await admin.keys('*')).sort();
-  return Promise.all(keys.map(async (k) => [k, await admin.type(k), k.startsWith('gw:session:') ? await admin.hGetAll(k) : null]));
+  return Promise.all(keys.map(async (k) => [k, await admin.type(k), k.startsWith('gw:session:') || k.startsWith('gw:turn:') ? await admin.hGetAll(k) : k.startsWith('gw:turnseq:') ? await admin.get(k) : null]));
 };
 
 await admin.hSet(sessionKey('s-owned'), { tenantId: 'acme', sub: 'visitor-1', status: 'collecting' });
@@ -39,4 +40,32 @@ t.test('the owner claims; without an owner (a new session) the claim needs no re
   t.same(await log.claimTurn('s-owned', 'm1', 5000, { tenantId: 'acme', sub: 'visitor-1' }), { outcome: 'attach', seq: 1 }, 'same message attaches');
   t.same(await log.claimTurn('s-owned', 'm2', 5000, { tenantId: 'acme', sub: 'visitor-2' }), { outcome: 'foreign', seq: 0 }, 'ownership before the running turn');
   t.same(await log.claimTurn('s-new', 'm1', 5000), { outcome: 'start', seq: 1 });
+});
+
+t.test('a refused claim is given back: marker and seq as they were', async (t) => {
+  await admin.hSet(sessionKey('s-give'), { tenantId: 'acme', sub: 'visitor-1', status: 'collecting' });
+  const owner = { tenantId: 'acme', sub: 'visitor-1' };
+  const fresh = await snapshot();
+  const first = await log.claimTurn('s-give', 'm1', 5000, owner);
+  t.same(first, { outcome: 'start', seq: 1 });
+  await log.giveBack('s-give', 1);
+  t.same(await snapshot(), fresh, 'a first claim given back leaves no key behind');
+
+  const one = await log.claimTurn('s-give', 'm1', 5000, owner);
+  await log.endTurn('s-give', one.seq); // turn 1 ran
+  const afterOne = await snapshot();
+  const two = await log.claimTurn('s-give', 'm2', 5000, owner);
+  t.same(two, { outcome: 'start', seq: 2 });
+  await log.giveBack('s-give', 2);
+  t.same(await snapshot(), afterOne, 'the seq is handed back: the next turn is 2 again');
+  t.same(await log.claimTurn('s-give', 'm3', 5000, owner), { outcome: 'start', seq: 2 });
+});
+
+t.test('the memory log gives back the same way', async (t) => {
+  const mem = memoryEventLog({ maxEvents: 100, ttlS: 60 });
+  t.teardown(() => mem.close());
+  t.same(await mem.claimTurn('m-s', 'a', 5000), { outcome: 'start', seq: 1 });
+  await mem.giveBack('m-s', 1);
+  t.equal(await mem.running('m-s'), null, 'no running turn');
+  t.same(await mem.claimTurn('m-s', 'b', 5000), { outcome: 'start', seq: 1 }, 'seq 1 again');
 });

@@ -47,6 +47,8 @@ export interface EventLog {
   renewTurn(sessionId: string, seq: number, leaseMs: number): Promise<{ held: boolean; stop: boolean }>;
   /** Remove the marker if it is still this turn's. */
   endTurn(sessionId: string, seq: number): Promise<void>;
+  /** Undo a claim whose request was refused: remove the marker and hand the seq back (if still the last). */
+  giveBack(sessionId: string, seq: number): Promise<void>;
   running(sessionId: string): Promise<RunningTurn | null>;
   /** Append events, oldest first, in one command (capped log, session TTL). Callers batch; see TurnRecorder. */
   append(sessionId: string, events: LoggedEvent[]): Promise<void>;

@@ -77,6 +77,14 @@ export function memoryEventLog(opts: { maxEvents: number; ttlS: number }): Event
       if (turns.get(sessionId)?.seq === seq) turns.delete(sessionId);
       wake.notify(sessionId);
     },
+    async giveBack(sessionId, seq) {
+      if (turns.get(sessionId)?.seq === seq) turns.delete(sessionId);
+      if (seqs.get(sessionId) === seq) {
+        if (seq <= 1) seqs.delete(sessionId);
+        else seqs.set(sessionId, seq - 1);
+      }
+      wake.notify(sessionId);
+    },
     async running(sessionId) {
       const cur = liveTurn(sessionId);
       return cur ? { seq: cur.seq, messageId: cur.messageId } : null;

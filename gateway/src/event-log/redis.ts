@@ -55,6 +55,14 @@ end
 redis.call('EXPIRE', KEYS[1], ARGV[2])
 return 1`;
 
+// Give back a refused claim: the marker if it is still this turn's, and the seq if it is still the last.
+const GIVE_BACK = `
+if redis.call('HGET', KEYS[1], 'seq') == ARGV[1] then redis.call('DEL', KEYS[1]) end
+if redis.call('GET', KEYS[2]) == ARGV[1] then
+  if ARGV[1] == '1' then redis.call('DEL', KEYS[2]) else redis.call('DECR', KEYS[2]) end
+end
+return 1`;
+
 const STOP = `if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'stop', '1') return 1 end return 0`;
 
 interface Commands extends ScriptClient {
@@ -110,6 +118,11 @@ export async function redisEventLog(opts: RedisEventLogOptions): Promise<EventLo
     endTurn: (sessionId, seq) =>
       guarded(async () => {
         await run(END, [turnKey(sessionId)], [String(seq)]);
+        wake.notify(sessionId);
+      }),
+    giveBack: (sessionId, seq) =>
+      guarded(async () => {
+        await run(GIVE_BACK, [turnKey(sessionId), seqKey(sessionId)], [String(seq)]);
         wake.notify(sessionId);
       }),
     running: (sessionId) =>

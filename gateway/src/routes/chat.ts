@@ -54,28 +54,31 @@ export default async function chatRoutes(app: FastifyInstance, { config }: { con
       app.assertSiteOrigin(request, reply, site, false);
       const { message, sessionId: given } = request.body;
 
-      // The limits, the session's owner and the turn claim are independent: one round trip's wait
-      // for all four instead of four in a row. The claim checks the owner itself (nothing is
-      // written for another visitor's session); if any check fails, a claimed turn is given back.
+      // For a turn of an existing session the limits, the owner read and the turn claim are
+      // independent: one round trip's wait for all four instead of four in a row. The claim checks
+      // the owner itself (nothing is written for another visitor's session), and a claim whose
+      // request is refused is given back (marker and seq), so a refusal leaves the session as it
+      // was. A first turn claims only after its checks pass: a refused one must create no keys.
       // Errors keep the order the checks had: limits, then ownership, then a running turn.
       const sessionId = given ?? newSessionId();
-      const owner = given ? { tenantId: visitor.tenantId, sub: visitor.sub } : undefined;
-      const [perMinute, perHour, owned, claimed] = await Promise.allSettled([
+      const claimTurn = () =>
+        app.eventLog.claimTurn(sessionId, message.id, config.turnLeaseMs, given ? { tenantId: visitor.tenantId, sub: visitor.sub } : undefined);
+      const [perMinute, perHour, owned, early] = await Promise.allSettled([
         turnsPerMinute(request, reply),
         sessionsPerHour(request, reply),
         given ? app.sessions.own(given, visitor) : Promise.resolve(null),
-        app.eventLog.claimTurn(sessionId, message.id, config.turnLeaseMs, owner),
+        given ? claimTurn() : Promise.resolve(null),
       ]);
       let refusal: unknown;
       for (const c of [perMinute, perHour, owned]) if (c.status === 'rejected') refusal ??= c.reason;
       if (!refusal && owned.status === 'fulfilled' && owned.value?.status === 'closed') refusal = new AppError('session_closed');
       if (refusal) {
-        if (claimed.status === 'fulfilled' && claimed.value.outcome === 'start')
-          await app.eventLog.endTurn(sessionId, claimed.value.seq).catch((e: unknown) => request.log.warn({ err: e }, 'could not give back a refused turn'));
+        if (early.status === 'fulfilled' && early.value?.outcome === 'start')
+          await app.eventLog.giveBack(sessionId, early.value.seq).catch((e: unknown) => request.log.warn({ err: e }, 'could not give back a refused turn'));
         throw refusal;
       }
-      if (claimed.status === 'rejected') throw claimed.reason;
-      const claim = claimed.value;
+      if (early.status === 'rejected') throw early.reason;
+      const claim = early.value ?? (await claimTurn());
       // One running turn per session, known to every gateway process: the same message id again
       // (a double submit, a retry racing the original) attaches to the running turn's events;
       // another message is refused until it ends.
