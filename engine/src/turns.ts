@@ -105,16 +105,13 @@ export async function prepareTurn(deps: TurnDeps, sessionId: string, body: TurnR
       const runSignal = AbortSignal.any([signal, timeout]);
       let reply = '';
       let status: SessionStatus = state?.status ?? 'collecting';
-      let data: DataEventData | undefined;
       // The data event is kept with the reply, so that a retry of this message id replays it exactly.
-      const relay: Emit = (ev) => {
-        if (ev.event === 'data') data = ev.data;
-        emit(ev);
-      };
+      let data: DataEventData | undefined;
       try {
         const input = { input: { id: body.message.id, text: body.message.text }, history, ...(template ? { template } : {}) };
-        const result = await tx.run(() => streamGraph(deps.graph, sessionId, input, runSignal, relay));
+        const result = await tx.run(() => streamGraph(deps.graph, sessionId, input, runSignal, emit));
         reply = result.reply;
+        data = result.data;
         status = result.status ?? status;
         if (signal.aborted) throw signal.reason;
         await tx.commit();
@@ -154,6 +151,7 @@ export async function prepareTurn(deps: TurnDeps, sessionId: string, body: TurnR
  */
 async function streamGraph(graph: IntakeGraph, sessionId: string, input: object, signal: AbortSignal, emit: Emit) {
   let status: SessionStatus | undefined;
+  let data: DataEventData | undefined;
   let reply = '';
   const stream = await graph.stream(input, {
     ...threadConfig(sessionId),
@@ -169,12 +167,13 @@ async function streamGraph(graph: IntakeGraph, sessionId: string, input: object,
       const update = chunk as { validate?: Pick<IntakeStateType, 'data' | 'missing' | 'invalid' | 'status'>; reply?: { lastReply: string } };
       if (update.validate) {
         status = update.validate.status;
-        emit({ event: 'data', data: { data: update.validate.data, missing: update.validate.missing, invalid: update.validate.invalid } });
+        data = { data: update.validate.data, missing: update.validate.missing, invalid: update.validate.invalid };
+        emit({ event: 'data', data });
       }
       if (update.reply) reply = update.reply.lastReply;
     }
   }
-  return { status, reply };
+  return { status, data, reply };
 }
 
 /** The reply to message `id` among the transcript's last lines: its user line, then the assistant line after it. */
