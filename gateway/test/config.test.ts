@@ -14,6 +14,8 @@ t.test('defaults: every limit named, with the issue\'s values', async (t) => {
   t.equal(config.jwtClockToleranceS, 5);
   t.ok(config.requestTimeoutMs > 0);
   t.equal(config.trustProxy, false);
+  t.equal(config.eventLogFlushMs, 50, 'resume log batched every 50 ms');
+  t.equal(config.eventLogMaxPending, 1000);
   t.ok(config.jwtSecretGenerated, 'dev generates a JWT secret');
   t.match(warnings.join('\n'), /JWT_SECRET/);
   t.match(warnings.join('\n'), /REDIS_URL/);
@@ -31,4 +33,6 @@ t.test('bad values name their key', async (t) => {
   t.throws(() => loadConfig({ ENGINE_URL: 'ftp://x' }), /config ENGINE_URL/);
   t.throws(() => loadConfig({ TRUST_PROXY: 'maybe!' }), /config TRUST_PROXY/);
   t.equal(loadConfig({ TRUST_PROXY: '1' }).config.trustProxy, 1);
+  t.throws(() => loadConfig({ EVENT_LOG_FLUSH_MS: '5000' }), /config EVENT_LOG_FLUSH_MS: must be between/);
+  t.equal(loadConfig({ EVENT_LOG_FLUSH_MS: '0' }).config.eventLogFlushMs, 0, '0: one append per burst');
 });
