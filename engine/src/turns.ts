@@ -28,7 +28,7 @@ export interface TurnDeps {
 }
 
 /** How much of the transcript a turn reads with its lock: the model's window and the replay memory. */
-export const transcriptTail = (d: Pick<TurnDeps, 'contextMessages' | 'recentReplies'>) => Math.max(d.contextMessages, 2 * d.recentReplies);
+const transcriptTail = (d: Pick<TurnDeps, 'contextMessages' | 'recentReplies'>) => Math.max(d.contextMessages, 2 * d.recentReplies);
 
 export type Emit = (ev: WireEvent) => void;
 

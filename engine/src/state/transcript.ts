@@ -54,7 +54,7 @@ if redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('DEL', KEYS[2]) end
 return 1`);
 
 /** A line as JSON, the replay payload last (FINISH_TURN cuts it off there). */
-export const encodeEntry = (e: StoredEntry) => JSON.stringify(e.replay ? { ...toTranscriptEntry(e), replay: e.replay } : toTranscriptEntry(e));
+const encodeEntry = (e: StoredEntry) => JSON.stringify(e.replay ? { ...toTranscriptEntry(e), replay: e.replay } : toTranscriptEntry(e));
 
 /** The transcript's last `tail` entries with the lock, or null when another turn holds it. */
 export async function startTurn(r: RedisCommands, sessionId: string, lockToken: string, ttlMs: number, tail: number): Promise<StoredEntry[] | null> {
