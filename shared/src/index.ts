@@ -3,3 +3,4 @@ export * from './events.js';
 export * from './sse.js';
 export * from './template.js';
 export * from './requests.js';
+export * from './admin.js';

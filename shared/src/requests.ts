@@ -30,12 +30,51 @@ export const turnRequestSchema = {
     message: messageSchema,
     // Checked against the template meta-schema by the engine so errors name the bad path.
     template: { type: 'object' },
+    context: {
+      type: 'object',
+      maxProperties: 20,
+      propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' },
+      additionalProperties: { type: ['string', 'number', 'boolean'] },
+    },
   },
 } as const;
+
+/** A value of the visitor context: scalars only, so it can be shown, filtered and exported. */
+export type ContextValue = string | number | boolean;
+
+/**
+ * Where the visitor is, sent by the widget with a session's first turn. The gateway caps and
+ * cleans it (page URL: origin and path, only `utm_*` query keys; referrer: its origin; the
+ * `attributes` keys the site allows) and stores it with the session and its lead.
+ */
+export const visitorContextSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    url: { type: 'string', maxLength: 2048 },
+    referrer: { type: 'string', maxLength: 2048 },
+    language: { type: 'string', maxLength: 35 },
+    attributes: {
+      type: 'object',
+      maxProperties: 32,
+      additionalProperties: { type: ['string', 'number', 'boolean'] },
+    },
+  },
+} as const;
+
+export interface VisitorContext {
+  url?: string;
+  referrer?: string;
+  language?: string;
+  /** The site's `context` attribute on `<chat-widget>`: a flat JSON object (≤ 1 KB). */
+  attributes?: Record<string, ContextValue>;
+}
 
 export interface TurnRequest {
   message: ChatMessage;
   template?: Template;
+  /** First turn only: the visitor-context values the template's `contextKeys` let the model see. */
+  context?: Record<string, ContextValue>;
 }
 
 /** Browser → gateway: one chat turn. */
@@ -46,12 +85,15 @@ export const chatRequestSchema = {
   properties: {
     sessionId: { type: 'string', pattern: '^[A-Za-z0-9_-]{16,64}$' },
     message: messageSchema,
+    context: visitorContextSchema,
   },
 } as const;
 
 export interface ChatRequest {
   sessionId?: string;
   message: ChatMessage;
+  /** Read on a session's first turn only. */
+  context?: VisitorContext;
 }
 
 /** Browser → gateway: a visitor token for a site. */

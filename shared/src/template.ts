@@ -34,6 +34,11 @@ export interface Template {
   fields: Record<string, FieldDefinition>;
   /** The completion message; `{field}` placeholders are filled with collected values. */
   complete?: string;
+  /**
+   * Keys of the visitor context the model may see (`url`, `referrer`, `language`, or a key of the
+   * site's `context` attribute). Unlisted keys are stored with the lead but never reach a prompt.
+   */
+  contextKeys?: string[];
 }
 
 const FIELD_NAME = '^[A-Za-z_][A-Za-z0-9_]{0,63}$';
@@ -58,6 +63,7 @@ export const templateSchema = {
     },
     greeting: { type: 'string', maxLength: 1000 },
     complete: { type: 'string', maxLength: 1000 },
+    contextKeys: { type: 'array', maxItems: 20, uniqueItems: true, items: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' } },
     fields: {
       type: 'object',
       minProperties: 1,
