@@ -6,7 +6,6 @@ import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { errorBody } from '@chat/shared';
 import type { Config } from './config.js';
-import { loadTenants, type TenantRegistry } from './tenants.js';
 import { installErrorHandling } from './errors.js';
 import redisPlugin, { type Kv } from './plugins/redis.js';
 import authPlugin from './plugins/auth.js';
@@ -16,6 +15,8 @@ import metricsPlugin from './plugins/metrics.js';
 import webhooksPlugin from './plugins/webhooks.js';
 import eventLogPlugin from './plugins/event-log.js';
 import drainPlugin from './plugins/drain.js';
+import registryPlugin from './plugins/registry.js';
+import adminPlugin, { ADMIN_PREFIX } from './admin/plugin.js';
 import { Sessions } from './sessions.js';
 import { createEngineClient, type EngineClient } from './engine-client.js';
 import { activeStreams } from './active-streams.js';
@@ -29,14 +30,12 @@ import staticRoutes from './routes/static.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    tenants: TenantRegistry;
     sessions: Sessions;
     engine: EngineClient;
   }
 }
 
 export interface Deps {
-  tenants?: TenantRegistry;
   kv?: Kv;
   engine?: EngineClient;
   eventLog?: EventLog;
@@ -45,14 +44,6 @@ export interface Deps {
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
 export async function buildApp(config: Config, deps: Deps = {}): Promise<FastifyInstance> {
-  const tenants =
-    deps.tenants ??
-    loadTenants(config.tenantsFile, {
-      turnsPerMinute: config.rateTurnsPerMinute,
-      sessionsPerHour: config.rateSessionsPerHour,
-      platformIssuer: config.jwtIssuer,
-    });
-
   const app = Fastify({
     logger: {
       level: config.logLevel,
@@ -78,12 +69,13 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Fastify
   });
 
   installErrorHandling(app);
-  app.decorate('tenants', tenants);
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
 
   await app.register(redisPlugin, { url: config.redisUrl, cluster: config.redisCluster, ...(deps.kv ? { kv: deps.kv } : {}) });
+  await app.register(registryPlugin, { config });
+  const tenants = app.tenants;
   await app.register(metricsPlugin, { config });
   await app.register(authPlugin, { config, tenants });
   await app.register(corsPlugin, { tenants });
@@ -107,5 +99,6 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Fastify
   await app.register(sessionRoutes, { config });
   await app.register(streamRoutes, { config });
   await app.register(staticRoutes, { config });
+  await app.register(adminPlugin, { config, prefix: ADMIN_PREFIX });
   return app;
 }

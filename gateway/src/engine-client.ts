@@ -20,6 +20,8 @@ export interface EngineClient {
   turn(sessionId: string, turn: TurnRequest, requestId: string, signal: AbortSignal): Promise<EngineStream>;
   getSession(sessionId: string, requestId: string): Promise<unknown>;
   closeSession(sessionId: string, requestId: string): Promise<unknown>;
+  /** Erase every trace of the session in the engine (idempotent). */
+  deleteSession(sessionId: string, requestId: string): Promise<void>;
   ready(): Promise<boolean>;
   close(): Promise<void>;
 }
@@ -103,13 +105,17 @@ export function createEngineClient(config: Config, log: Log): EngineClient {
     'x-request-id': requestId,
   });
 
-  async function json(method: 'GET' | 'POST', path: string, requestId: string): Promise<unknown> {
+  async function json(method: 'GET' | 'POST' | 'DELETE', path: string, requestId: string): Promise<unknown> {
     let res;
     try {
       res = await pool.request({ method, path, headers: headers(requestId) });
     } catch (e) {
       log.error({ err: e }, 'engine unreachable');
       throw new AppError('engine_unavailable');
+    }
+    if (res.statusCode === 204) {
+      await res.body.dump();
+      return undefined;
     }
     if (res.statusCode !== 200) throw await engineError(res.statusCode, res.body, log);
     return res.body.json();
@@ -135,6 +141,7 @@ export function createEngineClient(config: Config, log: Log): EngineClient {
     },
     getSession: (id, requestId) => json('GET', `/v1/sessions/${encodeURIComponent(id)}`, requestId),
     closeSession: (id, requestId) => json('POST', `/v1/sessions/${encodeURIComponent(id)}/close`, requestId),
+    deleteSession: async (id, requestId) => void (await json('DELETE', `/v1/sessions/${encodeURIComponent(id)}`, requestId)),
     /** Ready while at least one replica is. */
     async ready() {
       const one = async (p: Pool) => {

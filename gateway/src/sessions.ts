@@ -4,7 +4,7 @@
  * the conversation itself under the same id.
  */
 import { randomBytes } from 'node:crypto';
-import { AppError, SESSION_STATUSES, type SessionStatus } from '@chat/shared';
+import { AppError, SESSION_STATUSES, type SessionStatus, type VisitorContext } from '@chat/shared';
 import type { Kv } from './plugins/redis.js';
 import type { Visitor } from './plugins/auth.js';
 import type { Site } from './tenants.js';
@@ -19,6 +19,8 @@ export interface SessionRecord {
   status: SessionStatus;
   createdAt: string;
   lastActivity: string;
+  /** Where the visitor was (cleaned; see visitor-context.ts). */
+  context: VisitorContext;
 }
 
 // The hash tag keeps a session's keys on one Redis Cluster slot (the event log's claim reads it too).
@@ -28,6 +30,14 @@ const key = sessionKey;
 /** 128 random bits, URL-safe: 22 characters, inside the shared `^[A-Za-z0-9_-]{16,64}$`. */
 export function newSessionId(): string {
   return randomBytes(16).toString('base64url');
+}
+
+function parseContext(json: string | undefined): VisitorContext {
+  try {
+    return json ? (JSON.parse(json) as VisitorContext) : {};
+  } catch {
+    return {};
+  }
 }
 
 function fromHash(id: string, h: Record<string, string>): SessionRecord | null {
@@ -43,6 +53,7 @@ function fromHash(id: string, h: Record<string, string>): SessionRecord | null {
     status,
     createdAt: h.createdAt ?? '',
     lastActivity: h.lastActivity ?? '',
+    context: parseContext(h.context),
   };
 }
 
@@ -67,7 +78,7 @@ export class Sessions {
     return h ? fromHash(id, h) : null;
   }
 
-  async create(id: string, visitor: Visitor, site: Site): Promise<SessionRecord> {
+  async create(id: string, visitor: Visitor, site: Site, context: VisitorContext = {}): Promise<SessionRecord> {
     const now = new Date().toISOString();
     const rec: SessionRecord = {
       id,
@@ -79,9 +90,10 @@ export class Sessions {
       status: 'collecting',
       createdAt: now,
       lastActivity: now,
+      context,
     };
     const { id: _id, ...fields } = rec;
-    await this.kv.hashSet(key(id), { ...fields, templateVersion: String(rec.templateVersion) }, this.ttlS);
+    await this.kv.hashSet(key(id), { ...fields, templateVersion: String(rec.templateVersion), context: JSON.stringify(context) }, this.ttlS);
     await this.listener?.touched(id, rec.status);
     return rec;
   }
@@ -102,6 +114,11 @@ export class Sessions {
     const fields: Record<string, string> = { lastActivity: new Date().toISOString() };
     if (status) fields.status = status;
     if ((await this.kv.hashSet(key(id), fields, this.ttlS, true)) && this.listener) await this.listener.touched(id, status);
+  }
+
+  /** Forget the session's record (erasure); the caller erases its log and the engine's state. */
+  async erase(id: string): Promise<void> {
+    await this.kv.del(key(id));
   }
 
   async close(id: string): Promise<void> {

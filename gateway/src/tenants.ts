@@ -18,8 +18,11 @@ export interface Site {
   siteKey: string;
   /** Exact origins (scheme://host[:port]) allowed to ask for tokens and to chat. */
   origins: string[];
+  /** The latest version of the site's template: what a new session starts with. */
   template: Template;
   tenantId: string;
+  /** Keys of the widget's `context` attribute this site keeps (others are dropped). */
+  allowedContext: string[];
 }
 
 export interface Tenant {
@@ -40,6 +43,8 @@ export interface TenantRegistry {
   allOrigins: Set<string>;
   /** The site a token names, when tenant and site agree. */
   site(tenantId: string, siteId: string): Site | undefined;
+  /** A version of a tenant's template (a session keeps the version it started with). */
+  template(tenantId: string, id: string, version: number): Promise<Template | undefined>;
 }
 
 export class TenantsError extends Error {
@@ -51,6 +56,7 @@ export class TenantsError extends Error {
 
 const ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 const SITE_KEY = /^pk_[A-Za-z0-9_]{3,120}$/;
+const CONTEXT_KEY = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** JSON Pointer from the template validator -> the file's dotted path style. */
@@ -104,7 +110,7 @@ export function parseTenants(input: unknown, defaults: TenantDefaults): TenantRe
   const bySiteKey = new Map<string, Site>();
   const allOrigins = new Set<string>();
   const TENANT_KEYS = new Set(['id', 'name', 'identitySecret', 'limits', 'templates', 'sites', 'webhook']);
-  const SITE_KEYS = new Set(['id', 'siteKey', 'origins', 'template']);
+  const SITE_KEYS = new Set(['id', 'siteKey', 'origins', 'template', 'allowedContext']);
 
   input.tenants.forEach((t: unknown, ti: number) => {
     const tp = `tenants[${ti}]`;
@@ -163,7 +169,10 @@ export function parseTenants(input: unknown, defaults: TenantDefaults): TenantRe
       const templateId = str(s.template, `${sp}.template`);
       const template = templates.get(templateId);
       if (!template) throw new TenantsError(`${sp}.template`, `names no template of this tenant ("${templateId}")`);
-      const site: Site = { id: siteId, siteKey, origins, template, tenantId: id };
+      const allowedContext = s.allowedContext ?? [];
+      if (!Array.isArray(allowedContext) || !allowedContext.every((k: unknown) => typeof k === 'string' && CONTEXT_KEY.test(k)))
+        throw new TenantsError(`${sp}.allowedContext`, 'must be an array of keys like "plan" or "account_id"');
+      const site: Site = { id: siteId, siteKey, origins, template, tenantId: id, allowedContext: allowedContext as string[] };
       sites.set(siteId, site);
       bySiteKey.set(siteKey, site);
       for (const o of origins) allOrigins.add(o);
@@ -177,6 +186,10 @@ export function parseTenants(input: unknown, defaults: TenantDefaults): TenantRe
     bySiteKey,
     allOrigins,
     site: (tenantId, siteId) => tenants.get(tenantId)?.sites.get(siteId),
+    template: async (tenantId, id, version) => {
+      const t = tenants.get(tenantId)?.templates.get(id);
+      return t?.version === version ? t : undefined;
+    },
   };
 }
 

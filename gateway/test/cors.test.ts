@@ -1,14 +1,16 @@
 /** Must show 4: tokens only for the site's own origins, exact strings; no CORS grant otherwise. */
 import t from 'tap';
-import { readFileSync } from 'node:fs';
-import { parseTenants } from '../src/tenants.js';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ACME_ORIGIN, EXAMPLE_TENANTS, JWT_SECRET, bearer, now, signHs256, testApp } from './helpers.js';
 
 // The example tenants plus https://example.com on acme's site, to try its look-alikes.
 const doc = JSON.parse(readFileSync(EXAMPLE_TENANTS, 'utf8'));
 doc.tenants[0].sites[0].origins.push('https://example.com');
-const tenants = parseTenants(doc, { turnsPerMinute: 20, sessionsPerHour: 30, platformIssuer: 'chat-gateway' });
-const { app } = await testApp({}, { tenants });
+const file = join(mkdtempSync(join(tmpdir(), 'cors-')), 'tenants.json');
+writeFileSync(file, JSON.stringify(doc));
+const { app } = await testApp({ TENANTS_FILE: file });
 t.teardown(() => app.close());
 
 const askToken = (origin: string | undefined, siteKey = 'pk_acme_web', headers: Record<string, string> = {}) =>

@@ -58,6 +58,8 @@ export interface EventLog {
   changed(sessionId: string, maxMs: number, signal: AbortSignal): Promise<void>;
   /** Flag the running turn for stopping and tell every gateway process; false when none runs. */
   requestStop(sessionId: string): Promise<boolean>;
+  /** Erase everything logged for the session (events, turn counter, marker): a visitor's erasure. */
+  forget(sessionId: string): Promise<void>;
   /** Called with a session id whenever any process asks to stop its turn. */
   onStop(fn: (sessionId: string) => void): void;
   close(): Promise<void>;

@@ -106,6 +106,11 @@ export function memoryEventLog(opts: { maxEvents: number; ttlS: number }): Event
       return events.filter((e) => idBefore(afterId, e.id)).slice(0, count);
     },
     changed: (sessionId, maxMs, signal) => wake.wait(sessionId, maxMs, signal),
+    async forget(sessionId) {
+      logs.delete(sessionId);
+      seqs.delete(sessionId);
+      turns.delete(sessionId);
+    },
     async requestStop(sessionId) {
       const cur = liveTurn(sessionId);
       if (!cur) return false;

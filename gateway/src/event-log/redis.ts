@@ -67,6 +67,7 @@ const STOP = `if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS
 
 interface Commands extends ScriptClient {
   hmGet(key: string, fields: string[]): Promise<unknown>;
+  del(keys: string[]): Promise<number>;
   xRange(key: string, start: string, end: string, opts?: { COUNT: number }): Promise<unknown>;
   publish(channel: string, message: string): Promise<unknown>;
   subscribe(channel: string, fn: (message: string) => void): Promise<unknown>;
@@ -166,6 +167,8 @@ export async function redisEventLog(opts: RedisEventLogOptions): Promise<EventLo
     onStop: (fn) => {
       stopListeners.push(fn);
     },
+    // One slot ({sessionId}), so one DEL.
+    forget: (sessionId) => guarded(async () => void (await client.del([eventsKey(sessionId), seqKey(sessionId), turnKey(sessionId)]))),
     close: async () => {
       wake.close();
       for (const c of [sub, client]) if (c.isOpen) await c.close().catch(() => {});

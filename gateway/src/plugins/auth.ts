@@ -8,6 +8,7 @@
  */
 import fp from 'fastify-plugin';
 import fastifyJwt, { type JWT } from '@fastify/jwt';
+import { createVerifier } from 'fast-jwt';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '@chat/shared';
@@ -65,7 +66,6 @@ export interface AuthPluginOptions {
 
 const SUB = /^[A-Za-z0-9._:@|-]{1,128}$/;
 const PLATFORM_NS = 'platform';
-const tenantNs = (id: string) => `tenant_${id}`;
 
 function bearer(request: FastifyRequest, maxBytes: number): string {
   const h = request.headers.authorization;
@@ -97,19 +97,22 @@ export default fp<AuthPluginOptions>(
       verify: { ...base, allowedIss: config.jwtIssuer, requiredClaims: [...required, 'jti'] },
       decode: { complete: true },
     });
-    for (const t of tenants.tenants.values()) {
-      if (!t.identitySecret) continue;
-      await app.register(fastifyJwt, {
-        namespace: tenantNs(t.id),
-        jwtVerify: `${tenantNs(t.id)}JwtVerify`,
-        jwtSign: `${tenantNs(t.id)}JwtSign`,
-        jwtDecode: `${tenantNs(t.id)}JwtDecode`,
-        secret: t.identitySecret,
-        verify: { ...base, allowedIss: t.id, requiredClaims: required },
-      });
-    }
     const jwts = app.jwt as unknown as Record<string, JWT>;
     const platform = jwts[PLATFORM_NS]!;
+
+    // Tenants come and go while the gateway runs (the back office): a tenant's verifier is built on
+    // first use and rebuilt when its identity secret changes.
+    const tenantVerifiers = new Map<string, { secret: string; verify: (t: string) => Claims }>();
+    function tenantVerifier(tid: string): ((t: string) => Claims) | undefined {
+      const secret = tenants.tenants.get(tid)?.identitySecret;
+      if (!secret) return undefined;
+      let v = tenantVerifiers.get(tid);
+      if (!v || v.secret !== secret) {
+        const verify = createVerifier({ ...base, maxAge: config.tokenMaxAgeS * 1000, key: secret, allowedIss: tid, requiredClaims: required }) as (t: string) => Claims;
+        tenantVerifiers.set(tid, (v = { secret, verify }));
+      }
+      return v.verify;
+    }
 
     /** Verify a token whose signer is chosen by its unverified claims; every check is the verifier's. */
     function verify(token: string): Visitor {
@@ -120,15 +123,11 @@ export default fp<AuthPluginOptions>(
         throw new AppError('unauthorized', 'The token is malformed.');
       }
       const fromPlatform = unverified.iss === config.jwtIssuer;
-      const verifier = fromPlatform
-        ? platform
-        : typeof unverified.tid === 'string' && Object.hasOwn(jwts, tenantNs(unverified.tid))
-          ? jwts[tenantNs(unverified.tid)]!
-          : undefined;
+      const verifier = fromPlatform ? (t: string) => platform.verify<Claims>(t) : typeof unverified.tid === 'string' ? tenantVerifier(unverified.tid) : undefined;
       if (!verifier) throw new AppError('unauthorized', 'The token has an unknown issuer.');
       let claims: Claims;
       try {
-        claims = verifier.verify<Claims>(token);
+        claims = verifier(token);
       } catch (e) {
         const code = (e as { code?: string }).code ?? '';
         throw new AppError('unauthorized', code.includes('EXPIRED') ? 'The token has expired.' : 'The token is invalid.');

@@ -26,8 +26,9 @@ export interface CorsPluginOptions {
 export default fp<CorsPluginOptions>(
   async (app, { tenants }) => {
     await app.register(cors, {
-      // An array of strings is matched by exact equality: https://evilexample.com never matches https://example.com.
-      origin: [...tenants.allOrigins],
+      // Exact equality against the live registry (sites change while the gateway runs):
+      // https://evilexample.com never matches https://example.com.
+      origin: (origin, cb) => cb(null, origin !== undefined && tenants.allOrigins.has(origin)),
       methods: ['GET', 'POST'],
       allowedHeaders: ['content-type', 'authorization', 'last-event-id'],
       exposedHeaders: ['retry-after', 'x-request-id'],

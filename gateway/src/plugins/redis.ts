@@ -13,6 +13,8 @@ export interface Kv {
   /** Write fields and (re)set the key's TTL, atomically. `onlyIfExists` never resurrects an expired key. */
   hashSet(key: string, fields: Record<string, string>, ttlS: number, onlyIfExists?: boolean): Promise<boolean>;
   hashGetAll(key: string): Promise<Record<string, string> | null>;
+  /** Delete keys (each on its own: they may sit on different cluster slots). */
+  del(...keys: string[]): Promise<void>;
   /** Fixed window counter: INCR, and PEXPIRE on the first hit, in one round trip. */
   incrWindow(key: string, windowMs: number): Promise<{ count: number; ttlMs: number }>;
   ping(): Promise<boolean>;
@@ -41,6 +43,7 @@ return 1`;
 interface Commands extends ScriptClient {
   hGetAll(key: string): Promise<unknown>;
   exists(key: string): Promise<number>;
+  del(key: string): Promise<number>;
   on(event: 'error', fn: (e: Error) => void): unknown;
   connect(): Promise<unknown>;
   close(): Promise<unknown>;
@@ -64,6 +67,7 @@ export async function connectRedis(url: string, onError: (e: Error) => void, clu
         const h = (await client.hGetAll(key)) as Record<string, string>;
         return Object.keys(h).length ? { ...h } : null;
       }),
+    del: (...keys) => guarded(async () => void (await Promise.all(keys.map((k) => client.del(k))))),
     incrWindow: (key, windowMs) =>
       guarded(async () => {
         const [count, ttlMs] = (await run(INCR_WINDOW, { keys: [key], arguments: [String(windowMs)] })) as [number, number];
@@ -103,6 +107,9 @@ export function memoryKv(): Kv {
     async hashGetAll(key) {
       const cur = live(hashes, key);
       return cur ? { ...cur.fields } : null;
+    },
+    async del(...keys) {
+      for (const k of keys) hashes.delete(k);
     },
     async incrWindow(key, windowMs) {
       const cur = live(counters, key) ?? { count: 0, expiresAt: Date.now() + windowMs };

@@ -5,7 +5,8 @@
  * or, when the same message id is already running, that turn's events from the log (follow.ts).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { AppError, chatRequestSchema, type ChatRequest, type TurnRequest } from '@chat/shared';
+import { AppError, chatRequestSchema, type ChatRequest, type Template, type TurnRequest, type VisitorContext } from '@chat/shared';
+import { cleanContext, modelContext } from '../visitor-context.js';
 import type { Config } from '../config.js';
 import { newSessionId } from '../sessions.js';
 import { relay } from '../relay.js';
@@ -19,18 +20,20 @@ import { TurnLeases } from '../turn-leases.js';
 export default async function chatRoutes(app: FastifyInstance, { config }: { config: Config }) {
   // One renewal loop for every turn this process runs (see turn-leases.ts).
   const leases = new TurnLeases({ log: app.eventLog, leaseMs: config.turnLeaseMs, onStop: stopLocalTurn });
-  const tenantOf = (req: FastifyRequest) => app.tenants.tenants.get((req.visitor as Visitor).tenantId)!;
+  // The token was checked against the live registry a moment ago; a tenant deleted since gets the defaults for this request.
+  const defaults = { turnsPerMinute: config.rateTurnsPerMinute, sessionsPerHour: config.rateSessionsPerHour };
+  const tenantOf = (req: FastifyRequest) => app.tenants.tenants.get((req.visitor as Visitor).tenantId)?.limits ?? defaults;
   const sessionsPerHour = app.limit({
     name: 'sessions',
     windowMs: 3_600_000,
-    max: (req) => tenantOf(req).limits.sessionsPerHour,
+    max: (req) => tenantOf(req).sessionsPerHour,
     key: visitorKey,
     skip: (req) => (req.body as ChatRequest).sessionId !== undefined,
   });
   const turnsPerMinute = app.limit({
     name: 'turns',
     windowMs: 60_000,
-    max: (req) => tenantOf(req).limits.turnsPerMinute,
+    max: (req) => tenantOf(req).turnsPerMinute,
     key: visitorKey,
   });
 
@@ -50,7 +53,8 @@ export default async function chatRoutes(app: FastifyInstance, { config }: { con
     },
     async (request, reply) => {
       const visitor = request.visitor as Visitor;
-      const site = app.tenants.site(visitor.tenantId, visitor.siteId)!;
+      const site = app.tenants.site(visitor.tenantId, visitor.siteId);
+      if (!site) throw new AppError('unauthorized', 'The token names an unknown site.');
       app.assertSiteOrigin(request, reply, site, false);
       const { message, sessionId: given } = request.body;
 
@@ -100,13 +104,23 @@ export default async function chatRoutes(app: FastifyInstance, { config }: { con
         reply.raw.once('close', onEarlyClose);
 
         const send = (turn: TurnRequest) => app.engine.turn(sessionId, turn, request.id, controller.signal);
+        // The first turn's context is cleaned here, kept with the session, and shown to the model
+        // only where the template lists its keys.
+        const context = given ? undefined : cleanContext(request.body.context, site, config.maxContextBytes);
+        const firstTurn = (template: Template, ctx: VisitorContext): TurnRequest => {
+          const seen = modelContext(ctx, template);
+          return { message, template, ...(seen ? { context: seen } : {}) };
+        };
         let upstream;
         try {
-          upstream = await send(given ? { message } : { message, template: site.template });
+          upstream = await send(given ? { message } : firstTurn(site.template, context!));
         } catch (e) {
-          // The engine lost a first turn that died before it stored the template: send it again, once.
+          // The engine lost a first turn that died before it stored the template: send it again,
+          // once, in the version the session started with.
           if (!(given && e instanceof AppError && e.code === 'template_required')) throw e;
-          upstream = await send({ message, template: site.template });
+          const rec = owned.status === 'fulfilled' ? owned.value : null;
+          const pinned = rec ? await app.tenants.template(rec.tenantId, rec.templateId, rec.templateVersion) : undefined;
+          upstream = await send(firstTurn(pinned ?? site.template, rec?.context ?? {}));
         } finally {
           reply.raw.off('close', onEarlyClose);
         }
@@ -117,7 +131,7 @@ export default async function chatRoutes(app: FastifyInstance, { config }: { con
 
         if (!given) {
           try {
-            await app.sessions.create(sessionId, visitor, site);
+            await app.sessions.create(sessionId, visitor, site, context);
           } catch (e) {
             controller.abort();
             upstream.body.destroy();
