@@ -61,7 +61,7 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Fastify
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false, allowUnionTypes: true } },
     // A malformed URL (`/%`) is refused by the router before any error handler: keep it JSON (found by fuzzing).
     frameworkErrors: (err, _request, reply) => {
       void (reply as unknown as FastifyReply).code(400).type('application/json; charset=utf-8').send(errorBody('bad_request', err.message));
