@@ -6,6 +6,8 @@ import { Agent, request } from 'undici';
 import { pinnedLookup, vetUrl, SsrfRefused, type Resolver } from './ssrf.js';
 import { webhookHeaders } from './signature.js';
 
+export const USER_AGENT = 'chat-gateway-webhooks/1';
+
 export type AttemptResult =
   | { outcome: 'delivered'; status: number }
   | { outcome: 'gone'; status: 410 }
@@ -14,6 +16,7 @@ export type AttemptResult =
 
 export interface AttemptOptions {
   url: string;
+  /** The secrets that sign this attempt (`liveSecrets(webhook)`): each adds a signature. */
   secrets: string[];
   allowPrivateNetwork: boolean;
   id: string;

@@ -1,4 +1,7 @@
-/** The body of a webhook event: what the receiver needs to file the session, nothing more. */
+/**
+ * The body of a webhook event: what the receiver needs to file the session, nothing more.
+ * `session.updated` carries the full data as it is now (not a diff): the newest one wins.
+ */
 import type { SessionRecord } from '../sessions.js';
 import type { EventType } from './outbox.js';
 
@@ -27,7 +30,8 @@ export function buildEvent(rec: SessionRecord, type: EventType, collected: Recor
       siteId: rec.siteId,
       templateId: rec.templateId,
       templateVersion: rec.templateVersion,
-      status: type === 'session.completed' ? 'complete' : 'incomplete',
+      // `session.updated` follows a completion: the data of a complete session changed.
+      status: type === 'session.abandoned' ? 'incomplete' : 'complete',
       data: collected,
     },
   };

@@ -60,8 +60,16 @@ export function isPrivateAddress(ip: string): boolean {
 
 export class SsrfRefused extends Error {
   override name = 'SsrfRefused';
-  /** A name that did not resolve may resolve later: worth a retry, unlike an internal address. */
-  constructor(message: string, readonly transient = false) {
+  /**
+   * `transient`: a name that did not resolve may resolve later, worth a retry, unlike an internal
+   * address. `reason` says which rule refused, `address` the internal address found.
+   */
+  constructor(
+    message: string,
+    readonly transient = false,
+    readonly reason: 'url' | 'unresolved' | 'internal' = 'url',
+    readonly address?: string,
+  ) {
     super(message);
   }
 }
@@ -95,13 +103,13 @@ export async function vetUrl(raw: string, allowPrivate: boolean, resolve: Resolv
     try {
       addresses = await resolve(host);
     } catch (e) {
-      throw new SsrfRefused(`cannot resolve ${host}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, true);
+      throw new SsrfRefused(`cannot resolve ${host}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, true, 'unresolved');
     }
   }
-  if (addresses.length === 0) throw new SsrfRefused(`${host} has no address`);
+  if (addresses.length === 0) throw new SsrfRefused(`${host} has no address`, false, 'unresolved');
   if (!allowPrivate) {
     const bad = addresses.find((a) => isPrivateAddress(a.address));
-    if (bad) throw new SsrfRefused(`${host} resolves to an internal address (${bad.address})`);
+    if (bad) throw new SsrfRefused(`${host} resolves to an internal address (${bad.address})`, false, 'internal', bad.address);
   }
   const first = addresses[0]!;
   return { url, address: first.address, family: first.family === 6 ? 6 : 4 };
@@ -113,4 +121,36 @@ export function pinnedLookup(target: VettedTarget): LookupFunction {
     if (opts?.all) cb(null, [{ address: target.address, family: target.family }]);
     else cb(null, target.address, target.family);
   }) as unknown as LookupFunction;
+}
+
+/**
+ * The admin API's check when a webhook URL is saved: null when acceptable, else why not (a
+ * sentence for the person typing it). Absolute http(s), no credentials, and unless
+ * `allowPrivateNetwork` neither a literal internal address nor a name with any internal address.
+ * A name that does not resolve now is refused too. Deliveries check again at each attempt
+ * (DNS changes); this is only the early, friendly answer.
+ */
+export async function checkWebhookUrl(raw: string, allowPrivateNetwork: boolean, resolve: Resolver = systemResolver): Promise<string | null> {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return 'the webhook URL must be an absolute http(s) URL';
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `the webhook URL must use http or https, not ${url.protocol.replace(/:$/, '')}`;
+  if (url.username || url.password) return 'the webhook URL must not carry credentials (user:password@)';
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  if (isIP(host)) {
+    if (!allowPrivateNetwork && isPrivateAddress(host)) return `the webhook URL points at an internal address (${host}); it must be publicly reachable`;
+    return null;
+  }
+  try {
+    await vetUrl(raw, allowPrivateNetwork, resolve);
+    return null;
+  } catch (e) {
+    if (!(e instanceof SsrfRefused)) throw e;
+    if (e.reason === 'unresolved') return `the webhook host ${host} does not resolve to any address; check the name and its DNS records (${e.message})`;
+    if (e.reason === 'internal') return `the webhook host ${host} resolves to an internal address (${e.address}); it must be publicly reachable`;
+    return `the webhook URL is refused: ${e.message}`;
+  }
 }

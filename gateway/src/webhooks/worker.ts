@@ -3,7 +3,8 @@
  * Several gateways run it at once; the outbox lease keeps them off each other's attempts.
  */
 import type { TenantRegistry } from '../tenants.js';
-import { attemptDelivery, type AttemptResult } from './deliver.js';
+import { liveSecrets } from './config.js';
+import { attemptDelivery, USER_AGENT, type AttemptResult } from './deliver.js';
 import type { Delivery, Outbox } from './outbox.js';
 import type { Resolver } from './ssrf.js';
 
@@ -61,18 +62,24 @@ export class DeliveryWorker {
       await outbox.settle(d, { status: 'failed', lastError: 'the tenant has no webhook any more', lastAttemptAt: at });
       return this.o.onOutcome?.('failed');
     }
+    if (!webhook.events.includes(d.type)) {
+      // Unsubscribed (admin API) while this one waited: the tenant no longer wants it.
+      await outbox.settle(d, { status: 'failed', lastError: `the webhook no longer subscribes to ${d.type}`, lastAttemptAt: at });
+      return this.o.onOutcome?.('failed');
+    }
     if ((await outbox.disabledUrl(d.tenantId)) === webhook.url) {
       await outbox.settle(d, { status: 'disabled', lastError: 'endpoint disabled after HTTP 410', lastAttemptAt: at });
       return this.o.onOutcome?.('disabled');
     }
     const res: AttemptResult = await attemptDelivery({
       url: webhook.url,
-      secrets: webhook.secrets,
+      // Signed with the current secret and any rotated-out one still in its grace period.
+      secrets: liveSecrets(webhook),
       allowPrivateNetwork: webhook.allowPrivateNetwork,
       id: d.id,
       body: d.body,
       timeoutMs: this.o.timeoutMs,
-      userAgent: 'chat-gateway-webhooks/1',
+      userAgent: USER_AGENT,
       signal: this.stopping.signal,
       ...(this.o.resolve ? { resolve: this.o.resolve } : {}),
     });
