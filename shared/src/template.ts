@@ -4,6 +4,7 @@
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import { checkLinearPattern, linearRegExp } from './linear-regex.js';
 
 // ajv-formats ships CJS; under NodeNext its default export arrives wrapped.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (
@@ -94,15 +95,21 @@ export const templateSchema = {
 const PHONE = /^\+?[0-9][0-9 ().-]{5,22}[0-9]$/;
 const isPhone = (s: string) => PHONE.test(s) && (s.match(/\d/g)?.length ?? 0) >= 7 && (s.match(/\d/g)?.length ?? 0) <= 15;
 
-export function createAjv(): Ajv {
-  const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
+/**
+ * The Ajv that checks collected values: every `pattern` runs on RE2 (linear time on visitor text,
+ * see linear-regex.ts). `{linear: false}` keeps JavaScript's RegExp, for schemas whose patterns are
+ * our own (the template meta-schema).
+ */
+export function createAjv(opts: { linear?: boolean } = {}): Ajv {
+  const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, ...(opts.linear === false ? {} : { code: { regExp: linearRegExp } }) });
   addFormats(ajv, ['email', 'date', 'uri']);
   ajv.addFormat('phone', { type: 'string', validate: isPhone });
   return ajv;
 }
 
-const ajv = createAjv();
-const validateTemplateFn = ajv.compile(templateSchema);
+const validateTemplateFn = createAjv({ linear: false }).compile(templateSchema);
+// Made on first use, so that importing the contract loads no wasm.
+let valuesAjv: Ajv | undefined;
 
 export interface PathError {
   /** JSON Pointer to the offending value, e.g. `/fields/email/type`. */
@@ -134,11 +141,9 @@ export function validateTemplate(input: unknown): TemplateResult {
     if (f.minimum !== undefined && f.maximum !== undefined && f.minimum > f.maximum)
       errors.push({ path: `/fields/${name}/minimum`, message: 'minimum is greater than maximum' });
     if (f.pattern !== undefined) {
-      try {
-        new RegExp(f.pattern, 'u');
-      } catch {
-        errors.push({ path: `/fields/${name}/pattern`, message: 'pattern is not a valid regular expression' });
-      }
+      // Patterns run on visitor text: only those RE2 runs (in linear time) are accepted.
+      const why = checkLinearPattern(f.pattern);
+      if (why) errors.push({ path: `/fields/${name}/pattern`, message: why });
     }
   }
   const placeholders = [...(t.complete ?? '').matchAll(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g)].map((m) => m[1] as string);
@@ -161,10 +166,11 @@ export function dataSchema(t: Template): Record<string, unknown> {
   return { type: 'object', additionalProperties: false, properties, required: requiredFields(t) };
 }
 
-/** One compiled validator per field, for checking values one at a time. */
+/** One compiled validator per field, for checking values one at a time; patterns run on RE2. */
 export function fieldValidators(t: Template): Record<string, ValidateFunction> {
   const out: Record<string, ValidateFunction> = {};
-  for (const [name, { required: _r, ...keywords }] of Object.entries(t.fields)) out[name] = ajv.compile(keywords);
+  valuesAjv ??= createAjv();
+  for (const [name, { required: _r, ...keywords }] of Object.entries(t.fields)) out[name] = valuesAjv.compile(keywords);
   return out;
 }
 
