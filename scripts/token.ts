@@ -1,7 +1,8 @@
 /**
  * `npm run token -- <siteKey> [--sub <visitor id>]`: print a visitor JWT for curl.
  * Signs with JWT_SECRET from the environment, else the dev secret `npm start` keeps in
- * .data/jwt-secret, using the gateway's own auth plugin (same claims, same TTL).
+ * .data/jwt-secret, using the gateway's own auth plugin (same claims, same TTL). Sites come from the
+ * back office's registry when REDIS_URL is set, else from TENANTS_FILE.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +10,7 @@ import Fastify from 'fastify';
 import { loadConfig } from '../gateway/src/config.js';
 import { loadTenants } from '../gateway/src/tenants.js';
 import authPlugin from '../gateway/src/plugins/auth.js';
+import { openRegistry } from './lib/registry.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const DEV_SECRET_FILE = `${process.env.DATA_DIR || `${ROOT}.data`}/jwt-secret`;
@@ -30,11 +32,16 @@ if (!secret) {
 
 try {
   const { config } = loadConfig({ ...process.env, JWT_SECRET: secret });
-  const tenants = loadTenants(config.tenantsFile, {
-    turnsPerMinute: config.rateTurnsPerMinute,
-    sessionsPerHour: config.rateSessionsPerHour,
-    platformIssuer: config.jwtIssuer,
-  });
+  // With REDIS_URL, the back office's live registry (sites made through the admin API); else the tenants file.
+  const reg = config.redisUrl ? await openRegistry(config) : undefined;
+  await reg?.close();
+  const tenants =
+    reg?.registry ??
+    loadTenants(config.tenantsFile, {
+      turnsPerMinute: config.rateTurnsPerMinute,
+      sessionsPerHour: config.rateSessionsPerHour,
+      platformIssuer: config.jwtIssuer,
+    });
   const site = tenants.bySiteKey.get(siteKey);
   if (!site) throw new Error(`unknown site key "${siteKey}" (known: ${[...tenants.bySiteKey.keys()].join(', ')})`);
   const app = Fastify({ logger: false });

@@ -13,6 +13,7 @@ import corsPlugin from './plugins/cors.js';
 import limitsPlugin from './plugins/limits.js';
 import metricsPlugin from './plugins/metrics.js';
 import webhooksPlugin from './plugins/webhooks.js';
+import leadsPlugin from './plugins/leads.js';
 import eventLogPlugin from './plugins/event-log.js';
 import drainPlugin from './plugins/drain.js';
 import registryPlugin from './plugins/registry.js';
@@ -88,6 +89,7 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Fastify
   app.decorate('engine', engine);
   if (!deps.engine) app.addHook('onClose', async () => engine.close());
   await app.register(webhooksPlugin, { config });
+  await app.register(leadsPlugin, { config });
   // Open streams would hold close() forever: end them with a retryable error first.
   app.addHook('preClose', async () => {
     for (const s of [...activeStreams]) s.fail('shutting_down');

@@ -250,6 +250,11 @@ export class BackOffice {
     });
   }
 
+  /** Audit an action that changes no registry document (a lead erased). */
+  async note(actor: Actor, tenantId: string, action: string, target: string): Promise<void> {
+    await this.store.appendAudit(tenantId, { actor, action, target, at: now() });
+  }
+
   async audit(tenantId: string, limit: number) {
     await this.getTenant(tenantId);
     return this.store.readAudit(tenantId, limit);

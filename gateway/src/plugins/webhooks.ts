@@ -1,45 +1,53 @@
 /**
- * Completion webhooks: a session that completes, or is closed or left idle incomplete, becomes an
- * event in the Redis outbox (once per session and type), which every gateway's worker delivers.
- * Active only when a tenant has a `webhook` and Redis is configured (the outbox must outlive a
- * process). Idle sessions are tracked in `gw:sessions:idle` (score: last activity, ms).
+ * Webhooks: the Redis outbox every gateway's worker delivers from, and the calls that put events in
+ * it. What happens to a session and when it becomes an event is the leads plugin's business; this
+ * one only knows how to send. On whenever Redis is configured (the outbox must outlive a process),
+ * since any tenant may set a webhook through the admin API at any time.
  */
 import fp from 'fastify-plugin';
+import type { WebhookTestResult } from '@chat/shared';
 import { newRedisClient } from '../redis-client.js';
-import type { SessionStatus } from '@chat/shared';
 import type { Config } from '../config.js';
+import type { SessionRecord } from '../sessions.js';
 import { Outbox, eventId, type EventType, type OutboxRedis } from '../webhooks/outbox.js';
 import { DeliveryWorker } from '../webhooks/worker.js';
 import { buildEvent } from '../webhooks/events.js';
+import { sendPing } from '../webhooks/ping.js';
 
-export const IDLE_SET = 'gw:sessions:idle';
-
-interface IdleRedis extends OutboxRedis {
-  zAdd(key: string, m: { score: number; value: string }): Promise<unknown>;
-  zRem(key: string, member: string): Promise<unknown>;
-  zRangeByScore(key: string, min: number | string, max: number | string, opts: { LIMIT: { offset: number; count: number } }): Promise<string[]>;
+interface Client extends OutboxRedis {
   on(event: 'error', fn: (e: Error) => void): unknown;
   connect(): Promise<unknown>;
   close(): Promise<unknown>;
   readonly isOpen: boolean;
 }
 
+export interface Webhooks {
+  outbox: Outbox;
+  worker: DeliveryWorker;
+  /** Queue a completion or abandonment (once per session and type). False: not wanted or queued already. */
+  emit(rec: SessionRecord, type: Exclude<EventType, 'session.updated'>, data: Record<string, unknown>, submissionId?: string): Promise<boolean>;
+  /** Queue a `session.updated` (debounced: the newest data wins). Null: the tenant does not want it. */
+  update(rec: SessionRecord, data: Record<string, unknown>, submissionId?: string): Promise<string | null>;
+  /** Send the tenant a signed `ping` now. */
+  ping(tenantId: string): Promise<WebhookTestResult>;
+  /** Drop a session's queued deliveries (erasure). */
+  forget(sessionId: string): Promise<void>;
+}
+
 declare module 'fastify' {
   interface FastifyInstance {
-    /** Present when webhooks are active. */
-    webhooks?: { outbox: Outbox; worker: DeliveryWorker; sweep(): Promise<number>; emit(sessionId: string, type: EventType): Promise<boolean> };
+    /** Present when Redis is configured. */
+    webhooks?: Webhooks;
   }
 }
 
 export default fp<{ config: Config }>(
   async (app, { config }) => {
-    const anyWebhook = [...app.tenants.tenants.values()].some((t) => t.webhook);
-    if (!anyWebhook) return;
     if (!config.redisUrl || app.kv.kind !== 'redis') {
-      app.log.warn('a tenant has a webhook but REDIS_URL is unset: webhooks are off (their outbox must live in Redis)');
+      app.log.warn('REDIS_URL is unset: webhooks are off (their outbox must live in Redis)');
       return;
     }
-    const client = newRedisClient<IdleRedis>(config.redisUrl, config.redisCluster);
+    const client = newRedisClient<Client>(config.redisUrl, config.redisCluster);
     client.on('error', (e) => app.log.warn({ err: e.message }, 'webhook redis error'));
     await client.connect();
 
@@ -57,60 +65,42 @@ export default fp<{ config: Config }>(
       },
     });
     const kick = () => void worker.tick().catch((e) => app.log.warn({ err: e }, 'webhook worker pass failed'));
-
-    /** Enqueue the event for a session, with the data the engine collected. False: not wanted or already queued. */
-    async function emit(sessionId: string, type: EventType): Promise<boolean> {
-      const rec = await app.sessions.get(sessionId);
-      const webhook = rec ? app.tenants.tenants.get(rec.tenantId)?.webhook : undefined;
-      if (!rec || !webhook || !webhook.events.includes(type)) return false;
-      const id = eventId(sessionId, type);
-      const view = (await app.engine.getSession(sessionId, `wh-${id}`)) as { data?: Record<string, unknown> };
-      const added = await outbox.enqueue(id, rec.tenantId, type, JSON.stringify(buildEvent(rec, type, view.data ?? {})));
-      if (added) {
-        app.log.info({ deliveryId: id, sessionId, tenantId: rec.tenantId, type }, 'webhook event queued');
-        kick();
-      }
-      return added;
-    }
-
-    const safely = async (what: string, sessionId: string, fn: () => Promise<unknown>) => {
-      try {
-        await fn();
-      } catch (e) {
-        // The idle sweeper retries what is lost here: the session stays in the idle set.
-        app.log.error({ err: e, sessionId }, `webhook: ${what} failed`);
-      }
+    const wants = (rec: SessionRecord, type: EventType) => {
+      const webhook = app.tenants.tenants.get(rec.tenantId)?.webhook;
+      return webhook?.events.includes(type) ? webhook : undefined;
     };
 
-    app.sessions.observe({
-      async touched(id: string, status: SessionStatus | undefined) {
-        await safely('idle tracking', id, () => client.zAdd(IDLE_SET, { score: Date.now(), value: id }));
-        if (status === 'complete') await safely('completion event', id, () => emit(id, 'session.completed'));
+    const webhooks: Webhooks = {
+      outbox,
+      worker,
+      async emit(rec, type, data, submissionId) {
+        if (!wants(rec, type)) return false;
+        const id = eventId(rec.id, type);
+        const added = await outbox.enqueue(id, rec.tenantId, type, JSON.stringify(buildEvent(rec, type, data, submissionId)), Date.now(), rec.id);
+        if (added) {
+          app.log.info({ deliveryId: id, sessionId: rec.id, tenantId: rec.tenantId, type }, 'webhook event queued');
+          kick();
+        }
+        return added;
       },
-      async closed(id: string, previous: SessionStatus | undefined) {
-        if (previous !== 'complete' && previous !== 'closed') await safely('abandon event', id, () => emit(id, 'session.abandoned'));
-        await safely('idle tracking', id, () => client.zRem(IDLE_SET, id));
+      async update(rec, data, submissionId) {
+        if (!wants(rec, 'session.updated')) return null;
+        const body = JSON.stringify(buildEvent(rec, 'session.updated', data, submissionId));
+        const id = await outbox.enqueueUpdate(rec.id, rec.tenantId, body, config.webhookUpdateDebounceMs);
+        app.log.info({ deliveryId: id, sessionId: rec.id, tenantId: rec.tenantId, type: 'session.updated' }, 'webhook update queued');
+        return id;
       },
-    });
+      async ping(tenantId) {
+        const webhook = app.tenants.tenants.get(tenantId)?.webhook;
+        if (!webhook) return { delivered: false, error: 'no webhook is set' };
+        return sendPing({ outbox, tenantId, webhook, timeoutMs: config.webhookTimeoutMs });
+      },
+      async forget(sessionId) {
+        await outbox.forgetSession(sessionId);
+      },
+    };
 
-    /** Sessions idle past SESSION_IDLE_S: incomplete ones are abandoned; complete ones re-checked. */
-    async function sweep(): Promise<number> {
-      const ids = await client.zRangeByScore(IDLE_SET, '-inf', Date.now() - config.sessionIdleS * 1000, { LIMIT: { offset: 0, count: 100 } });
-      let n = 0;
-      for (const id of ids) {
-        const rec = await app.sessions.get(id);
-        // Emit before forgetting it, so a crash in between only repeats an idempotent enqueue.
-        if (rec?.status === 'collecting' && (await emit(id, 'session.abandoned'))) n++;
-        if (rec?.status === 'complete') await emit(id, 'session.completed');
-        await client.zRem(IDLE_SET, id);
-      }
-      return n;
-    }
-
-    const timer = setInterval(() => {
-      kick();
-      sweep().catch((e) => app.log.warn({ err: e }, 'idle sweep failed'));
-    }, config.webhookPollMs);
+    const timer = setInterval(kick, config.webhookPollMs);
     timer.unref();
     app.addHook('onReady', async () => kick());
     app.addHook('onClose', async () => {
@@ -118,8 +108,8 @@ export default fp<{ config: Config }>(
       await worker.stop();
       if (client.isOpen) await client.close();
     });
-    app.decorate('webhooks', { outbox, worker, sweep, emit });
+    app.decorate('webhooks', webhooks);
     app.log.info('webhooks on');
   },
-  { name: 'webhooks', dependencies: ['redis'] },
+  { name: 'webhooks', dependencies: ['redis', 'registry'] },
 );
