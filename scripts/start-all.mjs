@@ -3,7 +3,8 @@
 // - a private redis-server when one is on PATH (data under ./.data/redis, AOF on), else in-memory;
 // - the engine on 127.0.0.1 (ENGINE_KEY generated when unset; EMBEDDED_TOKEN_DELAY_MS=30 so streaming shows);
 // - the gateway (JWT_SECRET generated once and kept in ./.data/jwt-secret for dev, with a warning);
-// then prints the demo URL and a ready-to-paste `curl -N` command with a fresh token.
+// - ADMIN_KEY generated once and kept in ./.data/admin-key for dev (the admin API is off in production without one);
+// then prints the demo URL, a ready-to-paste `curl -N` command with a fresh token, and an admin curl line.
 // Ctrl-C (or SIGTERM) stops every child and waits for them. Env overrides: PORT (gateway, 3000),
 // ENGINE_PORT (4001), REDIS_PORT (6390), HOST (127.0.0.1), REDIS_URL (use yours, start none),
 // DATA_DIR (./.data), REDIS_APPENDFSYNC (everysec | always | no; see docs/reliability.md).
@@ -112,6 +113,15 @@ function devJwtSecret() {
   return readFileSync(file, 'utf8').trim();
 }
 
+/** The platform operator's key for /admin/v1: kept in ./.data/admin-key for dev, like the JWT secret. */
+function devAdminKey() {
+  if (process.env.ADMIN_KEY) return process.env.ADMIN_KEY;
+  if (process.env.NODE_ENV === 'production') return '';
+  const file = `${DATA}/admin-key`;
+  if (!existsSync(file)) writeFileSync(file, `adm_${randomBytes(24).toString('base64url')}`, { mode: 0o600 });
+  return readFileSync(file, 'utf8').trim();
+}
+
 function engineKey() {
   if (process.env.ENGINE_KEY) return process.env.ENGINE_KEY;
   if (process.env.NODE_ENV === 'production') throw new Error('ENGINE_KEY is required when NODE_ENV=production');
@@ -123,6 +133,7 @@ async function main() {
   const host = process.env.HOST || '127.0.0.1';
   const jwtSecret = devJwtSecret();
   const key = engineKey();
+  const adminKey = devAdminKey();
 
   let redisUrl = process.env.REDIS_URL;
   if (!redisUrl) {
@@ -165,6 +176,7 @@ async function main() {
     ENGINE_KEY: key,
     REDIS_URL: redisUrl ?? '',
     JWT_SECRET: jwtSecret,
+    ADMIN_KEY: adminKey,
   });
   await waitFor(() => healthy(gatewayUrl), 60_000, 'the gateway');
 
@@ -184,7 +196,11 @@ async function main() {
   Curl (token valid 10 minutes; new one: npm run token -- pk_acme_web):
 
 curl -N ${gatewayUrl}/v1/chat -H 'Authorization: Bearer ${token}' -H 'Content-Type: application/json' -d '${body.replace(/'/g, "'\\''")}'
+${adminKey ? `
+  Admin API (ADMIN_KEY is a dev key kept in .data/admin-key): the demo tenant's leads
 
+curl -s ${gatewayUrl}/admin/v1/tenants/acme/submissions -H 'Authorization: Bearer ${adminKey}'
+` : ''}
   Ctrl-C stops everything.
 `);
 }

@@ -17,7 +17,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'start-all-'));
 t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
 const [port, enginePort, redisPort] = [await freePort(), await freePort(), await freePort()];
 const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), ENGINE_PORT: String(enginePort), REDIS_PORT: String(redisPort), DATA_DIR: dataDir };
-for (const k of ['JWT_SECRET', 'ENGINE_KEY', 'REDIS_URL', 'NODE_ENV', 'HOST', 'LOG_LEVEL']) delete env[k];
+for (const k of ['JWT_SECRET', 'ENGINE_KEY', 'REDIS_URL', 'NODE_ENV', 'HOST', 'LOG_LEVEL', 'ADMIN_KEY']) delete env[k];
 
 const child = spawn(process.execPath, ['scripts/start-all.mjs'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
 let out = '';
@@ -55,6 +55,20 @@ t.test('the printed curl -N command streams a reply', async (t) => {
   t.equal(events[0]?.event, 'session');
   t.ok(events.some((e) => e.event === 'token'), 'tokens');
   t.equal(events.at(-1)?.event, 'done');
+});
+
+t.test('the printed admin curl lists the demo tenant\'s leads, and the chat above became one', async (t) => {
+  const line = out.split('\n').find((l) => l.startsWith('curl -s ') && l.includes('/admin/v1/tenants/acme/submissions'));
+  t.ok(line, 'an admin curl line');
+  t.ok(existsSync(join(dataDir, 'admin-key')), 'with a dev ADMIN_KEY kept in the data dir');
+  // The curl -N turn gave a name and an email: the demo template's required fields, so a lead.
+  let page: { items: Array<{ status: string; data: Record<string, unknown> }>; next: string | null } = { items: [], next: null };
+  await waitFor(async () => {
+    const { stdout } = await promisify(execFile)('sh', ['-c', line!], { timeout: 10_000 });
+    page = JSON.parse(stdout);
+    return page.items.length > 0;
+  }, 10_000, 'the lead in the admin API');
+  t.match(page.items[0], { status: 'complete', data: { name: 'Jane Doe', email: 'jane@example.com' } });
 });
 
 t.test('Ctrl-C stops everything cleanly', async (t) => {
