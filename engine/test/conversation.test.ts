@@ -1,8 +1,10 @@
 /**
  * Must show 4: a natural conversation fills the brief's example template — several fields in one
- * message, a correction, an invalid email asked again, the completion message with values filled in.
+ * message, an invalid email asked again, the completion message with values filled in as soon as
+ * the required fields are in, a correction, then the optional fields offered until none is left.
  */
 import t from 'tap';
+import { CLOSING_LINE } from '../src/graph/prompts.js';
 import { api, leadIntake, newSessionId, say, startStack } from './helpers.js';
 
 t.test('a natural conversation completes the brief template', async (t) => {
@@ -28,21 +30,23 @@ t.test('a natural conversation completes the brief template', async (t) => {
   const third = await say(url, sid, 'ann@example.com, budget about 2k a month and the roof is flat', undefined);
   t.same(third.data?.data, { name: 'Ann Lee', email: 'ann@example.com', budget: 2000, roof: 'flat' }, 'several fields at once');
   t.same(third.data?.missing, []);
-  t.equal(third.done?.status, 'collecting', 'optional fields are still asked');
+  t.equal(third.done?.status, 'complete', 'every required field holds a valid value: complete');
+  t.match(third.reply, /^Thanks Ann Lee! We'll email ann@example\.com within a day\. If you like, what's the best phone number/, 'the completion message, then an optional question');
 
   const fourth = await say(url, sid, 'actually my email is ann.lee@example.org', undefined);
   t.equal(fourth.data?.data.email, 'ann.lee@example.org', 'correction applied');
   t.match(fourth.reply, /updated your email address to ann\.lee@example\.org/i);
+  t.equal(fourth.done?.status, 'complete', 'and it stays complete');
 
-  // Answer or skip whatever is still asked until the intake completes.
+  // Answer or skip whatever optional field is still asked until nothing is.
   let last = fourth;
-  for (let i = 0; i < 6 && last.done?.status !== 'complete'; i++) {
+  for (let i = 0; i < 6 && last.reply.includes('?'); i++) {
     const q = last.reply.toLowerCase();
     const answer = q.includes('phone') ? '+44 20 7946 0958' : q.includes('date') ? '2027-03-01' : 'skip';
     last = await say(url, sid, answer, undefined);
+    t.equal(last.done?.status, 'complete', `still complete after "${answer}"`);
   }
-  t.equal(last.done?.status, 'complete');
-  t.equal(last.reply.trim().endsWith("Thanks Ann Lee! We'll email ann.lee@example.org within a day."), true, last.reply);
+  t.equal(last.reply, `Thanks! ${CLOSING_LINE}`, 'a closing line once nothing is left to ask');
   t.equal(last.data?.data.phone, '+44 20 7946 0958');
   t.equal(last.data?.data.start, '2027-03-01');
 

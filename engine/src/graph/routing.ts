@@ -24,9 +24,14 @@ export function missingFields(p: Pick<Progress, 'data' | 'template'>): string[] 
   return requiredFields(p.template).filter((k) => !has(p.data, k));
 }
 
-/** Complete: every required field is valid and every optional one was answered or passed on. */
+/**
+ * Complete: every required field holds a valid value. Optional fields may still be asked after
+ * that. A template without required fields completes once nothing is left to ask (otherwise it
+ * would be complete before the visitor said anything).
+ */
 export function isComplete(p: Progress): boolean {
-  return missingFields(p).length === 0 && nextField(p) === null;
+  if (missingFields(p).length > 0) return false;
+  return requiredFields(p.template).length > 0 || nextField(p) === null;
 }
 
 /** Edge after validation: a closed session ends the run without a reply. */

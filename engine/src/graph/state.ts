@@ -38,7 +38,10 @@ export const IntakeState = Annotation.Root({
   candidates: last<Record<string, unknown>>(() => ({})),
   corrected: last<string[]>(() => []),
   askedField: last<string | null>(() => null),
+  /** `complete` from the turn the last required value arrives, and from then on (unless closed). */
   status: last<SessionStatus>(() => 'collecting'),
+  /** This turn made the status `complete`: the reply confirms with the template's completion message. */
+  justCompleted: last<boolean>(() => false),
   /** This turn's window of earlier messages (from the transcript); empty again once the reply is written. */
   history: last<WindowMessage[]>(() => []),
   turns: last<number>(() => 0),

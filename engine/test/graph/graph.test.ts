@@ -1,6 +1,7 @@
 /**
  * The graph in process with LangGraph's MemorySaver: field attempts, setting a field aside,
- * declining optional questions, the bounded window, and the embedded model's tokens in streamEvents.
+ * declining optional questions, completion at the required fields, the bounded window, and the
+ * embedded model's tokens in streamEvents.
  */
 import t from 'tap';
 import { MemorySaver } from '@langchain/langgraph';
@@ -8,6 +9,8 @@ import { compileGraph } from '../../src/graph/graph.js';
 import { EmbeddedChatModel } from '../../src/models/embedded.js';
 import { ruleExtractor } from '../../src/models/extractor.js';
 import type { IntakeStateType } from '../../src/graph/state.js';
+import { CLOSING_LINE } from '../../src/graph/prompts.js';
+import type { Template } from '@chat/shared';
 import { leadIntake } from '../helpers.js';
 
 const deps = { model: new EmbeddedChatModel(), extractor: ruleExtractor, contextMessages: 4, maxFieldAttempts: 3 };
@@ -48,7 +51,8 @@ t.test('optional questions can be declined; corrections after completion keep it
   const { send } = session();
   await send('hello', true);
   let s = await send("I'm Bo Chan, bo@example.com");
-  t.equal(s.askedField, 'phone');
+  t.equal(s.status, 'complete', 'the required fields make it complete');
+  t.equal(s.askedField, 'phone', 'and the optional ones are still asked');
   s = await send("I'd rather not");
   t.same(s.declined, ['phone']);
   t.notOk('phone' in s.data, 'a refusal is not a phone number');
@@ -59,6 +63,68 @@ t.test('optional questions can be declined; corrections after completion keep it
   t.equal(s.status, 'complete');
   t.equal(s.data.email, 'bo.chan@example.com');
   t.match(s.lastReply, /updated your email address to bo\.chan@example\.com/);
+});
+
+t.test('complete at the turn the last required value arrives; the optional fields are then offered in template order', async (t) => {
+  const { send } = session();
+  let s = await send('hi', true);
+  t.equal(s.status, 'collecting');
+  s = await send("I'm Ann Lee");
+  t.equal(s.status, 'collecting', 'one required field of two');
+  t.notOk(s.justCompleted);
+  s = await send('ann@example.com');
+  t.equal(s.status, 'complete', 'complete with the last required value');
+  t.ok(s.justCompleted);
+  t.equal(s.askedField, 'phone', 'the first optional field is asked next');
+  t.equal(
+    s.lastReply,
+    `Thanks Ann Lee! We'll email ann@example.com within a day. If you like, what's the best phone number to reach you? You can also say "skip".`,
+    'the completion message, then the optional question',
+  );
+  s = await send('+1 415 555 0100');
+  t.equal(s.status, 'complete', 'an optional answer keeps it complete');
+  t.notOk(s.justCompleted, 'completion is announced once');
+  t.equal(s.data.phone, '+1 415 555 0100', 'and is stored');
+  t.equal(s.askedField, 'budget');
+  t.match(s.lastReply, /^Thanks! If you like, what's your monthly budget in USD\?/, 'acknowledged, then the next optional question');
+  t.notMatch(s.lastReply, /We'll email/, 'without repeating the completion message');
+  s = await send('skip');
+  t.same(s.declined, ['budget']);
+  t.equal(s.askedField, 'roof');
+  s = await send('actually my email is ann.lee@example.org');
+  t.equal(s.status, 'complete');
+  t.equal(s.data.email, 'ann.lee@example.org', 'a correction after completion is honoured');
+  t.match(s.lastReply, /updated your email address to ann\.lee@example\.org\. If you like, which best describes your roof/);
+  s = await send('flat');
+  s = await send('2027-03-01');
+  t.same(s.data, { name: 'Ann Lee', email: 'ann.lee@example.org', phone: '+1 415 555 0100', roof: 'flat', start: '2027-03-01' });
+  t.equal(s.askedField, null, 'nothing left to ask');
+  t.equal(s.lastReply, `Thanks! ${CLOSING_LINE}`, 'a short closing line');
+  t.equal(s.status, 'complete');
+  s = await send('thanks, bye');
+  t.equal(s.lastReply, CLOSING_LINE);
+  t.equal(s.status, 'complete');
+});
+
+t.test('everything in one message: the completion message alone, nothing left to ask', async (t) => {
+  const { send } = session();
+  await send('hi', true);
+  const s = await send("I'm Cy Park, cy@example.com, +1 415 555 0100, budget 200, flat roof, start on 2027-05-01");
+  t.equal(s.status, 'complete');
+  t.equal(s.askedField, null);
+  t.equal(s.lastReply, "Thanks Cy Park! We'll email cy@example.com within a day.");
+});
+
+t.test('a template without required fields completes once nothing is left to ask', async (t) => {
+  const optional: Template = { id: 'opt', version: 1, fields: { phone: { type: 'string', format: 'phone' }, notes: { type: 'string' } } };
+  const graph = compileGraph(deps, new MemorySaver());
+  const config = { configurable: { thread_id: `o-${Math.random()}` } };
+  let s = (await graph.invoke({ input: { id: 'a', text: 'hello' }, template: optional }, config)) as IntakeStateType;
+  t.equal(s.status, 'collecting', 'not complete before the visitor said anything');
+  s = (await graph.invoke({ input: { id: 'b', text: 'skip' } }, config)) as IntakeStateType;
+  t.equal(s.status, 'collecting');
+  s = (await graph.invoke({ input: { id: 'c', text: 'skip' } }, config)) as IntakeStateType;
+  t.equal(s.status, 'complete');
 });
 
 t.test('state stays bounded however long the conversation: the history window is turn input, never state', async (t) => {

@@ -63,7 +63,8 @@ function withWriter(callbacks: Callbacks | undefined, writer: TokenWriter): Call
 export function makeReplyNode(opts: { model: BaseChatModel; contextMessages: number }) {
   return async function reply(state: IntakeStateType, config: LangGraphRunnableConfig): Promise<IntakeUpdate> {
     const t = state.template as Template;
-    const ask = state.status === 'complete' ? null : nextField({ template: t, data: state.data, declined: state.declined, deferred: state.deferred });
+    // After completion the optional fields still open are offered, one a turn, in template order.
+    const ask = nextField({ template: t, data: state.data, declined: state.declined, deferred: state.deferred });
     const plan = planReply(state, ask);
     const system = replySystemPrompt(t, plan, state.data);
     const input = state.input!;

@@ -93,7 +93,8 @@ export function makeValidateNode(opts: { maxFieldAttempts: number }) {
     const progress = { template: t, data, declined, deferred };
     // When only fields set aside remain, ask them again from the start.
     if (nextField(progress) === null && missingFields(progress).length > 0) deferred = [];
-    const complete = isComplete({ ...progress, deferred });
+    // Complete stays complete: later turns only add optional answers or corrections.
+    const status = state.status === 'closed' ? 'closed' : state.status === 'complete' || isComplete({ ...progress, deferred }) ? 'complete' : 'collecting';
     return {
       data,
       attempts,
@@ -102,7 +103,8 @@ export function makeValidateNode(opts: { maxFieldAttempts: number }) {
       changed,
       invalid,
       missing: missingFields(progress),
-      status: state.status === 'closed' ? 'closed' : complete ? 'complete' : 'collecting',
+      status,
+      justCompleted: status === 'complete' && state.status !== 'complete',
       corrected: state.corrected.filter((k) => changed.includes(k)),
     };
   };
