@@ -3,7 +3,7 @@
  * then the graph run relayed as SSE. The lock is held from the first check to the last write.
  */
 import { randomUUID } from 'node:crypto';
-import { AppError, errorEvent, validateTemplate, type DataEventData, type SessionStatus, type Template, type TurnRequest, type WireEvent } from '@chat/shared';
+import { AppError, errorEvent, validateTemplate, type ContextValue, type DataEventData, type SessionStatus, type Template, type TurnRequest, type WireEvent } from '@chat/shared';
 import type { IntakeGraph } from './graph/graph.js';
 import { isReplyToken } from './graph/nodes/reply.js';
 import type { IntakeStateType, WindowMessage } from './graph/state.js';
@@ -50,6 +50,25 @@ export async function loadState(graph: IntakeGraph, sessionId: string): Promise<
   const tuple = await saver.getTuple(threadConfig(sessionId));
   const values = tuple?.checkpoint.channel_values as IntakeStateType | undefined;
   return values && values.template ? values : null;
+}
+
+/** Longest context value the model sees (the gateway caps page URLs at this too). */
+const CONTEXT_VALUE_MAX = 2048;
+
+/**
+ * The visitor context the model may see: only the keys the template's `contextKeys` list (the
+ * gateway filters too; this does not rely on it), scalar values, long strings cut.
+ */
+export function modelContext(template: Template, context: TurnRequest['context']): Record<string, ContextValue> {
+  const out: Record<string, ContextValue> = {};
+  if (!context) return out;
+  for (const key of template.contextKeys ?? []) {
+    if (!Object.hasOwn(context, key)) continue;
+    const v: unknown = context[key];
+    if (typeof v === 'string') out[key] = v.slice(0, CONTEXT_VALUE_MAX);
+    else if (typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v))) out[key] = v;
+  }
+  return out;
 }
 
 /** Validate and lock; throws AppError for anything the client must fix. */
@@ -108,7 +127,9 @@ export async function prepareTurn(deps: TurnDeps, sessionId: string, body: TurnR
       // The data event is kept with the reply, so that a retry of this message id replays it exactly.
       let data: DataEventData | undefined;
       try {
-        const input = { input: { id: body.message.id, text: body.message.text }, history, ...(template ? { template } : {}) };
+        // The template and the visitor context arrive together, on the first turn; a later turn's context is ignored.
+        const first = template ? { template, context: modelContext(template, body.context) } : {};
+        const input = { input: { id: body.message.id, text: body.message.text }, history, ...first };
         const result = await tx.run(() => streamGraph(deps.graph, sessionId, input, runSignal, emit));
         reply = result.reply;
         data = result.data;

@@ -5,7 +5,7 @@
  * which the reply node clears, so the window is never written into a checkpoint.
  */
 import { Annotation } from '@langchain/langgraph';
-import type { InvalidField, SessionStatus, Template } from '@chat/shared';
+import type { ContextValue, InvalidField, SessionStatus, Template } from '@chat/shared';
 
 export interface WindowMessage {
   role: 'user' | 'assistant';
@@ -21,6 +21,11 @@ const last = <T>(def: () => T) => Annotation<T>({ reducer: (_a: T, b: T) => b, d
 
 export const IntakeState = Annotation.Root({
   template: last<Template | null>(() => null),
+  /**
+   * What the model may know of the visitor's page (first turn only): only the keys the template's
+   * `contextKeys` list. Given to the model as data beside the conversation, never in the system prompt.
+   */
+  context: last<Record<string, ContextValue>>(() => ({})),
   /** The message of the current turn. */
   input: last<TurnInput | null>(() => null),
   data: last<Record<string, unknown>>(() => ({})),

@@ -10,7 +10,7 @@ import type { ChatGenerationChunk, GenerationChunk } from '@langchain/core/outpu
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
 import type { Template } from '@chat/shared';
-import { planReply, replySystemPrompt } from '../prompts.js';
+import { CONTEXT_PREFIX, planReply, replySystemPrompt } from '../prompts.js';
 import { nextField } from '../routing.js';
 import type { IntakeStateType, IntakeUpdate } from '../state.js';
 
@@ -60,18 +60,28 @@ function withWriter(callbacks: Callbacks | undefined, writer: TokenWriter): Call
   return m;
 }
 
+/**
+ * The visitor context (only the template's `contextKeys`) as one message of its own, quoted as
+ * JSON after a fixed label: data the page supplied, kept out of the system prompt so that nothing
+ * in it can pass for an instruction. The embedded model reads only the plan and ignores it.
+ */
+export function visitorContext(context: IntakeStateType['context']): BaseMessage[] {
+  return context && Object.keys(context).length ? [new HumanMessage(`${CONTEXT_PREFIX} ${JSON.stringify(context)}`)] : [];
+}
+
 export function makeReplyNode(opts: { model: BaseChatModel; contextMessages: number }) {
   return async function reply(state: IntakeStateType, config: LangGraphRunnableConfig): Promise<IntakeUpdate> {
     const t = state.template as Template;
     // After completion the optional fields still open are offered, one a turn, in template order.
     const ask = nextField({ template: t, data: state.data, declined: state.declined, deferred: state.deferred });
     const plan = planReply(state, ask);
-    const system = replySystemPrompt(t, plan, state.data);
+    const context = visitorContext(state.context);
+    const system = replySystemPrompt(t, plan, state.data, context.length > 0);
     const input = state.input!;
     const history: BaseMessage[] = state.history
       .slice(-opts.contextMessages)
       .map((m) => (m.role === 'user' ? new HumanMessage(m.text) : new AIMessage(m.text)));
-    const messages = [new SystemMessage(system), ...history, new HumanMessage(input.text)];
+    const messages = [new SystemMessage(system), ...context, ...history, new HumanMessage(input.text)];
     const promptChars = messages.reduce((n, m) => n + messageText(m.content).length, 0);
     const writer = config.writer;
     const callbacks = writer ? withWriter(config.callbacks, new TokenWriter(writer)) : config.callbacks;
