@@ -118,7 +118,7 @@ export default fp<{ logContent: boolean }>(
   async (app, { logContent }) => {
     const m = createMetrics();
     timeMethods(app.checkpointer, ['getTuple', 'put', 'putWrites', 'deleteThread'], 'checkpoint', m);
-    timeMethods(app.sessionStore, ['startTurn', 'acquireLock', 'releaseLock', 'extendLock', 'finishTurn', 'readTranscript'], 'session', m);
+    timeMethods(app.sessionStore, ['startTurn', 'acquireLock', 'releaseLock', 'extendLock', 'finishTurn', 'readTranscript', 'deleteSession'], 'session', m);
 
     app.addHook('onRequest', (req, reply, done) => {
       const t: Timing = { start: performance.now(), redisMs: 0 };

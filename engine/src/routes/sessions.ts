@@ -16,6 +16,27 @@ const sessions: FastifyPluginAsync<{ graph: IntakeGraph; store: SessionStore; lo
     return { status: state.status, data: state.data, missing: state.missing, invalid: state.invalid, transcript, fields: fieldList(state.template!) };
   });
 
+  /**
+   * Erasure: every key the engine keeps for the session (checkpoints, their writes and channel
+   * values, the transcript, the lock), in Redis or in memory. 204 whether or not it existed; 409
+   * while a turn holds the session's lock.
+   */
+  app.delete<{ Params: { id: string } }>('/v1/sessions/:id', { schema: { params: sessionParamsSchema } }, async (req, reply) => {
+    const id = req.params.id;
+    const token = randomUUID();
+    if (!(await store.acquireLock(id, token, lockMs))) throw new AppError('turn_in_progress');
+    try {
+      const saver = graph.checkpointer;
+      if (saver && typeof saver !== 'boolean') await saver.deleteThread(id);
+    } catch (e) {
+      await store.releaseLock(id, token).catch(() => {});
+      throw e;
+    }
+    // The transcript and the lock last: no turn can start while the checkpoints go.
+    await store.deleteSession(id, token);
+    return reply.status(204).send();
+  });
+
   app.post<{ Params: { id: string } }>('/v1/sessions/:id/close', { schema: { params: sessionParamsSchema } }, async (req): Promise<CloseResponse> => {
     const id = req.params.id;
     const token = randomUUID();

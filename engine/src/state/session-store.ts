@@ -5,7 +5,7 @@
 import type { TranscriptEntry } from '@chat/shared';
 import { acquireLock, extendLock, releaseLock } from './lock.js';
 import type { RedisCommands } from './redis.js';
-import { finishTurn, readTranscript, startTurn, toTranscriptEntry, type StoredEntry } from './transcript.js';
+import { deleteSession, finishTurn, readTranscript, startTurn, toTranscriptEntry, type StoredEntry } from './transcript.js';
 
 export interface SessionStore {
   acquireLock(sessionId: string, token: string, ttlMs: number): Promise<boolean>;
@@ -16,6 +16,8 @@ export interface SessionStore {
   /** Append the turn to the transcript and release the lock together. */
   finishTurn(sessionId: string, token: string, entries: StoredEntry[]): Promise<void>;
   readTranscript(sessionId: string): Promise<TranscriptEntry[]>;
+  /** Erase the session's transcript and release the lock `token` holds (the caller took it to erase). */
+  deleteSession(sessionId: string, token: string): Promise<void>;
 }
 
 export interface StoreLimits {
@@ -33,6 +35,7 @@ export function redisSessionStore(r: RedisCommands, limits: StoreLimits): Sessio
     extendLock: (id, token, ttl) => extendLock(r, id, token, ttl),
     finishTurn: (id, token, entries) => finishTurn(r, id, token, entries, { ttlS: limits.ttlS, max: limits.transcriptMax, replies: limits.recentReplies }),
     readTranscript: (id) => readTranscript(r, id),
+    deleteSession: (id, token) => deleteSession(r, id, token),
   };
 }
 
@@ -73,6 +76,10 @@ export function memorySessionStore(limits: StoreLimits): SessionStore {
     },
     async readTranscript(id) {
       return (transcripts.get(id) ?? []).map(toTranscriptEntry);
+    },
+    async deleteSession(id, token) {
+      transcripts.delete(id);
+      if (locks.get(id)?.token === token) locks.delete(id);
     },
   };
 }

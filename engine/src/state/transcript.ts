@@ -81,3 +81,16 @@ export async function readTranscript(r: RedisCommands, sessionId: string): Promi
   const raw = await r.lRange(transcriptKey(sessionId), 0, -1);
   return raw.map((s) => toTranscriptEntry(JSON.parse(s) as StoredEntry));
 }
+
+/**
+ * Erase what the store keeps for a session: its transcript, and the lock the eraser holds
+ * (compare-and-delete, so another holder's lock is left alone). KEYS: transcript, lock. ARGV: token.
+ */
+export const DELETE_SESSION = lua(`
+redis.call('DEL', KEYS[1])
+if redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('DEL', KEYS[2]) end
+return 1`);
+
+export async function deleteSession(r: RedisCommands, sessionId: string, lockToken: string): Promise<void> {
+  await runScript(r, DELETE_SESSION, [transcriptKey(sessionId), lockKey(sessionId)], [lockToken]);
+}
