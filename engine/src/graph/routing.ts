@@ -8,10 +8,15 @@ type Progress = Pick<IntakeStateType, 'data' | 'declined' | 'deferred'> & { temp
 
 const has = (data: Record<string, unknown>, k: string) => Object.hasOwn(data, k) && data[k] !== undefined && data[k] !== null;
 
-/** Fields still to ask, in template order, fields set aside after repeated invalid answers last. */
+/**
+ * Fields still to ask: the required ones first, then the optional ones (each in template order), so
+ * a lead completes as early as it can; fields set aside after repeated invalid answers last.
+ */
 export function pendingFields(p: Progress): string[] {
   const open = Object.keys(p.template.fields).filter((k) => !has(p.data, k) && !p.declined.includes(k));
-  return [...open.filter((k) => !p.deferred.includes(k)), ...open.filter((k) => p.deferred.includes(k))];
+  const required = (k: string) => p.template.fields[k]?.required === true;
+  const ordered = [...open.filter(required), ...open.filter((k) => !required(k))];
+  return [...ordered.filter((k) => !p.deferred.includes(k)), ...ordered.filter((k) => p.deferred.includes(k))];
 }
 
 /** The field to ask about next, or null when there is nothing left to ask. */
