@@ -8,6 +8,7 @@
  */
 import { createSseParser } from '@chat/shared/sse';
 import type { DataEventData, SessionStatus, WireEvent } from '@chat/shared/events';
+import type { VisitorContext } from './context.js';
 import { SessionStore } from './session-store.js';
 import { TokenKeeper } from './token-keeper.js';
 import { WidgetError, httpError, toWidgetError } from './widget-error.js';
@@ -62,6 +63,8 @@ export interface ClientOptions {
   api: string;
   siteKey: string;
   getToken?: (() => Promise<string>) | undefined;
+  /** The visitor context, read when a session's first turn is sent (and only then). */
+  context?: (() => VisitorContext | undefined) | undefined;
 }
 
 function backoff(attempt: number): number {
@@ -152,12 +155,14 @@ export class ChatClient {
 
   private async turnOnce(message: OutgoingMessage, handlers: TurnHandlers, signal: AbortSignal): Promise<void> {
     const sessionId = this.sessionId;
+    // Where the visitor is goes with a session's first turn only.
+    const context = sessionId ? undefined : this.opts.context?.();
     const res = await this.call(
       '/v1/chat',
       {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
-        body: JSON.stringify({ ...(sessionId ? { sessionId } : {}), message }),
+        body: JSON.stringify({ ...(sessionId ? { sessionId } : {}), message, ...(context ? { context } : {}) }),
       },
       signal,
     );

@@ -1,5 +1,5 @@
 // The widget's pure parts, in Node: links, sentence batching, locale choice, token expiry
-// parsing, HTTP error mapping and the bundle's template minifier.
+// parsing, HTTP error mapping, the visitor context and the bundle's template minifier.
 import t from 'tap';
 import { linkify, safeHref } from '../src/linkify.js';
 import { takeSentences } from '../src/sentences.js';
@@ -7,6 +7,7 @@ import { pickLocale, LOCALES } from '../src/i18n.js';
 import { toEpochMs } from '../src/token-keeper.js';
 import { WidgetError, httpError, toWidgetError } from '../src/widget-error.js';
 import { minifyTemplates } from '../build-minify-templates.js';
+import { pageUrl, parseAttributes, visitorContext } from '../src/context.js';
 
 t.test('linkify keeps text as text and links only http(s)', async (t) => {
   t.same(linkify('see https://acme.example/quote?x=1. Thanks'), [
@@ -74,6 +75,41 @@ t.test('failed responses become WidgetErrors with the registry code, else one de
   t.match(net, { code: 'network', retryable: true, message: 'Failed to fetch' });
   t.equal(toWidgetError(limited), limited, 'a WidgetError passes through unchanged');
   t.ok(net instanceof WidgetError);
+});
+
+t.test('visitor context: page origin and path with utm_* keys only, referrer origin, language, the context attribute', async (t) => {
+  const warnings: string[] = [];
+  const warn = (m: string) => warnings.push(m);
+  const page = { href: 'https://acme.example/solar/quote?utm_source=news&email=ann%40example.com&utm_campaign=spring+sale&token=abc#form', referrer: 'https://www.search.example/results?q=solar+panels', language: 'de-AT' };
+  t.same(visitorContext(page, '{"plan":"pro","seats":3,"trial":false}', warn), {
+    url: 'https://acme.example/solar/quote?utm_source=news&utm_campaign=spring+sale',
+    referrer: 'https://www.search.example',
+    language: 'de-AT',
+    attributes: { plan: 'pro', seats: 3, trial: false },
+  });
+  t.same(warnings, []);
+
+  t.equal(pageUrl('https://acme.example/a?x=1#y'), 'https://acme.example/a', 'no utm_* keys: no query at all');
+  t.equal(pageUrl('https://acme.example:8443/a?utm_x=1&utm_x=2&UTM_Y=3'), 'https://acme.example:8443/a?utm_x=1&utm_x=2', 'utm_ keys as they came, repeats kept');
+  t.equal(pageUrl('file:///home/ann/page.html'), undefined, 'not a web page');
+  t.equal(pageUrl(`https://acme.example/${'p'.repeat(2100)}`), undefined, 'past the contract cap');
+  t.same(visitorContext({ href: 'about:blank', referrer: '', language: '' }, null, warn), undefined, 'nothing to say: no context');
+  t.same(visitorContext({ ...page, referrer: 'not a url' }, null, warn)?.referrer, undefined, 'an unparsable referrer is omitted');
+  t.same(visitorContext({ ...page, referrer: '' }, null, warn)?.referrer, undefined, 'no referrer: omitted');
+  t.same(visitorContext({ ...page, referrer: 'android-app://com.example' }, null, warn)?.referrer, undefined, 'a referrer that is no web origin is omitted');
+  t.same(visitorContext({ ...page, language: 'x'.repeat(40) }, null, warn)?.language, undefined, 'an overlong language tag is omitted');
+  t.same(warnings, [], 'no attribute, no warning');
+
+  for (const bad of ['{"nested":{"a":1}}', '["a"]', 'null', '"text"', '{"a":[1]}', '{"n":null}', 'not json', `{"k":"${'x'.repeat(1020)}"}`, `{"k":"${'é'.repeat(511)}"}`,
+    JSON.stringify(Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`k${i}`, i])))]) {
+    warnings.length = 0;
+    t.equal(parseAttributes(bad, warn), null, bad.slice(0, 40));
+    t.equal(warnings.length, 1, 'with one warning');
+    t.match(warnings[0], /context ignored/);
+  }
+  t.same(parseAttributes(`{"k":"${'x'.repeat(1014)}"}`, warn), { k: 'x'.repeat(1014) }, '1024 bytes exactly is accepted');
+  t.equal(parseAttributes('  ', warn), null, 'blank: nothing');
+  t.same(visitorContext(page, '{}', warn)?.attributes, undefined, 'an empty object adds nothing');
 });
 
 t.test('template minifier drops layout whitespace only', async (t) => {
