@@ -2,6 +2,7 @@ import { LitElement, html, nothing, type PropertyValues, type TemplateResult } f
 import { guard } from 'lit/directives/guard.js';
 import type { DataEventData, InvalidField, SessionStatus, WireEvent } from '@chat/shared/events';
 import { ChatClient, type FieldInfo, type OutgoingMessage } from './client.js';
+import { visitorContext } from './context.js';
 import { widgetEvent } from './events.js';
 import { pickLocale, type Strings } from './i18n.js';
 import { linkify } from './linkify.js';
@@ -67,6 +68,11 @@ const filled = (v: unknown) => v !== undefined && v !== null && v !== '';
  * @attr lang - UI language (`en`, `es`, `fr`, `de`). Default: the closest `lang` on the page, then the browser's.
  * @attr show-progress - Show a checklist of the template's fields, ticked as the assistant collects them.
  * @attr theme - `light` (default), `dark` or `auto` (follows `prefers-color-scheme`).
+ * @attr context - Facts about the page for the lead, as a flat JSON object of strings, numbers and
+ *   booleans (at most 1024 bytes), e.g. `{"plan":"pro","product":"solar-x"}`; anything else is ignored
+ *   with a console warning. Sent with a session's first turn beside the page URL (origin and path,
+ *   `utm_*` query keys only), the referrer's origin and `navigator.language`. The model sees only
+ *   the keys the tenant's template lists in `contextKeys`.
  *
  * @prop {() => Promise<string>} getToken - Identity verification: returns a JWT minted by the
  *   customer's backend with the tenant's identity secret; used instead of `POST /v1/token`.
@@ -121,6 +127,7 @@ export class ChatWidget extends LitElement {
     _data: { state: true },
     _invalid: { state: true },
     _status: { state: true },
+    _completedAfter: { state: true },
     _draft: { state: true },
   };
 
@@ -143,6 +150,8 @@ export class ChatWidget extends LitElement {
   declare private _data: Record<string, unknown>;
   declare private _invalid: InvalidField[];
   declare private _status: SessionStatus | null;
+  /** The reply after which the log marks the intake complete (the reply that completed it). */
+  declare private _completedAfter: string | null;
   declare private _draft: string;
 
   private client: ChatClient | undefined;
@@ -172,6 +181,7 @@ export class ChatWidget extends LitElement {
     this._data = {};
     this._invalid = [];
     this._status = null;
+    this._completedAfter = null;
     this._draft = '';
   }
 
@@ -220,7 +230,12 @@ export class ChatWidget extends LitElement {
     const key = `${api}|${this.siteKey}|${this.getToken ? 'custom' : ''}`;
     if (this.client && this.clientKey === key) return this.client;
     this.client?.dispose();
-    this.client = new ChatClient({ api, siteKey: this.siteKey, getToken: this.getToken });
+    this.client = new ChatClient({
+      api,
+      siteKey: this.siteKey,
+      getToken: this.getToken,
+      context: () => visitorContext({ href: location.href, referrer: document.referrer, language: navigator.language }, this.getAttribute('context')),
+    });
     this.clientKey = key;
     this.resumed = false;
     return this.client;
@@ -280,6 +295,8 @@ export class ChatWidget extends LitElement {
       this.fieldsFromServer = true;
       this.applyData(view);
       this._status = view.status;
+      // Where it completed is not in the transcript: the mark goes after what is there.
+      if (view.status === 'complete') this._completedAfter = this._messages.at(-1)?.id ?? null;
       if (view.status === 'closed') this._notice = { kind: 'info', text: this.strings.closed };
     } catch (e) {
       this.showError(e as WidgetError, null);
@@ -370,7 +387,10 @@ export class ChatWidget extends LitElement {
         const wasComplete = this._status === 'complete';
         this._status = ev.data.status;
         this.dispatchEvent(widgetEvent('chat-widget-message', { role: 'assistant', id: reply.id, text: ev.data.reply, sessionId: this.sessionId }));
+        // Once per session: the required fields are in. The assistant may go on to offer the
+        // optional ones, so the composer stays usable.
         if (ev.data.status === 'complete' && !wasComplete) {
+          this._completedAfter = reply.id;
           this.dispatchEvent(widgetEvent('chat-widget-complete', { sessionId: this.sessionId, data: { ...this._data } }));
         }
         if (ev.data.status === 'closed') this._notice = { kind: 'info', text: this.strings.closed };
@@ -400,6 +420,7 @@ export class ChatWidget extends LitElement {
     }
     if (err.code === 'session_not_found' || err.code === 'session_closed') {
       this._status = null;
+      this._completedAfter = null;
       this.fieldsFromServer = false;
       this._notice = { kind: 'error', text: s.sessionExpired, retry };
       return;
@@ -525,12 +546,16 @@ export class ChatWidget extends LitElement {
             : this._messages.length
               ? nothing
               : html`<div class="msg assistant welcome" part="message message-assistant">${s.welcome}</div>`}
-          ${this._messages.map((m) => this.renderMessage(m, s))}
+          ${this._messages.map((m) => [
+            this.renderMessage(m, s),
+            // In the log, after the reply that completed the intake: it scrolls with the conversation.
+            m.id === this._completedAfter ? html`<div class="complete-mark" part="notice complete">${s.complete}</div>` : nothing,
+          ])}
           ${this._typing
             ? html`<div class="typing" part="typing" role="status"><span class="sr-only">${s.typing}</span><i aria-hidden="true"></i><i aria-hidden="true"></i><i aria-hidden="true"></i></div>`
             : nothing}
         </div>
-        ${this._status === 'complete' && !this._notice ? html`<div class="notice info" part="notice" role="status">${s.complete}</div>` : this.renderNotice()}
+        ${this.renderNotice()}
         <form part="composer" class="composer" @submit=${this.onSubmit}>
           <textarea
             part="input"

@@ -255,6 +255,13 @@ export const styles = css`
     color: var(--_on-accent);
     border-bottom-right-radius: 4px;
   }
+  .complete-mark {
+    align-self: center;
+    padding: 3px 12px;
+    border: 1px solid var(--_ok);
+    border-radius: 999px;
+    font-size: 0.85em;
+  }
   .msg a {
     color: inherit;
     text-decoration: underline;
