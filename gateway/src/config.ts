@@ -60,6 +60,9 @@ export interface Config {
   staticMaxAgeS: number;
   widgetFile: string;
   demoFile: string;
+  /** The console's page and bundle (served at /console and /console.js). */
+  consoleHtml: string;
+  consoleFile: string;
   /** Waits after failed attempts 1, 2, ... (jittered ±20%); the last one ends the retries. */
   webhookRetryScheduleMs: number[];
   webhookTimeoutMs: number;
@@ -86,6 +89,8 @@ export interface Config {
   webhookUpdateDebounceMs: number;
   /** Bytes of the widget's `context` attribute kept per session (JSON). */
   maxContextBytes: number;
+  /** How long a console preview's draft template stays usable. */
+  previewTtlS: number;
 }
 
 export class ConfigError extends Error {
@@ -247,6 +252,8 @@ export function loadConfig(env: Env = process.env): LoadedConfig {
     staticMaxAgeS: int(env, 'STATIC_MAX_AGE_S', 300, 0),
     widgetFile: str(env, 'WIDGET_FILE', repoPath('widget/dist/widget.js')),
     demoFile: str(env, 'DEMO_FILE', repoPath('widget/demo/index.html')),
+    consoleHtml: str(env, 'CONSOLE_HTML', repoPath('console/index.html')),
+    consoleFile: str(env, 'CONSOLE_FILE', repoPath('console/dist/console.js')),
     // Standard Webhooks' schedule, stretched with 10 h waits to about three days in all.
     webhookRetryScheduleMs: intList(env, 'WEBHOOK_RETRY_SCHEDULE_MS', [5e3, 3e5, 18e5, 72e5, 18e6, 36e6, 36e6, 36e6, 36e6, 36e6, 36e6]),
     webhookTimeoutMs: int(env, 'WEBHOOK_TIMEOUT_MS', 15000, 100, 120000),
@@ -263,6 +270,7 @@ export function loadConfig(env: Env = process.env): LoadedConfig {
     submissionsRetainDays: int(env, 'SUBMISSIONS_RETAIN_DAYS', 90, 1, 3650),
     webhookUpdateDebounceMs: int(env, 'WEBHOOK_UPDATE_DEBOUNCE_MS', 5000, 0, 3_600_000),
     maxContextBytes: int(env, 'MAX_CONTEXT_BYTES', 1024, 0, 8192),
+    previewTtlS: int(env, 'PREVIEW_TTL_S', 3600, 60, 86400),
   };
   if (config.adminKey !== undefined && config.adminKey.length < 32) throw new ConfigError('ADMIN_KEY', 'must be at least 32 characters');
   config.sessionIdleS = int(env, 'SESSION_IDLE_S', Math.min(3600, Math.floor(config.sessionTtlS / 2)), 1);

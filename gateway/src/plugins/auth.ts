@@ -21,7 +21,13 @@ export interface Visitor {
   sub: string;
   /** Who signed the token: the platform or the tenant's backend. */
   issuer: 'platform' | 'customer';
+  /** A console preview's id: the session runs a draft template and never becomes a lead. */
+  preview?: string;
 }
+
+/** The `site` claim of a preview token: no real site has it (site ids are `[a-z0-9][a-z0-9_-]*`). */
+export const PREVIEW_SITE = '~preview';
+const PREVIEW_ID = /^[A-Za-z0-9_-]{16,64}$/;
 
 /** The rate-limit key of an authenticated request's visitor (per tenant: subs are the tenant's). */
 export const visitorKey = (req: FastifyRequest): string => {
@@ -42,6 +48,7 @@ interface Claims {
   sub?: unknown;
   tid?: unknown;
   site?: unknown;
+  prv?: unknown;
   iat?: unknown;
   exp?: unknown;
 }
@@ -51,6 +58,8 @@ declare module 'fastify' {
     /** onRequest hook: 401 unless a valid bearer token; sets `request.visitor`. */
     authenticate: (request: FastifyRequest) => Promise<void>;
     mintVisitorToken: (site: Site, sub?: string) => MintedToken;
+    /** A platform token for a console preview of `tenantId` (see routes/preview in the admin API). */
+    mintPreviewToken: (tenantId: string, previewId: string) => MintedToken;
     /** The `sub` of a platform token for this site, valid or expired within the refresh grace. */
     previousVisitorSub: (request: FastifyRequest, site: Site) => string | undefined;
   }
@@ -135,6 +144,12 @@ export default fp<AuthPluginOptions>(
       const { sub, tid, site } = claims;
       if (typeof sub !== 'string' || !SUB.test(sub) || typeof tid !== 'string' || typeof site !== 'string')
         throw new AppError('unauthorized', 'The token claims are invalid.');
+      if (site === PREVIEW_SITE) {
+        // Only the platform mints previews (for an admin key holder), and only for a live tenant.
+        if (!fromPlatform || typeof claims.prv !== 'string' || !PREVIEW_ID.test(claims.prv) || !tenants.tenants.has(tid))
+          throw new AppError('unauthorized', 'The token claims are invalid.');
+        return { tenantId: tid, siteId: site, sub, issuer: 'platform', preview: claims.prv };
+      }
       if (!tenants.site(tid, site)) throw new AppError('unauthorized', 'The token names an unknown site.');
       return { tenantId: tid, siteId: site, sub, issuer: fromPlatform ? 'platform' : 'customer' };
     }
@@ -150,6 +165,13 @@ export default fp<AuthPluginOptions>(
       const token = platform.sign({ sub: visitorSub, tid: site.tenantId, site: site.id, jti: randomUUID() });
       const { exp } = (platform.decode(token, { complete: true }) as { payload: { exp: number } }).payload;
       return { token, expiresAt: new Date(exp * 1000).toISOString(), sub: visitorSub };
+    });
+
+    app.decorate('mintPreviewToken', (tenantId: string, previewId: string): MintedToken => {
+      const sub = `preview_${randomBytes(12).toString('base64url')}`;
+      const token = platform.sign({ sub, tid: tenantId, site: PREVIEW_SITE, prv: previewId, jti: randomUUID() });
+      const { exp } = (platform.decode(token, { complete: true }) as { payload: { exp: number } }).payload;
+      return { token, expiresAt: new Date(exp * 1000).toISOString(), sub };
     });
 
     app.decorate('previousVisitorSub', (request: FastifyRequest, site: Site): string | undefined => {

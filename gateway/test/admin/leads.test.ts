@@ -59,7 +59,7 @@ const TEMPLATE = {
 
 // Set up a tenant the way an operator and the tenant would. (No assertion before the first subtest:
 // tap would take the file for finished while the setup still awaits.)
-const expect = (r: { status: number; text: string }, status: number) => {
+const expect = <R extends { status: number; text: string }>(r: R, status: number): R => {
   if (r.status !== status) throw new Error(`setup: expected ${status}, got ${r.status} ${r.text}`);
   return r;
 };
@@ -238,4 +238,26 @@ t.test('webhook admin: test ping, deliveries, rotation', async (t) => {
   const ssrf = await admin('PUT', '/tenants/nohook/webhook', { url: 'http://127.0.0.1:1/x' });
   t.equal(ssrf.status, 400);
   t.equal(ssrf.body.error.code, 'invalid_webhook_url');
+});
+
+t.test('a console preview runs the draft on the real engine and never becomes a lead', async (t) => {
+  const bad = await admin('POST', '/tenants/sunny/preview-token', { template: { fields: { x: { type: 'nope' } } } }, tenantKey);
+  t.equal(bad.status, 400);
+  t.equal(bad.body.error.code, 'invalid_template');
+  t.equal((await admin('POST', '/tenants/acme/preview-token', { template: TEMPLATE }, tenantKey)).status, 404, 'another tenant: 404');
+
+  const draft = { ...TEMPLATE, greeting: 'Draft greeting!', complete: 'Thanks {name} of {team}!', fields: { name: TEMPLATE.fields.name, team: { type: 'string', description: 'team name', required: true } } };
+  const pv = await admin('POST', '/tenants/sunny/preview-token', { template: draft }, tenantKey);
+  t.equal(pv.status, 200);
+  const before = (await admin('GET', '/tenants/sunny/submissions?limit=500', undefined, tenantKey)).body.items.length;
+  const first = await turn(pv.body.token, undefined, 'Hi, I am Gus Hall');
+  t.match((first.done as { data: { reply: string } }).data.reply, /Draft greeting!.*team name/s, 'the draft, not the published template');
+  const second = await turn(pv.body.token, first.id, 'The Rockets');
+  t.match(second.done, { data: { status: 'complete' } });
+  await new Promise((r) => setTimeout(r, 1000));
+  t.equal((await admin('GET', '/tenants/sunny/submissions?limit=500', undefined, tenantKey)).body.items.length, before, 'no submission');
+  t.notOk(rx.received.some((r) => r.body.includes(first.id)), 'no webhook');
+  const token = await visitorToken(site.siteKey, ORIGIN);
+  const s = await chatTurn(gw.url, token, { sessionId: first.id, message: { id: 'x1', text: 'hi' } });
+  t.equal(s.status, 404, 'a visitor of a site cannot reach a preview session');
 });

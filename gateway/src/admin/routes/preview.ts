@@ -1,0 +1,21 @@
+/** `POST …/preview-token {template}`: a visitor token bound to a draft, for the console's live preview. */
+import type { FastifyInstance } from 'fastify';
+import type { TemplateBody } from '@chat/shared';
+import { tidParams } from './params.js';
+
+const body = { type: 'object', additionalProperties: false, required: ['template'], properties: { template: { type: 'object' } } } as const;
+
+export default async function previewRoutes(app: FastifyInstance) {
+  app.post<{ Params: { tid: string }; Body: { template: TemplateBody } }>(
+    '/tenants/:tid/preview-token',
+    { schema: { params: tidParams, body } },
+    async (request) => {
+      const { tid } = request.params;
+      app.allowTenant(request, tid);
+      await app.backOffice.getTenant(tid);
+      const id = await app.previews.create(tid, request.body.template);
+      const minted = app.mintPreviewToken(tid, id);
+      return { token: minted.token, expiresAt: minted.expiresAt };
+    },
+  );
+}
