@@ -11,19 +11,12 @@
  * Audit entries: `bo:audit:{t:<tenant>}`, a capped stream per tenant.
  */
 import { EventEmitter } from 'node:events';
-import type { AuditEntry, Template, TenantLimitsInput, WebhookEventType } from '@chat/shared';
+import type { AuditEntry, SiteView, Template, TenantLimitsInput, WebhookEventType } from '@chat/shared';
 import { evalCached, type ScriptClient } from '../redis-scripts.js';
 import { guarded } from '../redis-client.js';
 
-export interface SiteDoc {
-  siteKey: string;
-  origins: string[];
-  /** A template id of this tenant; visitors get its latest version. */
-  template: string;
-  allowedContext: string[];
-  createdAt: string;
-  updatedAt: string;
-}
+/** A site as stored: what the API shows of it, keyed by its id. `template` names a template of the tenant. */
+export type SiteDoc = Omit<SiteView, 'id'>;
 
 export interface WebhookDoc {
   url: string;
