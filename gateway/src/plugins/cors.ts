@@ -36,6 +36,14 @@ export default fp<CorsPluginOptions>(
       maxAge: 600,
       strictPreflight: true,
     });
+    // The admin API is for the console (same origin) and servers: no site's page may read it cross-origin.
+    app.addHook('onSend', async (request, reply, payload) => {
+      if (request.url.startsWith('/admin/')) {
+        reply.removeHeader('access-control-allow-origin');
+        reply.removeHeader('access-control-expose-headers');
+      }
+      return payload;
+    });
     // @fastify/cors refuses a preflight without Origin in text/plain; every error here is JSON (found by fuzzing).
     app.addHook('onSend', async (request, reply, payload) => {
       if (request.method !== 'OPTIONS' || reply.statusCode !== 400 || payload !== 'Invalid Preflight Request') return payload;

@@ -190,3 +190,11 @@ t.test('every write is audited with its actor, newest first', async (t) => {
     { actor: 'admin', action: 'tenant.create', target: 'tenant:aud' },
   ]);
 });
+
+t.test('a site\'s page gets no CORS grant on the admin API', async (t) => {
+  const res = await app.inject({ method: 'GET', url: '/admin/v1/tenants/acme', headers: { origin: ACME_ORIGIN, authorization: `Bearer ${ADMIN_KEY}` } });
+  t.equal(res.statusCode, 200);
+  t.notOk(res.headers['access-control-allow-origin'], 'no grant: the browser hides the answer from the page');
+  const token = await app.inject({ method: 'POST', url: '/v1/token', headers: { origin: ACME_ORIGIN, 'content-type': 'application/json' }, payload: { siteKey: 'pk_acme_web' } });
+  t.equal(token.headers['access-control-allow-origin'], ACME_ORIGIN, 'while the public API keeps it');
+});
