@@ -1,8 +1,12 @@
 /**
  * buildApp(config): the whole gateway, plugins then routes. Never listens (server.ts does), so
  * tests build the very same app.
+ *
+ * Plugins (fastify-plugin, so their hooks, decorators and error handling reach every route) are
+ * registered at the root; then two encapsulated contexts, one per HTTP API, each with its own
+ * OpenAPI document (openapi.ts): the public routes (publicApi below) and the admin API (admin/plugin.ts).
  */
-import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type RouteOptions } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { errorBody } from '@chat/shared';
 import type { Config } from './config.js';
@@ -28,6 +32,8 @@ import sessionRoutes from './routes/sessions.js';
 import streamRoutes from './routes/stream.js';
 import healthRoutes from './routes/health.js';
 import staticRoutes from './routes/static.js';
+import metricsRoutes from './routes/metrics.js';
+import { documentPublicApi, servePublicDocs } from './openapi.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -40,6 +46,8 @@ export interface Deps {
   kv?: Kv;
   engine?: EngineClient;
   eventLog?: EventLog;
+  /** Called with every route as it is registered (tests list them). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -69,6 +77,7 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Fastify
     },
   });
 
+  if (deps.onRoute) app.addHook('onRoute', deps.onRoute);
   installErrorHandling(app);
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
@@ -95,12 +104,21 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Fastify
     for (const s of [...activeStreams]) s.fail('shutting_down');
   });
 
-  await app.register(healthRoutes);
-  await app.register(tokenRoutes, { config });
-  await app.register(chatRoutes, { config });
-  await app.register(sessionRoutes, { config });
-  await app.register(streamRoutes, { config });
-  await app.register(staticRoutes, { config });
+  // Registered after every root hook and decorator, so each context inherits them all.
+  await app.register(publicApi, { config });
   await app.register(adminPlugin, { config, prefix: ADMIN_PREFIX });
   return app;
+}
+
+/** Every public route, in one context whose swagger documents them (`/v1/openapi.json`, `/v1/docs`). */
+async function publicApi(api: FastifyInstance, { config }: { config: Config }) {
+  await documentPublicApi(api);
+  await api.register(healthRoutes);
+  await api.register(metricsRoutes, { config });
+  await api.register(tokenRoutes, { config });
+  await api.register(chatRoutes, { config });
+  await api.register(sessionRoutes, { config });
+  await api.register(streamRoutes, { config });
+  await api.register(staticRoutes, { config });
+  await servePublicDocs(api);
 }

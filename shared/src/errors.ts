@@ -47,6 +47,26 @@ export interface ErrorBody {
   error: { code: ErrorCode; message: string; details?: unknown };
 }
 
+/** The HTTP error body as a JSON Schema (documents and serializes every error answer). */
+export const errorBodySchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['code', 'message'],
+      properties: {
+        code: { type: 'string', enum: ERROR_CODES },
+        message: { type: 'string' },
+        /** Whatever helps to fix the request, e.g. `[{path, message}]` for an invalid template. */
+        details: {},
+      },
+    },
+  },
+} as const;
+
 export function errorBody(code: ErrorCode, message?: string, details?: unknown): ErrorBody {
   const body: ErrorBody = { error: { code, message: message ?? ERRORS[code].message } };
   if (details !== undefined) body.error.details = details;

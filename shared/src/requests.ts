@@ -3,6 +3,7 @@
  * Unknown properties are refused (additionalProperties: false) rather than dropped.
  */
 import type { Template } from './template.js';
+import { SESSION_STATUSES } from './events.js';
 
 /** A message id: the client's idempotency key for a turn. */
 export const messageSchema = {
@@ -116,6 +117,16 @@ export interface TokenResponse {
   expiresAt: string;
 }
 
+export const tokenResponseSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['token', 'expiresAt'],
+  properties: {
+    token: { type: 'string', description: 'A short-lived visitor JWT: send it as `Authorization: Bearer <token>`.' },
+    expiresAt: { type: 'string', format: 'date-time' },
+  },
+} as const;
+
 /** Session ids are path parameters on both services. */
 export const sessionParamsSchema = {
   type: 'object',
@@ -131,6 +142,18 @@ export interface TranscriptEntry {
   at: string;
 }
 
+export const transcriptEntrySchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['role', 'text', 'at'],
+  properties: {
+    role: { type: 'string', enum: ['user', 'assistant'] },
+    text: { type: 'string' },
+    id: { type: 'string', description: 'The message id (user entries).' },
+    at: { type: 'string', format: 'date-time' },
+  },
+} as const;
+
 /** `GET /v1/sessions/:id` on either service. */
 export interface SessionView {
   status: import('./events.js').SessionStatus;
@@ -142,7 +165,54 @@ export interface SessionView {
   fields?: Array<{ name: string; description?: string; required: boolean }>;
 }
 
+export const sessionViewSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['status', 'data', 'missing', 'invalid', 'transcript'],
+  properties: {
+    status: { type: 'string', enum: [...SESSION_STATUSES] },
+    data: { type: 'object', additionalProperties: true, description: 'The values collected so far, by field name.' },
+    missing: { type: 'array', items: { type: 'string' }, description: 'Required fields still without a value.' },
+    invalid: {
+      type: 'array',
+      items: { type: 'object', additionalProperties: false, required: ['field', 'message'], properties: { field: { type: 'string' }, message: { type: 'string' } } },
+    },
+    transcript: { type: 'array', items: transcriptEntrySchema },
+    fields: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name', 'required'],
+        properties: { name: { type: 'string' }, description: { type: 'string' }, required: { type: 'boolean' } },
+      },
+    },
+  },
+} as const;
+
 export interface CloseResponse {
   status: 'closed';
   data: Record<string, unknown>;
 }
+
+export const closeResponseSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['status', 'data'],
+  properties: {
+    status: { type: 'string', enum: ['closed'] },
+    data: { type: 'object', additionalProperties: true, description: 'The values collected, by field name.' },
+  },
+} as const;
+
+/** `POST /v1/sessions/:id/stop`: whether a running turn was found to stop. */
+export interface StopResponse {
+  stopped: boolean;
+}
+
+export const stopResponseSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['stopped'],
+  properties: { stopped: { type: 'boolean' } },
+} as const;

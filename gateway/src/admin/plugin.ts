@@ -1,7 +1,9 @@
 /**
  * The admin API under /admin/v1: the platform operator's key (ADMIN_KEY) manages tenants and their
  * keys; a tenant's key (`sk_…`, stored only as its SHA-256) manages that tenant and nothing else.
- * Without ADMIN_KEY the whole API answers 404, as if it were not there.
+ * Without ADMIN_KEY the whole API answers 404, as if it were not there. This context has its own
+ * OpenAPI document (openapi.ts): `/admin/v1/openapi.json` and the page `/admin/v1/docs`, public
+ * while the API is on.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -15,6 +17,7 @@ import siteRoutes from './routes/sites.js';
 import templateRoutes from './routes/templates.js';
 import webhookRoutes from './routes/webhook.js';
 import submissionRoutes from './routes/submissions.js';
+import { documentAdminApi, serveAdminDocs } from '../openapi.js';
 
 export interface AdminCaller {
   actor: Actor;
@@ -49,7 +52,9 @@ const ajvOptions = { removeAdditional: false, allErrors: false, useDefaults: tru
 const strictAjv = addFormats(new Ajv({ ...ajvOptions, coerceTypes: false }), ['date-time', 'uri']);
 const coercingAjv = addFormats(new Ajv({ ...ajvOptions, coerceTypes: true }), ['date-time', 'uri']);
 
-export default async function adminPlugin(app: FastifyInstance, { config }: { config: Config }) {
+export default async function adminPlugin(app: FastifyInstance, { config, prefix = ADMIN_PREFIX }: { config: Config; prefix?: string }) {
+  // First: swagger documents the routes registered after it, in this context.
+  await documentAdminApi(app);
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'querystring' ? coercingAjv : strictAjv).compile(schema));
   const adminHash = config.adminKey ? sha(config.adminKey) : undefined;
   app.decorateRequest('admin', null);
@@ -84,6 +89,8 @@ export default async function adminPlugin(app: FastifyInstance, { config }: { co
     return payload;
   });
 
+  // Registered after the hooks above, so they apply: off means 404; the key check skips these (config.public).
+  await serveAdminDocs(app, { prefix });
   await app.register(tenantRoutes);
   await app.register(siteRoutes);
   await app.register(templateRoutes);

@@ -1,5 +1,5 @@
 /**
- * Observability of the gateway: Prometheus metrics (GET /metrics), `Server-Timing` on every
+ * Observability of the gateway: Prometheus metrics (served by routes/metrics.ts), `Server-Timing` on every
  * response head, Redis time per request, and a content-free summary of each streamed turn.
  * Streams are measured where they leave the process: the relay and the log follower report each
  * event as they write it (stream-events.ts), so TTFT is "request start to first token written"
@@ -7,11 +7,9 @@
  */
 import fp from 'fastify-plugin';
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { FastifyRequest } from 'fastify';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { AppError, errorBody } from '@chat/shared';
 import type { Config } from '../config.js';
 import type { Kv } from './redis.js';
 import { watchStreamEvents } from '../stream-events.js';
@@ -133,8 +131,6 @@ function watchStream(req: FastifyRequest, res: ServerResponse, t: Timing, m: Gat
   });
 }
 
-const digest = (s: string) => createHash('sha256').update(s).digest();
-
 export default fp<{ config: Config }>(
   async (app, { config }) => {
     const m = createMetrics();
@@ -159,19 +155,6 @@ export default fp<{ config: Config }>(
       const body = req.body as { sessionId?: string; message?: { id?: string; text?: string } } | undefined;
       const text = body?.message?.text ?? '';
       req.log.info({ sessionId: body?.sessionId, messageId: body?.message?.id, chars: text.length, ...(config.logContent ? { text } : {}) }, 'turn requested');
-    });
-
-    // Open by default, as internal exporters are; production needs METRICS_TOKEN or gets a 404.
-    const expected = config.metricsToken ? digest(`Bearer ${config.metricsToken}`) : undefined;
-    if (!expected && config.env === 'production') app.log.warn('METRICS_TOKEN is unset: /metrics is off in production');
-    app.get('/metrics', async (req, reply) => {
-      if (!expected) {
-        if (config.env === 'production') return reply.code(404).send(errorBody('not_found'));
-      } else if (!timingSafeEqual(digest(String(req.headers.authorization ?? '')), expected)) {
-        throw new AppError('unauthorized', 'GET /metrics needs Authorization: Bearer <METRICS_TOKEN>.');
-      }
-      void reply.type(m.registry.contentType);
-      return m.registry.metrics();
     });
   },
   { name: 'metrics', dependencies: ['redis'] },

@@ -16,6 +16,7 @@ import { stopLocalTurn } from '../plugins/event-log.js';
 import { FOLLOW_BATCH } from './stream.js';
 import { visitorKey, type Visitor } from '../plugins/auth.js';
 import { TurnLeases } from '../turn-leases.js';
+import { BODY_ERRORS, SERVER_ERRORS, errors, media, sseDescription } from '../openapi.js';
 
 export default async function chatRoutes(app: FastifyInstance, { config }: { config: Config }) {
   // One renewal loop for every turn this process runs (see turn-leases.ts).
@@ -46,7 +47,31 @@ export default async function chatRoutes(app: FastifyInstance, { config }: { con
   app.post<{ Body: ChatRequest }>(
     '/v1/chat',
     {
-      schema: { body: chatRequestSchema },
+      schema: {
+        summary: 'One chat turn, answered as a stream',
+        description:
+          "Without `sessionId` the gateway starts a session (sending the site's template to the engine with this first message only, and the cleaned `context`); with one, a turn of that session, which must be this visitor's. The same `message.id` again while its turn runs attaches to that turn's events instead of starting another. Checks happen before the stream starts, so their failures are JSON with a status; rate limits per visitor (turns per minute, new sessions per hour).",
+        tags: ['visitor'],
+        operationId: 'chat',
+        security: [{ visitorToken: [] }],
+        body: chatRequestSchema,
+        response: {
+          200: media(sseDescription('`session` first, then the engine\'s `data`, `token`* and `done` (or `error`).'), ['text/event-stream']),
+          ...errors(
+            BODY_ERRORS,
+            {
+              401: ['unauthorized'],
+              403: ['origin_not_allowed'],
+              404: ['session_not_found'],
+              409: ['session_closed', 'turn_in_progress'],
+              413: ['message_too_long'],
+              429: ['rate_limited'],
+              503: ['engine_unavailable'],
+            },
+            SERVER_ERRORS,
+          ),
+        },
+      },
       onRequest: app.authenticate,
       // Input checks first: a refused message must not cost the visitor a turn.
       preHandler: [messageLength],

@@ -8,6 +8,7 @@ import { sessionParamsSchema, type CloseResponse, type SessionView } from '@chat
 import type { Config } from '../config.js';
 import type { Visitor } from '../plugins/auth.js';
 import { readsLimit } from '../plugins/limits.js';
+import { SERVER_ERRORS, errors, ref } from '../openapi.js';
 
 interface Params {
   id: string;
@@ -15,16 +16,35 @@ interface Params {
 
 export default async function sessionRoutes(app: FastifyInstance, { config }: { config: Config }) {
   const reads = app.limit(readsLimit(config));
-  const opts = { schema: { params: sessionParamsSchema }, onRequest: app.authenticate, preHandler: reads };
+  const opts = { onRequest: app.authenticate, preHandler: reads };
+  const common = { tags: ['visitor'], security: [{ visitorToken: [] }], params: sessionParamsSchema };
+  const failures = errors(
+    { 400: ['validation_failed'], 401: ['unauthorized'], 404: ['session_not_found'], 429: ['rate_limited'], 503: ['engine_unavailable'] },
+    SERVER_ERRORS,
+  );
 
-  app.get<{ Params: Params }>('/v1/sessions/:id', opts, async (request) => {
+  const viewSchema = {
+    ...common,
+    summary: 'A session: transcript and data',
+    description: "For resuming after a reload: the transcript, the values collected, what is missing or invalid, and the template's fields. Only the visitor who started it (same tenant) sees it; any other session answers 404 like one that never existed.",
+    operationId: 'getSession',
+    response: { 200: ref('SessionView', 'The session'), ...failures },
+  };
+  app.get<{ Params: Params }>('/v1/sessions/:id', { ...opts, schema: viewSchema }, async (request) => {
     const rec = await app.sessions.own(request.params.id, request.visitor as Visitor);
     const view = (await app.engine.getSession(rec.id, request.id)) as SessionView;
     // The gateway's record is the authority on closing; the engine's on collecting/complete.
     return rec.status === 'closed' ? { ...view, status: 'closed' } : view;
   });
 
-  app.post<{ Params: Params }>('/v1/sessions/:id/close', opts, async (request) => {
+  const closeSchema = {
+    ...common,
+    summary: 'Close a session',
+    description: 'Ends the conversation: the engine is told, and the final data comes back. Later turns answer 409 `session_closed`.',
+    operationId: 'closeSession',
+    response: { 200: ref('CloseResponse', 'Closed'), ...failures, ...errors({ 400: ['validation_failed', 'invalid_json'] }) },
+  };
+  app.post<{ Params: Params }>('/v1/sessions/:id/close', { ...opts, schema: closeSchema }, async (request) => {
     const rec = await app.sessions.own(request.params.id, request.visitor as Visitor);
     const res = (await app.engine.closeSession(rec.id, request.id)) as CloseResponse;
     await app.sessions.close(rec.id);

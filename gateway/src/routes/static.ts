@@ -35,7 +35,9 @@ function fileServer(path: string, type: string, cacheControl: string) {
 }
 
 export default async function staticRoutes(app: FastifyInstance, { config }: { config: Config }) {
+  // Files, not API: left out of the OpenAPI document.
+  const hide = { schema: { hide: true } };
   // Not immutable: the URL carries no version, so browsers revalidate after max-age.
-  app.get('/widget.js', fileServer(config.widgetFile, 'text/javascript; charset=utf-8', `public, max-age=${config.staticMaxAgeS}`));
-  app.get('/', fileServer(config.demoFile, 'text/html; charset=utf-8', 'no-cache'));
+  app.get('/widget.js', hide, fileServer(config.widgetFile, 'text/javascript; charset=utf-8', `public, max-age=${config.staticMaxAgeS}`));
+  app.get('/', hide, fileServer(config.demoFile, 'text/html; charset=utf-8', 'no-cache'));
 }

@@ -12,6 +12,7 @@ import type { Visitor } from '../plugins/auth.js';
 import { readsLimit } from '../plugins/limits.js';
 import { EVENT_ID, eventId } from '../event-log/log.js';
 import { follow } from '../follow.js';
+import { SERVER_ERRORS, errors, media, ref, sseDescription } from '../openapi.js';
 
 interface Params {
   id: string;
@@ -27,9 +28,28 @@ export default async function streamRoutes(app: FastifyInstance, { config }: { c
     properties: { lastEventId: { type: 'string', pattern: EVENT_ID.source } },
   } as const;
 
+  const failures = errors({ 400: ['validation_failed'], 401: ['unauthorized'], 404: ['session_not_found'], 429: ['rate_limited'] }, SERVER_ERRORS);
+
   app.get<{ Params: Params; Querystring: { lastEventId?: string } }>(
     '/v1/sessions/:id/stream',
-    { schema: { params: sessionParamsSchema, querystring: lastEventIdQuery }, onRequest: app.authenticate, preHandler: reads },
+    {
+      schema: {
+        summary: "Resume a session's stream",
+        description:
+          'With `Last-Event-ID` (header, or `?lastEventId=` where a client cannot set headers; an event id of this session like `3-17`): every event after that id, replayed from the session\'s event log exactly once, then the running turn live until its `done` or `error`. Without one: the running turn from its first event, or an empty stream when none runs. Works through any gateway replica.',
+        tags: ['visitor'],
+        operationId: 'streamSession',
+        security: [{ visitorToken: [] }],
+        params: sessionParamsSchema,
+        querystring: lastEventIdQuery,
+        response: {
+          200: media(sseDescription('The events after the given id (`session`, `data`, `token`*, `done` or `error` of each turn), then the running turn live.'), ['text/event-stream']),
+          ...failures,
+        },
+      },
+      onRequest: app.authenticate,
+      preHandler: reads,
+    },
     async (request, reply) => {
       const header = request.headers['last-event-id'];
       const given = typeof header === 'string' && header !== '' ? header : request.query.lastEventId;
@@ -57,7 +77,19 @@ export default async function streamRoutes(app: FastifyInstance, { config }: { c
 
   app.post<{ Params: Params }>(
     '/v1/sessions/:id/stop',
-    { schema: { params: sessionParamsSchema }, onRequest: app.authenticate, preHandler: reads },
+    {
+      schema: {
+        summary: 'Stop the running turn',
+        description: "Aborts the session's running turn, whichever gateway replica relays it; its stream ends with an `error` event `turn_stopped`. `stopped` is false when no turn was running.",
+        tags: ['visitor'],
+        operationId: 'stopTurn',
+        security: [{ visitorToken: [] }],
+        params: sessionParamsSchema,
+        response: { 200: ref('StopResponse', 'Whether a running turn was stopped'), ...failures, ...errors({ 400: ['validation_failed', 'invalid_json'] }) },
+      },
+      onRequest: app.authenticate,
+      preHandler: reads,
+    },
     async (request) => {
       const rec = await app.sessions.own(request.params.id, request.visitor as Visitor);
       return { stopped: await app.eventLog.requestStop(rec.id) };

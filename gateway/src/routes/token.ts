@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError, tokenRequestSchema, type TokenRequest, type TokenResponse } from '@chat/shared';
 import type { Config } from '../config.js';
+import { BODY_ERRORS, SERVER_ERRORS, errors, ref } from '../openapi.js';
 
 export default async function tokenRoutes(app: FastifyInstance, { config }: { config: Config }) {
   const perIp = app.limit({
@@ -17,7 +18,22 @@ export default async function tokenRoutes(app: FastifyInstance, { config }: { co
 
   app.post<{ Body: TokenRequest }>(
     '/v1/token',
-    { schema: { body: tokenRequestSchema }, preHandler: perIp },
+    {
+      schema: {
+        summary: 'A visitor token for a site',
+        description:
+          "For a browser on one of the site's origins (`Origin` is required and must be one of them). A still-valid (or recently expired) platform token of the same site in `Authorization: Bearer` keeps the visitor id, so a refreshing widget keeps its sessions. Rate-limited per IP.",
+        tags: ['visitor'],
+        operationId: 'createToken',
+        security: [{}, { visitorToken: [] }],
+        body: tokenRequestSchema,
+        response: {
+          200: ref('TokenResponse', 'The token (`Cache-Control: no-store`)'),
+          ...errors(BODY_ERRORS, { 403: ['origin_not_allowed'], 404: ['site_not_found'], 429: ['rate_limited'] }, SERVER_ERRORS),
+        },
+      },
+      preHandler: perIp,
+    },
     async (request, reply) => {
       const site = app.tenants.bySiteKey.get(request.body.siteKey);
       if (!site) {

@@ -8,6 +8,7 @@ import { AppError, submissionListQuerySchema, type SubmissionDetail, type Submis
 import type { Config } from '../../config.js';
 import { exportSubmissions, CONTENT_TYPES, type ExportFormat } from '../export.js';
 import { submissionParams, tidParams } from './params.js';
+import { ADMIN_ERRORS, errors, media, noContent, ref } from '../../openapi.js';
 
 const { limit: _limit, cursor: _cursor, ...filterProps } = submissionListQuerySchema.properties;
 const exportQuery = {
@@ -16,6 +17,8 @@ const exportQuery = {
   properties: { ...filterProps, format: { enum: ['csv', 'ndjson'], default: 'csv' } },
 } as const;
 const detailQuery = { type: 'object', additionalProperties: false, properties: { transcript: { enum: ['0', '1', 'true', 'false'] } } } as const;
+
+const tags = ['submissions'];
 
 type Filter = Omit<SubmissionListQuery, 'limit' | 'cursor'>;
 const filterOf = (q: Filter) => ({
@@ -30,7 +33,17 @@ export default async function submissionRoutes(app: FastifyInstance, _opts: { co
 
   app.get<{ Params: { tid: string }; Querystring: SubmissionListQuery }>(
     '/tenants/:tid/submissions',
-    { schema: { params: tidParams, querystring: submissionListQuerySchema } },
+    {
+      schema: {
+        summary: 'Leads, newest first',
+        description: 'Filtered by status, site and creation time (`since` inclusive, `until` exclusive); a page of `limit` (default 50), then pass `next` as `cursor`.',
+        tags,
+        operationId: 'listSubmissions',
+        params: tidParams,
+        querystring: submissionListQuerySchema,
+        response: { 200: ref('SubmissionPage', 'A page of submissions'), ...errors(ADMIN_ERRORS) },
+      },
+    },
     async (request) => {
       app.allowTenant(request, request.params.tid);
       const q = request.query;
@@ -40,7 +53,18 @@ export default async function submissionRoutes(app: FastifyInstance, _opts: { co
 
   app.get<{ Params: { tid: string }; Querystring: Filter & { format: ExportFormat } }>(
     '/tenants/:tid/submissions/export',
-    { schema: { params: tidParams, querystring: exportQuery } },
+    {
+      schema: {
+        summary: 'Export leads',
+        description:
+          "Every matching submission, newest first, streamed as CSV (one column per field of the tenant's templates, the site's template first when filtered by site) or NDJSON (one submission per line), as an attachment.",
+        tags,
+        operationId: 'exportSubmissions',
+        params: tidParams,
+        querystring: exportQuery,
+        response: { 200: media('The file', ['text/csv', 'application/x-ndjson']), ...errors(ADMIN_ERRORS) },
+      },
+    },
     async (request, reply) => {
       const { tid } = request.params;
       app.allowTenant(request, tid);
@@ -62,7 +86,17 @@ export default async function submissionRoutes(app: FastifyInstance, _opts: { co
 
   app.get<{ Params: { tid: string; id: string }; Querystring: { transcript?: string } }>(
     '/tenants/:tid/submissions/:id',
-    { schema: { params: submissionParams, querystring: detailQuery } },
+    {
+      schema: {
+        summary: 'A lead',
+        description: 'With `?transcript=1`, its conversation too, while the session still exists.',
+        tags,
+        operationId: 'getSubmission',
+        params: submissionParams,
+        querystring: detailQuery,
+        response: { 200: ref('SubmissionDetail', 'The submission'), ...errors(ADMIN_ERRORS, { 503: ['engine_unavailable'] }) },
+      },
+    },
     async (request): Promise<SubmissionDetail> => {
       app.allowTenant(request, request.params.tid);
       const sub = await store().get(request.params.tid, request.params.id);
@@ -79,7 +113,15 @@ export default async function submissionRoutes(app: FastifyInstance, _opts: { co
     },
   );
 
-  app.delete<{ Params: { tid: string; id: string } }>('/tenants/:tid/submissions/:id', { schema: { params: submissionParams } }, async (request, reply) => {
+  const erase = {
+    summary: 'Erase a lead',
+    description: "A visitor's right: the submission, and its session's state, transcript, event log and queued webhooks. Idempotent.",
+    tags,
+    operationId: 'eraseSubmission',
+    params: submissionParams,
+    response: { 204: noContent('Erased'), ...errors(ADMIN_ERRORS, { 503: ['engine_unavailable'] }) },
+  };
+  app.delete<{ Params: { tid: string; id: string } }>('/tenants/:tid/submissions/:id', { schema: erase }, async (request, reply) => {
     const caller = app.allowTenant(request, request.params.tid);
     await app.leads.erase(request.params.tid, request.params.id, request.id);
     await app.backOffice.note(caller.actor, request.params.tid, 'submission.erase', `submission:${request.params.id}`);
