@@ -23,6 +23,7 @@ import drainPlugin from './plugins/drain.js';
 import registryPlugin from './plugins/registry.js';
 import adminPlugin, { ADMIN_PREFIX } from './admin/plugin.js';
 import { Sessions } from './sessions.js';
+import { Previews } from './admin/previews.js';
 import { createEngineClient, type EngineClient } from './engine-client.js';
 import { activeStreams } from './active-streams.js';
 import type { EventLog } from './event-log/log.js';
@@ -38,6 +39,7 @@ import { documentPublicApi, servePublicDocs } from './openapi.js';
 declare module 'fastify' {
   interface FastifyInstance {
     sessions: Sessions;
+    previews: Previews;
     engine: EngineClient;
   }
 }
@@ -94,6 +96,7 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Fastify
   await app.register(drainPlugin);
 
   app.decorate('sessions', new Sessions(app.kv, config.sessionTtlS));
+  app.decorate('previews', new Previews(app.kv, config.previewTtlS));
   const engine = deps.engine ?? createEngineClient(config, app.log);
   app.decorate('engine', engine);
   if (!deps.engine) app.addHook('onClose', async () => engine.close());

@@ -17,6 +17,8 @@ import siteRoutes from './routes/sites.js';
 import templateRoutes from './routes/templates.js';
 import webhookRoutes from './routes/webhook.js';
 import submissionRoutes from './routes/submissions.js';
+import previewRoutes from './routes/preview.js';
+import whoamiRoutes from './routes/whoami.js';
 import { documentAdminApi, serveAdminDocs } from '../openapi.js';
 
 export interface AdminCaller {
@@ -96,4 +98,6 @@ export default async function adminPlugin(app: FastifyInstance, { config, prefix
   await app.register(templateRoutes);
   await app.register(webhookRoutes, { config });
   await app.register(submissionRoutes, { config });
+  await app.register(previewRoutes);
+  await app.register(whoamiRoutes);
 }

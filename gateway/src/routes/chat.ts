@@ -78,9 +78,10 @@ export default async function chatRoutes(app: FastifyInstance, { config }: { con
     },
     async (request, reply) => {
       const visitor = request.visitor as Visitor;
-      const site = app.tenants.site(visitor.tenantId, visitor.siteId);
-      if (!site) throw new AppError('unauthorized', 'The token names an unknown site.');
-      app.assertSiteOrigin(request, reply, site, false);
+      // A console preview runs the draft its token names, on the console's own page (no site origins).
+      const site = visitor.preview ? await app.previews.site(visitor) : app.tenants.site(visitor.tenantId, visitor.siteId);
+      if (!site) throw new AppError('unauthorized', visitor.preview ? 'The preview has expired.' : 'The token names an unknown site.');
+      if (!visitor.preview) app.assertSiteOrigin(request, reply, site, false);
       const { message, sessionId: given } = request.body;
 
       // For a turn of an existing session the limits, the owner read and the turn claim are

@@ -40,4 +40,7 @@ export default async function staticRoutes(app: FastifyInstance, { config }: { c
   // Not immutable: the URL carries no version, so browsers revalidate after max-age.
   app.get('/widget.js', hide, fileServer(config.widgetFile, 'text/javascript; charset=utf-8', `public, max-age=${config.staticMaxAgeS}`));
   app.get('/', hide, fileServer(config.demoFile, 'text/html; charset=utf-8', 'no-cache'));
+  // The customer's console: a page and its bundle, a client of /admin/v1 like any other.
+  app.get('/console', hide, fileServer(config.consoleHtml, 'text/html; charset=utf-8', 'no-cache'));
+  app.get('/console.js', hide, fileServer(config.consoleFile, 'text/javascript; charset=utf-8', 'no-cache'));
 }
