@@ -1,5 +1,5 @@
 /**
- * SSRF guard for webhook URLs. A customer names the URL, so without a guard the gateway could be
+ * SSRF guard for webhook URLs, an allow-list (only global unicast addresses are dialled). A customer names the URL, so without a guard the gateway could be
  * made to POST into our own network (Redis, the engine, cloud metadata at 169.254.169.254).
  * The host is resolved once, every address is checked, and the connection is pinned to a vetted
  * address, so a DNS answer that changes between the check and the connect (rebinding) cannot win.
@@ -10,7 +10,12 @@ import { BlockList, isIP } from 'node:net';
 import { lookup as dnsLookup } from 'node:dns/promises';
 import type { LookupFunction } from 'node:net';
 
-const blocked = new BlockList();
+// An allow-list: an address is dialled only if it is global unicast. IPv4: anything outside the
+// special-purpose ranges below (IANA's special-purpose registry: none of them is globally routed to
+// a customer). IPv6: only 2000::/3 (global unicast), minus its special and tunnelling blocks, whose
+// embedded IPv4 (6to4, Teredo) or translation (NAT64) could land inside. Everything else, including
+// IPv4-compatible `::a.b.c.d`, site-local fec0::/10 and anything unassigned, is refused.
+const notGlobal4 = new BlockList();
 for (const [net, prefix] of [
   ['0.0.0.0', 8], // "this network"; 0.0.0.0 reaches localhost on Linux
   ['10.0.0.0', 8],
@@ -19,22 +24,27 @@ for (const [net, prefix] of [
   ['169.254.0.0', 16], // link-local, cloud metadata
   ['172.16.0.0', 12],
   ['192.0.0.0', 24], // IETF protocol assignments
+  ['192.0.2.0', 24], // TEST-NET-1
+  ['192.88.99.0', 24], // 6to4 relay anycast
   ['192.168.0.0', 16],
   ['198.18.0.0', 15], // benchmarking
+  ['198.51.100.0', 24], // TEST-NET-2
+  ['203.0.113.0', 24], // TEST-NET-3
   ['224.0.0.0', 4], // multicast
   ['240.0.0.0', 4], // reserved, broadcast
 ] as const)
-  blocked.addSubnet(net, prefix, 'ipv4');
-// No ::ffff:0:0/96 rule: BlockList matches IPv4 addresses against it. Mapped ones are unwrapped below.
+  notGlobal4.addSubnet(net, prefix, 'ipv4');
+
+const global6 = new BlockList();
+global6.addSubnet('2000::', 3, 'ipv6');
+const notGlobal6 = new BlockList();
 for (const [net, prefix] of [
-  ['::', 128], // unspecified
-  ['::1', 128],
-  ['64:ff9b::', 96], // NAT64 can reach private IPv4
-  ['fc00::', 7], // unique local
-  ['fe80::', 10], // link-local
-  ['ff00::', 8], // multicast
+  ['2001::', 23], // IETF protocol assignments: Teredo 2001::/32, ORCHID, benchmarking, ...
+  ['2001:db8::', 32], // documentation
+  ['2002::', 16], // 6to4: the IPv4 inside may be private
+  ['3fff::', 20], // documentation
 ] as const)
-  blocked.addSubnet(net, prefix, 'ipv6');
+  notGlobal6.addSubnet(net, prefix, 'ipv6');
 
 /** The IPv4 address inside an IPv4-mapped IPv6 address (`::ffff:a.b.c.d` or `::ffff:7f00:1`). */
 function mappedIpv4(ip: string): string | undefined {
@@ -46,14 +56,21 @@ function mappedIpv4(ip: string): string | undefined {
   return [hi >> 8, hi & 255, lo >> 8, lo & 255].join('.');
 }
 
-/** True when the address is loopback, private, link-local, CGNAT, multicast or otherwise internal. */
+const isGlobal4 = (ip: string) => !notGlobal4.check(ip, 'ipv4');
+
+/**
+ * True unless the address is global unicast: loopback, private, link-local, CGNAT, multicast,
+ * documentation, tunnelled or translated (6to4, Teredo, NAT64), deprecated or unassigned.
+ * An IPv4-mapped address (`::ffff:a.b.c.d`) is judged by its IPv4 address.
+ */
 export function isPrivateAddress(ip: string): boolean {
   const bare = ip.replace(/^\[|\]$/g, '');
   const family = isIP(bare);
-  if (family === 4) return blocked.check(bare, 'ipv4');
+  if (family === 4) return !isGlobal4(bare);
   if (family === 6) {
     const v4 = mappedIpv4(bare);
-    return blocked.check(bare, 'ipv6') || (v4 !== undefined && blocked.check(v4, 'ipv4'));
+    if (v4 !== undefined) return !isGlobal4(v4);
+    return !(global6.check(bare, 'ipv6') && !notGlobal6.check(bare, 'ipv6'));
   }
   return true; // not an address: refuse rather than guess
 }

@@ -108,3 +108,60 @@ t.test('the tenants file: webhook errors name their key path', async (t) => {
   t.throws(() => parse({ url: 'https://crm.example/', secrets: [secret], extra: 1 }), /webhook\.extra: unknown key/);
   t.throws(() => parse({ url: 'ftp://crm.example/', secrets: [secret] }), /webhook\.url: must use http or https/);
 });
+
+// The guard is an allow-list: only global unicast addresses are dialled. Each of these reaches (or
+// may reach) something internal, or is reserved; each must be refused however it is written.
+const notGlobal = [
+  'http://[::127.0.0.1]/', // IPv4-compatible (deprecated), loopback inside
+  'http://[::ffff:10.0.0.1]/', // IPv4-mapped private
+  'http://[2002:7f00:1::]/', // 6to4 of 127.0.0.1
+  'http://[2002:a00:1::]/', // 6to4 of 10.0.0.1
+  'http://[2001::1]/', // Teredo 2001::/32
+  'http://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/', // Teredo, as seen in the wild
+  'http://[64:ff9b:1::a00:1]/', // local-use NAT64 64:ff9b:1::/48
+  'http://[64:ff9b::a00:1]/', // well-known NAT64 prefix
+  'http://[fec0::1]/', // site-local (deprecated)
+  'http://[2001:db8::1]/', // documentation
+  'http://[100::1]/', // discard-only
+  'http://[::]/',
+  'http://0.0.0.0/',
+  'http://0/',
+  'http://2130706433/', // decimal 127.0.0.1
+  'http://167772161/', // decimal 10.0.0.1
+  'http://017700000001/', // octal 127.0.0.1
+  'http://012.0.0.1/', // octal 10.0.0.1
+  'http://0x0a.0.0.1/', // hex 10.0.0.1
+  'http://192.0.2.1/', // TEST-NET-1
+  'http://198.51.100.7/', // TEST-NET-2
+  'http://203.0.113.9/', // TEST-NET-3
+  'http://192.88.99.1/', // 6to4 relay anycast
+  'http://255.255.255.255/',
+];
+
+t.test('allow-list: only global unicast addresses are dialled', async (t) => {
+  for (const url of notGlobal) await t.rejects(vetUrl(url, false), { name: 'SsrfRefused' }, url);
+  for (const ip of ['93.184.216.34', '8.8.8.8', '2606:4700:4700::1111', '2a00:1450:4001:80b::200e', '::ffff:93.184.216.34'])
+    t.notOk(isPrivateAddress(ip), `${ip} is global`);
+});
+
+t.test('a name resolving to loopback (any spelling) is refused', async (t) => {
+  for (const address of ['127.0.0.1', '127.255.0.9', '::1', '::ffff:127.0.0.1', '::127.0.0.1', '2002:7f00:1::'])
+    await t.rejects(vetUrl('https://hooks.customer.example/x', false, async () => [{ address, family: address.includes(':') ? 6 : 4 }]), { name: 'SsrfRefused', reason: 'internal' }, address);
+});
+
+t.test('a redirect to a private address is a failed attempt; the private target sees nothing', async (t) => {
+  const inside = await startReceiver(); // stands for an internal service
+  t.teardown(() => inside.close());
+  const { createServer } = await import('node:http');
+  const outside = createServer((_req, res) => res.writeHead(307, { location: `http://127.0.0.1:${inside.port}/admin` }).end());
+  await new Promise<void>((ok) => outside.listen(0, '127.0.0.1', ok));
+  t.teardown(() => new Promise<void>((ok) => outside.close(() => ok())));
+  const port = (outside.address() as { port: number }).port;
+  // The first hop is a test server on loopback (allowed for this attempt); where it redirects is never dialled.
+  const res2 = await attemptDelivery({
+    url: `http://127.0.0.1:${port}/hooks`, secrets: [`whsec_${Buffer.alloc(32, 1).toString('base64')}`], allowPrivateNetwork: true,
+    id: 'msg_r2', body: '{}', timeoutMs: 2000, userAgent: 'test',
+  });
+  t.match(res2, { outcome: 'failed', status: 307 });
+  t.equal(inside.received.length, 0, 'no request reached the private target');
+});
