@@ -32,6 +32,8 @@ const newKeyId = () => `key_${randomBytes(6).toString('hex')}`;
 const newSiteKey = () => `pk_${randomBytes(12).toString('hex')}`;
 const now = () => new Date().toISOString();
 
+class StaleImport extends Error {}
+
 type Change<R> = { doc: TenantDoc | null; templates?: TemplateWrite[]; result: R; audit?: { action: string; target: string }; noop?: boolean };
 
 export class BackOffice {
@@ -280,39 +282,56 @@ export class BackOffice {
     for (const [tid, t] of parsed.tenants) {
       const rawTenant = raw.tenants.find((x) => x.id === tid)!;
       let writes: TemplateWrite[] = [];
-      const before = await this.store.getTenant(tid);
+      // The latest templates, read before the write; if another writer publishes meanwhile (two
+      // gateways seeding at once), the comparison is stale: read again rather than add a version.
       const latest = new Map<string, Template>();
-      for (const id of Object.keys(before?.doc.templates ?? {})) {
-        const tpl = await this.store.getTemplate(tid, id, before!.doc.templates[id]!.latest);
-        if (tpl) latest.set(id, tpl);
+      const readLatest = async () => {
+        latest.clear();
+        const before = await this.store.getTenant(tid);
+        for (const [id, { latest: v }] of Object.entries(before?.doc.templates ?? {})) {
+          const tpl = await this.store.getTemplate(tid, id, v);
+          if (tpl) latest.set(id, tpl);
+        }
+      };
+      await readLatest();
+      let did = false;
+      for (let attempt = 0; ; attempt++) {
+        try {
+          did = await this.change(tid, actor, (cur) => {
+            const at = now();
+            for (const [id, { latest: v }] of Object.entries(cur?.templates ?? {}))
+              if (latest.get(id)?.version !== v) throw new StaleImport();
+            const doc: TenantDoc = cur ?? { id: tid, name: t.name, sites: {}, templates: {}, keys: {}, createdAt: at, updatedAt: at };
+            const was = JSON.stringify({ ...doc, updatedAt: '' });
+            doc.name = t.name;
+            if (t.identitySecret) doc.identitySecret = t.identitySecret;
+            else delete doc.identitySecret;
+            if (rawTenant.limits) doc.limits = { ...rawTenant.limits };
+            else delete doc.limits;
+            writes = [];
+            for (const [id, tpl] of t.templates) {
+              const prev = latest.get(id);
+              const same = prev && JSON.stringify({ ...prev, version: 0 }) === JSON.stringify({ ...tpl, version: 0 });
+              if (same) continue;
+              const version = (doc.templates[id]?.latest ?? 0) + 1;
+              writes.push({ id, version, template: { ...tpl, version } });
+              doc.templates[id] = { latest: version, updatedAt: at };
+            }
+            for (const [sid, s] of t.sites) {
+              const old = doc.sites[sid];
+              const next: SiteDoc = { siteKey: s.siteKey, origins: s.origins, template: s.template.id, allowedContext: s.allowedContext, createdAt: old?.createdAt ?? at, updatedAt: old?.updatedAt ?? at };
+              if (JSON.stringify(old) !== JSON.stringify(next)) doc.sites[sid] = { ...next, updatedAt: at };
+            }
+            if (t.webhook) doc.webhook = { url: t.webhook.url, events: t.webhook.events as NonNullable<TenantDoc['webhook']>['events'], allowPrivateNetwork: t.webhook.allowPrivateNetwork, secrets: t.webhook.secrets };
+            const unchanged = cur !== null && writes.length === 0 && JSON.stringify({ ...doc, updatedAt: '' }) === was;
+            return { doc, templates: writes, result: !unchanged, noop: unchanged, audit: { action: 'tenant.import', target: `tenant:${tid}` } };
+          });
+          break;
+        } catch (e) {
+          if (!(e instanceof StaleImport) || attempt >= 10) throw e;
+          await readLatest();
+        }
       }
-      const did = await this.change(tid, actor, (cur) => {
-        const at = now();
-        const doc: TenantDoc = cur ?? { id: tid, name: t.name, sites: {}, templates: {}, keys: {}, createdAt: at, updatedAt: at };
-        const was = JSON.stringify({ ...doc, updatedAt: '' });
-        doc.name = t.name;
-        if (t.identitySecret) doc.identitySecret = t.identitySecret;
-        else delete doc.identitySecret;
-        if (rawTenant.limits) doc.limits = { ...rawTenant.limits };
-        else delete doc.limits;
-        writes = [];
-        for (const [id, tpl] of t.templates) {
-          const prev = latest.get(id);
-          const same = prev && JSON.stringify({ ...prev, version: 0 }) === JSON.stringify({ ...tpl, version: 0 });
-          if (same) continue;
-          const version = (doc.templates[id]?.latest ?? 0) + 1;
-          writes.push({ id, version, template: { ...tpl, version } });
-          doc.templates[id] = { latest: version, updatedAt: at };
-        }
-        for (const [sid, s] of t.sites) {
-          const old = doc.sites[sid];
-          const next: SiteDoc = { siteKey: s.siteKey, origins: s.origins, template: s.template.id, allowedContext: s.allowedContext, createdAt: old?.createdAt ?? at, updatedAt: old?.updatedAt ?? at };
-          if (JSON.stringify(old) !== JSON.stringify(next)) doc.sites[sid] = { ...next, updatedAt: at };
-        }
-        if (t.webhook) doc.webhook = { url: t.webhook.url, events: t.webhook.events as NonNullable<TenantDoc['webhook']>['events'], allowPrivateNetwork: t.webhook.allowPrivateNetwork, secrets: t.webhook.secrets };
-        const unchanged = cur !== null && writes.length === 0 && JSON.stringify({ ...doc, updatedAt: '' }) === was;
-        return { doc, templates: writes, result: !unchanged, noop: unchanged, audit: { action: 'tenant.import', target: `tenant:${tid}` } };
-      });
       if (did) changed.push(tid);
     }
     return { tenants: parsed.tenants.size, changed };
