@@ -8,12 +8,16 @@ import { AppError, SESSION_STATUSES, type SessionStatus, type VisitorContext } f
 import type { Kv } from './plugins/redis.js';
 import type { Visitor } from './plugins/auth.js';
 import type { Site } from './tenants.js';
+import type { ClaimOwner } from './event-log/log.js';
 
 export interface SessionRecord {
   id: string;
   tenantId: string;
+  /** '' for a console preview's session. */
   siteId: string;
   sub: string;
+  /** Who signed the token that started it ('' on a record written before this was kept). */
+  issuer: 'platform' | 'customer' | '';
   templateId: string;
   templateVersion: number;
   status: SessionStatus;
@@ -26,6 +30,11 @@ export interface SessionRecord {
 // The hash tag keeps a session's keys on one Redis Cluster slot (the event log's claim reads it too).
 export const sessionKey = (id: string) => `gw:session:{${id}}`;
 const key = sessionKey;
+
+/** Who a session belongs to: tenant, visitor, site (a preview's sessions record none) and issuer. */
+export function sessionOwner(visitor: Visitor): ClaimOwner {
+  return { tenantId: visitor.tenantId, sub: visitor.sub, siteId: visitor.preview ? '' : visitor.siteId, issuer: visitor.issuer };
+}
 
 /** 128 random bits, URL-safe: 22 characters, inside the shared `^[A-Za-z0-9_-]{16,64}$`. */
 export function newSessionId(): string {
@@ -48,6 +57,7 @@ function fromHash(id: string, h: Record<string, string>): SessionRecord | null {
     tenantId: h.tenantId,
     siteId: h.siteId ?? '',
     sub: h.sub,
+    issuer: h.issuer === 'platform' || h.issuer === 'customer' ? h.issuer : '',
     templateId: h.templateId ?? '',
     templateVersion: Number(h.templateVersion ?? 0),
     status,
@@ -85,6 +95,7 @@ export class Sessions {
       tenantId: visitor.tenantId,
       siteId: site.id,
       sub: visitor.sub,
+      issuer: visitor.issuer,
       templateId: site.template.id,
       templateVersion: site.template.version,
       status: 'collecting',
@@ -99,13 +110,15 @@ export class Sessions {
   }
 
   /**
-   * The visitor's own session, or 404 session_not_found: another tenant's or another visitor's
-   * session answers exactly like a missing one, so ids cannot be probed.
+   * The visitor's own session, or 404 session_not_found: another tenant's, site's, issuer's or
+   * visitor's session answers exactly like a missing one, so ids cannot be probed.
    */
   async own(id: string, visitor: Visitor): Promise<SessionRecord> {
     const h = await this.kv.hashGetAll(key(id));
     const rec = h ? fromHash(id, h) : null;
-    if (!rec || rec.tenantId !== visitor.tenantId || rec.sub !== visitor.sub) throw new AppError('session_not_found');
+    const o = sessionOwner(visitor);
+    if (!rec || rec.tenantId !== o.tenantId || rec.sub !== o.sub || rec.siteId !== o.siteId || (rec.issuer !== '' && rec.issuer !== o.issuer))
+      throw new AppError('session_not_found');
     return rec;
   }
 

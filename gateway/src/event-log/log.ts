@@ -28,6 +28,9 @@ export type ClaimOutcome =
 export interface ClaimOwner {
   tenantId: string;
   sub: string;
+  /** The session's site ('' for a console preview's session). */
+  siteId: string;
+  issuer: 'platform' | 'customer';
 }
 
 export interface RunningTurn {

@@ -18,13 +18,15 @@ const seqKey = (id: string) => `gw:turnseq:{${id}}`;
 const turnKey = (id: string) => `gw:turn:{${id}}`;
 const STOP_CHANNEL = 'gw:stop';
 
-// Claim: with an owner (KEYS[3] the session record, ARGV[4..5] tenant and sub), another owner's or
+// Claim: with an owner (KEYS[3] the session record, ARGV[4..7] tenant, sub, site and issuer; a record
+// written before issuers were kept has none and matches either), another owner's or
 // a missing session answers foreign and writes nothing; a running marker answers attach (same
 // message) or busy; else next seq and a fresh marker.
 const CLAIM = `
 if KEYS[3] then
-  local rec = redis.call('HMGET', KEYS[3], 'tenantId', 'sub')
-  if rec[1] ~= ARGV[4] or rec[2] ~= ARGV[5] then return {'foreign', 0} end
+  local rec = redis.call('HMGET', KEYS[3], 'tenantId', 'sub', 'siteId', 'issuer')
+  if rec[1] ~= ARGV[4] or rec[2] ~= ARGV[5] or rec[3] ~= ARGV[6] then return {'foreign', 0} end
+  if rec[4] and rec[4] ~= ARGV[7] then return {'foreign', 0} end
 end
 local cur = redis.call('HMGET', KEYS[1], 'msg', 'seq')
 if cur[1] then
@@ -107,7 +109,7 @@ export async function redisEventLog(opts: RedisEventLogOptions): Promise<EventLo
     claimTurn: (sessionId, messageId, leaseMs, owner) =>
       guarded(async () => {
         const keys = [turnKey(sessionId), seqKey(sessionId), ...(owner ? [sessionKey(sessionId)] : [])];
-        const args = [messageId, String(leaseMs), String(opts.ttlS), ...(owner ? [owner.tenantId, owner.sub] : [])];
+        const args = [messageId, String(leaseMs), String(opts.ttlS), ...(owner ? [owner.tenantId, owner.sub, owner.siteId, owner.issuer] : [])];
         const [outcome, seq] = (await run(CLAIM, keys, args)) as [ClaimOutcome['outcome'], number];
         return { outcome, seq: Number(seq) };
       }),

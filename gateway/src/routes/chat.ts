@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError, chatRequestSchema, type ChatRequest, type Template, type TurnRequest, type VisitorContext } from '@chat/shared';
 import { cleanContext, modelContext } from '../visitor-context.js';
 import type { Config } from '../config.js';
-import { newSessionId } from '../sessions.js';
+import { newSessionId, sessionOwner } from '../sessions.js';
 import { relay } from '../relay.js';
 import { follow } from '../follow.js';
 import { TurnRecorder, eventId } from '../event-log/log.js';
@@ -92,7 +92,7 @@ export default async function chatRoutes(app: FastifyInstance, { config }: { con
       // Errors keep the order the checks had: limits, then ownership, then a running turn.
       const sessionId = given ?? newSessionId();
       const claimTurn = () =>
-        app.eventLog.claimTurn(sessionId, message.id, config.turnLeaseMs, given ? { tenantId: visitor.tenantId, sub: visitor.sub } : undefined);
+        app.eventLog.claimTurn(sessionId, message.id, config.turnLeaseMs, given ? sessionOwner(visitor) : undefined);
       const [perMinute, perHour, owned, early] = await Promise.allSettled([
         turnsPerMinute(request, reply),
         sessionsPerHour(request, reply),
