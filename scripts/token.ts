@@ -47,7 +47,7 @@ try {
   const app = Fastify({ logger: false });
   await app.register(authPlugin, { config, tenants });
   await app.ready();
-  process.stdout.write(`${app.mintVisitorToken(site, sub).token}\n`);
+  process.stdout.write(`${app.mintVisitorToken(site, sub ? { sub, oiat: Math.floor(Date.now() / 1000) } : undefined).token}\n`);
   await app.close();
 } catch (e) {
   console.error(`token: ${(e as Error).message}`);

@@ -25,9 +25,11 @@ export interface Config {
   jwtIssuer: string;
   jwtAudience: 'chat';
   tokenTtlS: number;
-  /** How long after expiry a platform token still proves who the visitor was, to keep `sub` on refresh. */
+  /** How long after expiry a platform token still proves who the visitor was, to keep `sub` on refresh (at most TOKEN_TTL_S). */
   tokenRefreshGraceS: number;
-  /** Oldest `iat` accepted on any token: caps customer-minted token lifetimes. */
+  /** A chain of refreshed platform tokens ends this long after its first token was issued (`oiat`). */
+  tokenMaxLifetimeS: number;
+  /** Oldest `iat` accepted on any token, and the longest `exp - iat` of a customer-minted one. */
   tokenMaxAgeS: number;
   jwtClockToleranceS: number;
   maxTokenBytes: number;
@@ -218,7 +220,8 @@ export function loadConfig(env: Env = process.env): LoadedConfig {
     jwtIssuer: str(env, 'JWT_ISSUER', 'chat-gateway'),
     jwtAudience: 'chat',
     tokenTtlS: int(env, 'TOKEN_TTL_S', 600, 30, 86400),
-    tokenRefreshGraceS: int(env, 'TOKEN_REFRESH_GRACE_S', 86400, 0),
+    tokenRefreshGraceS: 0,
+    tokenMaxLifetimeS: 0,
     tokenMaxAgeS: int(env, 'TOKEN_MAX_AGE_S', 86400, 60),
     jwtClockToleranceS: int(env, 'JWT_CLOCK_TOLERANCE_S', 5, 0, 300),
     // A token with our claims is ~400 bytes; a few KB leaves room for customer claims, not for abuse.
@@ -273,6 +276,9 @@ export function loadConfig(env: Env = process.env): LoadedConfig {
     previewTtlS: int(env, 'PREVIEW_TTL_S', 3600, 60, 86400),
   };
   if (config.adminKey !== undefined && config.adminKey.length < 32) throw new ConfigError('ADMIN_KEY', 'must be at least 32 characters');
+  // The grace after expiry is one token lifetime at most: a stolen, expired token is worth no more than a live one.
+  config.tokenRefreshGraceS = int(env, 'TOKEN_REFRESH_GRACE_S', config.tokenTtlS, 0, config.tokenTtlS);
+  config.tokenMaxLifetimeS = int(env, 'TOKEN_MAX_LIFETIME_S', Math.max(86400, config.tokenTtlS), config.tokenTtlS);
   config.sessionIdleS = int(env, 'SESSION_IDLE_S', Math.min(3600, Math.floor(config.sessionTtlS / 2)), 1);
   if (config.sessionIdleS >= config.sessionTtlS) throw new ConfigError('SESSION_IDLE_S', 'must be shorter than SESSION_TTL_S');
   if (config.heartbeatMs >= config.engineBodyTimeoutMs)

@@ -93,9 +93,9 @@ t.test('refreshing with the previous token keeps the visitor id (sub)', async (t
   const again = (await askToken(ACME_ORIGIN, 'pk_acme_web', bearer(first))).json().token;
   t.equal(subOf(again), subOf(first));
   t.not(again, first);
-  // Expired 10 minutes ago: still proves the visitor inside TOKEN_REFRESH_GRACE_S.
+  // Expired 5 minutes ago: still proves the visitor inside TOKEN_REFRESH_GRACE_S (one TOKEN_TTL_S).
   const stale = signHs256(
-    { iss: 'chat-gateway', aud: 'chat', sub: 'v_returning', tid: 'acme', site: 'acme-web', jti: 'x', iat: now() - 1200, exp: now() - 600 },
+    { iss: 'chat-gateway', aud: 'chat', sub: 'v_returning', tid: 'acme', site: 'acme-web', jti: 'x', iat: now() - 900, exp: now() - 300 },
     JWT_SECRET,
   );
   t.equal(subOf((await askToken(ACME_ORIGIN, 'pk_acme_web', bearer(stale))).json().token), 'v_returning');

@@ -35,6 +35,12 @@ export const visitorKey = (req: FastifyRequest): string => {
   return `${v.tenantId}:${v.sub}`;
 };
 
+export interface PreviousVisitor {
+  sub: string;
+  /** The original issue time of the refresh chain (seconds). */
+  oiat: number;
+}
+
 export interface MintedToken {
   token: string;
   /** ISO 8601 */
@@ -49,6 +55,8 @@ interface Claims {
   tid?: unknown;
   site?: unknown;
   prv?: unknown;
+  /** Platform tokens: when the first token of a refresh chain was issued (seconds). */
+  oiat?: unknown;
   iat?: unknown;
   exp?: unknown;
 }
@@ -57,11 +65,12 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** onRequest hook: 401 unless a valid bearer token; sets `request.visitor`. */
     authenticate: (request: FastifyRequest) => Promise<void>;
-    mintVisitorToken: (site: Site, sub?: string) => MintedToken;
+    /** A platform token; `previous` (from `previousVisitor`) continues that visitor's chain: same sub, same `oiat`. */
+    mintVisitorToken: (site: Site, previous?: PreviousVisitor) => MintedToken;
     /** A platform token for a console preview of `tenantId` (see routes/preview in the admin API). */
     mintPreviewToken: (tenantId: string, previewId: string) => MintedToken;
-    /** The `sub` of a platform token for this site, valid or expired within the refresh grace. */
-    previousVisitorSub: (request: FastifyRequest, site: Site) => string | undefined;
+    /** The visitor of a platform token for this site, valid or expired within the refresh grace, whose chain is not over. */
+    previousVisitor: (request: FastifyRequest, site: Site) => PreviousVisitor | undefined;
   }
   interface FastifyRequest {
     visitor: Visitor | null;
@@ -144,6 +153,12 @@ export default fp<AuthPluginOptions>(
       const { sub, tid, site } = claims;
       if (typeof sub !== 'string' || !SUB.test(sub) || typeof tid !== 'string' || typeof site !== 'string')
         throw new AppError('unauthorized', 'The token claims are invalid.');
+      // Issued in the future (beyond the clock tolerance): refused, or `iat` would stretch every age check.
+      if (typeof claims.iat !== 'number' || claims.iat > Date.now() / 1000 + config.jwtClockToleranceS)
+        throw new AppError('unauthorized', 'The token is invalid: issued in the future.');
+      // A customer's token may not live longer than TOKEN_MAX_AGE_S from its issue.
+      if (!fromPlatform && (typeof claims.exp !== 'number' || claims.exp - claims.iat > config.tokenMaxAgeS))
+        throw new AppError('unauthorized', 'The token is invalid: its lifetime is over TOKEN_MAX_AGE_S.');
       if (site === PREVIEW_SITE) {
         // Only the platform mints previews (for an admin key holder), and only for a live tenant.
         if (!fromPlatform || typeof claims.prv !== 'string' || !PREVIEW_ID.test(claims.prv) || !tenants.tenants.has(tid))
@@ -160,9 +175,13 @@ export default fp<AuthPluginOptions>(
       request.visitor = verify(bearer(request, config.maxTokenBytes));
     });
 
-    app.decorate('mintVisitorToken', (site: Site, sub?: string): MintedToken => {
-      const visitorSub = sub ?? `v_${randomBytes(16).toString('base64url')}`;
-      const token = platform.sign({ sub: visitorSub, tid: site.tenantId, site: site.id, jti: randomUUID() });
+    app.decorate('mintVisitorToken', (site: Site, previous?: PreviousVisitor): MintedToken => {
+      const visitorSub = previous?.sub ?? `v_${randomBytes(16).toString('base64url')}`;
+      const nowS = Math.floor(Date.now() / 1000);
+      const oiat = previous?.oiat ?? nowS;
+      // Refreshing never outlives the chain: the last token expires TOKEN_MAX_LIFETIME_S after the first was issued.
+      const expiresIn = Math.max(1, Math.min(config.tokenTtlS, oiat + config.tokenMaxLifetimeS - nowS));
+      const token = platform.sign({ sub: visitorSub, tid: site.tenantId, site: site.id, oiat, jti: randomUUID() }, { expiresIn });
       const { exp } = (platform.decode(token, { complete: true }) as { payload: { exp: number } }).payload;
       return { token, expiresAt: new Date(exp * 1000).toISOString(), sub: visitorSub };
     });
@@ -174,7 +193,7 @@ export default fp<AuthPluginOptions>(
       return { token, expiresAt: new Date(exp * 1000).toISOString(), sub };
     });
 
-    app.decorate('previousVisitorSub', (request: FastifyRequest, site: Site): string | undefined => {
+    app.decorate('previousVisitor', (request: FastifyRequest, site: Site): PreviousVisitor | undefined => {
       if (!request.headers.authorization) return undefined;
       try {
         const token = bearer(request, config.maxTokenBytes);
@@ -182,7 +201,12 @@ export default fp<AuthPluginOptions>(
         const claims = platform.verify<Claims>(token, { ignoreExpiration: true, maxAge: config.tokenTtlS + config.tokenRefreshGraceS });
         if (typeof claims.exp !== 'number' || claims.exp + config.tokenRefreshGraceS < Date.now() / 1000) return undefined;
         if (claims.tid !== site.tenantId || claims.site !== site.id) return undefined;
-        return typeof claims.sub === 'string' && SUB.test(claims.sub) ? claims.sub : undefined;
+        if (typeof claims.sub !== 'string' || !SUB.test(claims.sub) || typeof claims.iat !== 'number') return undefined;
+        // A token from before `oiat` was carried started its chain at its own issue time.
+        const oiat = typeof claims.oiat === 'number' && claims.oiat <= claims.iat ? claims.oiat : claims.iat;
+        // The chain is over: the next token is a new visitor's.
+        if (oiat + config.tokenMaxLifetimeS <= Date.now() / 1000) return undefined;
+        return { sub: claims.sub, oiat };
       } catch {
         return undefined;
       }

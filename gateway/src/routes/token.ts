@@ -42,7 +42,7 @@ export default async function tokenRoutes(app: FastifyInstance, { config }: { co
         throw new AppError('site_not_found');
       }
       app.assertSiteOrigin(request, reply, site, true);
-      const minted = app.mintVisitorToken(site, app.previousVisitorSub(request, site));
+      const minted = app.mintVisitorToken(site, app.previousVisitor(request, site));
       reply.header('cache-control', 'no-store');
       const body: TokenResponse = { token: minted.token, expiresAt: minted.expiresAt };
       return body;
