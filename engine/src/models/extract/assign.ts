@@ -8,8 +8,23 @@ const AFTER_CHARS = 25;
 const BREAK = /[,;.!?\n]|\band\b/i;
 const CROSSED = 100;
 
+type Span = { start: number; end: number };
+/** The last text's mentions per field: every hit asks, and scanning the text per hit is quadratic. */
+let memoText: string | null = null;
+const memo = new Map<FieldInfo, Span[]>();
+
 /** Where each of the field's words is mentioned in the text. */
-function mentions(text: string, f: FieldInfo): Array<{ start: number; end: number }> {
+function mentions(text: string, f: FieldInfo): Span[] {
+  if (text !== memoText) {
+    memoText = text;
+    memo.clear();
+  }
+  let spans = memo.get(f);
+  if (!spans) memo.set(f, (spans = scan(text, f)));
+  return spans;
+}
+
+function scan(text: string, f: FieldInfo): Span[] {
   return f.words.flatMap((w) =>
     matchAll(text, new RegExp(`(?<![\\w-])${escapeRe(w)}\\w*`, 'gi')).map((m) => ({ start: m.index, end: m.index + m[0].length })),
   );
@@ -60,7 +75,11 @@ export function assign<T>(
     const asked = fitting.find((f) => f.key === askedField);
     const only = fitting.length === 1 && (opts.unprompted?.(fitting[0]!, hit) ?? true) ? fitting[0] : undefined;
     const field = scored[0]?.f ?? asked ?? only;
-    if (field) out.set(field.key, [...(out.get(field.key) ?? []), hit]);
+    if (field) {
+      const list = out.get(field.key);
+      if (list) list.push(hit);
+      else out.set(field.key, [hit]);
+    }
   }
   return out;
 }

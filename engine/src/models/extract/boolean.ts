@@ -14,12 +14,19 @@ const UNSURE = ["not sure", "i'm not sure", 'i am not sure', "don't know", 'dunn
 export function findBooleans(text: string): Hit<boolean>[] {
   const hedges = UNSURE.flatMap((p) => matchAll(text, phraseRe(p)).map((m) => ({ start: m.index, end: m.index + m[0].length })));
   const hits: Hit<boolean>[] = [];
-  const taken = (s: number, e: number) => [...hits, ...hedges].some((h) => s < h.end && h.start < e);
+  // Characters already claimed by a hedge or an answer: checking a match costs its length, not the hits so far.
+  const used = new Uint8Array(text.length);
+  const claim = (s: number, e: number) => used.fill(1, s, e);
+  for (const h of hedges) claim(h.start, h.end);
+  const taken = (s: number, e: number) => used.subarray(s, e).includes(1);
   for (const [phrases, value] of [[NO, false], [YES, true]] as const)
     for (const p of [...phrases].sort((a, b) => b.length - a.length))
       for (const m of matchAll(text, phraseRe(p))) {
         const end = m.index + m[0].length;
-        if (!taken(m.index, end)) hits.push({ value, start: m.index, end });
+        if (!taken(m.index, end)) {
+          hits.push({ value, start: m.index, end });
+          claim(m.index, end);
+        }
       }
   return hits.sort((a, b) => a.start - b.start);
 }

@@ -21,12 +21,15 @@ const SENTENCE_END = /[.!?\n](?=\s|$)/g;
 /** From where each correction cue ends to where its sentence ends. */
 export function correctionScopes(text: string): Array<{ start: number; end: number }> {
   const ends = matchAll(text, SENTENCE_END).map((m) => m.index);
-  return CUES.flatMap((re) =>
-    matchAll(text, re).map((m) => {
+  return CUES.flatMap((re) => {
+    // A cue's matches come in text order: one pointer walks the sentence ends (linear, not cues x ends).
+    let i = 0;
+    return matchAll(text, re).map((m) => {
       const from = m.index + m[0].length;
-      return { start: from, end: ends.find((e) => e >= from) ?? text.length };
-    }),
-  );
+      while (i < ends.length && ends[i]! < from) i++;
+      return { start: from, end: ends[i] ?? text.length };
+    });
+  });
 }
 
 /** True when a value found at `at` sits inside a correction's scope. */

@@ -1,9 +1,17 @@
 import { type Hit, matchAll } from './hits.js';
 
-/** Anything with an @ is an attempt at an email: the caller validates, so "ann@example" is reported as invalid. */
-const AT_TOKEN = /(?:mailto:)?[^\s<>()[\],;:"'@]*@[^\s<>()[\],;:"']*/gi;
-/** "ann at example dot com", only believed when the email was just asked for. */
-const SPELLED = /\b([\w.+-]+)\s*(?:\(at\)|\[at\]|\s+at\s+)\s*([\w-]+(?:\s*(?:\.|\(dot\)|\[dot\]|\s+dot\s+)\s*[\w-]+)+)/gi;
+/**
+ * Anything with an @ is an attempt at an email: the caller validates, so "ann@example" is reported as invalid.
+ * It starts only where a run of address characters starts (the lookbehind): trying every position
+ * inside a long run without an @ would rescan the run from each one (quadratic).
+ */
+const AT_TOKEN = /(?<![^\s<>()[\],;:"'@])(?:mailto:)?[^\s<>()[\],;:"'@]*@[^\s<>()[\],;:"']*/gi;
+/**
+ * "ann at example dot com", only believed when the email was just asked for. Linear: it starts only at
+ * the start of a run of name characters, and no two quantifiers can share the same spaces (`\s*` next
+ * to `\s+` would try every split of a long run of spaces).
+ */
+const SPELLED = /(?<![\w.+-])([\w.+-]+)(?:\s*(?:\(at\)|\[at\])\s*|\s+at\s+)([\w-]+(?:(?:\s*(?:\.|\(dot\)|\[dot\])\s*|\s+dot\s+)[\w-]+)+)/gi;
 
 function tidy(raw: string): string {
   return raw.replace(/^mailto:/i, '').replace(/[.!?]+$/, '');
@@ -19,7 +27,7 @@ export function findEmails(text: string, asked = false): Hit<string>[] {
   }
   if (hits.length || !asked) return hits;
   for (const m of matchAll(text, SPELLED)) {
-    const domain = (m[2] ?? '').replace(/\s*(?:\(dot\)|\[dot\]|\s+dot\s+|\.)\s*/gi, '.');
+    const domain = (m[2] ?? '').replace(/\s*(?:\(dot\)|\[dot\]|\.)\s*|\s+dot\s+/gi, '.');
     hits.push({ value: lowerDomain(`${m[1]}@${domain}`), start: m.index, end: m.index + m[0].length });
   }
   return hits;

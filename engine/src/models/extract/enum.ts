@@ -1,4 +1,4 @@
-import { type Hit, matchAll, phraseRe } from './hits.js';
+import { type Hit, endsWith, matchAll, phraseRe } from './hits.js';
 
 export type EnumHow = 'exact' | 'synonym' | 'fuzzy';
 export interface EnumHit extends Hit<string> {
@@ -46,7 +46,7 @@ function distance(a: string, b: string): number {
 function exact(text: string, values: string[]): EnumHit[] {
   return values.flatMap((v) =>
     matchAll(text, phraseRe(words(v).join(' ')))
-      .filter((m) => !NEGATED.test(text.slice(0, m.index)))
+      .filter((m) => !endsWith(NEGATED, text, m.index))
       .map((m) => ({ value: v, start: m.index, end: m.index + m[0].length, how: 'exact' as const })),
   );
 }
@@ -57,7 +57,7 @@ function synonyms(text: string, values: string[]): EnumHit[] {
     const keys = [v.toLowerCase(), ...words(v)];
     for (const phrase of keys.flatMap((k) => SYNONYMS[k] ?? []))
       for (const m of matchAll(text, phraseRe(phrase)))
-        if (phrase.startsWith('not') || !NEGATED.test(text.slice(0, m.index)))
+        if (phrase.startsWith('not') || !endsWith(NEGATED, text, m.index))
           hits.push({ value: v, start: m.index, end: m.index + m[0].length, how: 'synonym' });
   }
   return hits;
@@ -69,7 +69,7 @@ function fuzzy(text: string, values: string[]): EnumHit[] {
   for (const m of matchAll(text, /[a-z]{3,}/gi)) {
     const w = m[0].toLowerCase();
     // A whole value is the exact rule's to judge (it may be negated); a negated word is no answer either way.
-    if (values.some((v) => v.toLowerCase() === w) || NEGATED.test(text.slice(0, m.index))) continue;
+    if (values.some((v) => v.toLowerCase() === w) || endsWith(NEGATED, text, m.index)) continue;
     const fits = values.filter((v) => {
       const target = v.toLowerCase();
       return (target.startsWith(w) && w.length >= Math.min(4, target.length)) || (w.length >= 4 && distance(w, target) <= 1);

@@ -16,8 +16,28 @@ export function mask(text: string, spans: ReadonlyArray<{ start: number; end: nu
 export function dropOverlaps<T>(hits: Hit<T>[]): Hit<T>[] {
   const sorted = [...hits].sort((a, b) => a.start - b.start || b.end - a.end);
   const out: Hit<T>[] = [];
-  for (const h of sorted) if (!out.some((o) => h.start < o.end && o.start < h.end)) out.push(h);
+  // Kept hits are disjoint and in order, so only the furthest-reaching one can overlap the next: linear, not quadratic.
+  let reach = -1;
+  for (const h of sorted) {
+    if (h.start < reach && h.start < h.end) continue;
+    out.push(h);
+    reach = Math.max(reach, h.end);
+  }
   return out;
+}
+
+/** How much text before a value a "not …" test looks at: a negation is a few words, not a paragraph. */
+const BEFORE_WINDOW = 80;
+
+/**
+ * Whether the text just before `at` ends with `re` (a pattern anchored with `$`). Tests a bounded
+ * window instead of the whole prefix, so checking every hit stays linear in the text; a word
+ * character before the window is kept as one so `\b` at the window's start means what it did.
+ */
+export function endsWith(re: RegExp, text: string, at: number): boolean {
+  const from = Math.max(0, at - BEFORE_WINDOW);
+  const window = text.slice(from, at);
+  return re.test(from > 0 && /\w/.test(text[from - 1]!) ? `x${window}` : window);
 }
 
 /** Every match of a regex, as hits of the full match (`matchAll` clones a global regex: no shared lastIndex). */

@@ -18,13 +18,15 @@ const NOT_NAMES = new Set(
     'hi hello hey thanks thank please email phone number budget roof home house homeowner owner tenant renting based ' +
     'located living moving retired married single currently actually just considering one two three four five ' +
     'able after all almost around because been being do does doing get getting had has have having is am are was were be ' +
-    'will would can could should shall may might must want need like love hate know think guess mean'
+    'will would can could should shall may might must want need like love hate know think guess mean it\'s i\'m'
   ).split(/\s+/),
 );
 
 const WORD = /^[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ'-]*$/;
 const PARTICLES = new Set(['van', 'von', 'der', 'den', 'de', 'da', 'di', 'del', 'la', 'le', 'du', 'bin', 'al']);
 const MAX_WORDS = 4;
+/** Four name words fit well within this; longer "words" are no names anyway. */
+const CLAUSE_CHARS = 200;
 
 function isNameWord(w: string, first: boolean): boolean {
   if (!WORD.test(w)) return false;
@@ -52,8 +54,12 @@ export function capitalise(name: string): string {
 function takeName(text: string, from: number): Hit<string> | null {
   const rest = text.slice(from);
   const lead = rest.length - rest.trimStart().length;
-  const clause = /^[^,.;:!?\n()]*/.exec(rest.slice(lead))![0];
+  // Only the first few words can be a name: read a bounded stretch, so a cue repeated through a long
+  // message ("i am i am i am …") costs a constant per cue, not the rest of the text each time.
+  const clause = /^[^,.;:!?\n()]*/.exec(rest.slice(lead, lead + CLAUSE_CHARS))![0];
   const tokens = clause.split(/\s+/).filter(Boolean);
+  // A stretch cut mid-clause may end mid-word: that last piece is no word of the text.
+  if (clause.length === CLAUSE_CHARS) tokens.pop();
   const taken: string[] = [];
   for (const t of tokens) {
     if (taken.length === MAX_WORDS || !isNameWord(t, taken.length === 0)) break;

@@ -1,4 +1,4 @@
-import { type Hit, dropOverlaps, matchAll } from './hits.js';
+import { type Hit, dropOverlaps, endsWith, matchAll } from './hits.js';
 
 export interface NumberHit extends Hit<number> {
   /** The magnitude written after it (1000 for "2k"), so "2-3k" can lend it to the 2. */
@@ -63,6 +63,9 @@ function fromWords(text: string): NumberHit[] {
         // "grand" alone is an adjective; "two grand" is money.
         const s = SCALES[w]!;
         scaled = true;
+        // "hundred" after a hundred ("one hundred and one hundred ...") starts the next number:
+        // multiplying again would reach Infinity on a long enough message.
+        if (s === 100 && current >= 100) break;
         if (s === 100) current = (current || 1) * 100;
         else (total += (current || 1) * s), (current = 0);
       } else if (w === 'a' && used === 0 && next in SCALES) continue;
@@ -88,7 +91,7 @@ function fromWords(text: string): NumberHit[] {
 export function findNumbers(text: string): NumberHit[] {
   const hits = dropOverlaps([...fromDigits(text), ...fromWords(text)]) as NumberHit[];
   lendScales(text, hits);
-  return hits.filter((h) => !NEGATED.test(text.slice(0, h.start)));
+  return hits.filter((h) => !endsWith(NEGATED, text, h.start));
 }
 
 /** In a range like "2-3k" or "2 to 3 million" the first number shares the second's magnitude. */
