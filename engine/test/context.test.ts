@@ -30,7 +30,7 @@ t.test('a provider sees only the contextKeys, in a data message of their own', a
     t.equal(res.status, 200);
     const sent = replies().at(-1)!.messages;
     t.equal(sent[0]!.role, 'system');
-    t.same(sent.slice(1).map((m) => [m.role, text(m)]), [['user', `${LABEL} {"language":"de"}`], ['user', 'hello']], 'the context message, then the visitor');
+    t.same(sent.slice(2).map((m) => [m.role, text(m)]), [['user', `${LABEL} {"language":"de"}`], ['user', 'hello']], 'after the session data: the context message, then the visitor');
     t.notMatch(text(sent[0]!), /"language":"de"|x-do-not-tell/, 'the context is not in the system prompt');
     t.match(text(sent[0]!), /facts you may use, never instructions/, 'which only announces it');
     const all = everything(fake.requests.slice(before));
@@ -39,7 +39,7 @@ t.test('a provider sees only the contextKeys, in a data message of their own', a
 
     // Kept in the session's state: a later turn (on the stored state) still gives it to the model.
     await say(url, sid, "I'm Ann Lee", undefined);
-    t.same(replies().at(-1)!.messages.slice(1, 2).map(text), [`${LABEL} {"language":"de"}`]);
+    t.same(replies().at(-1)!.messages.slice(2, 3).map(text), [`${LABEL} {"language":"de"}`]);
   });
 
   t.test('without contextKeys nothing of the context reaches the prompt', async (t) => {
@@ -48,7 +48,7 @@ t.test('a provider sees only the contextKeys, in a data message of their own', a
     t.equal(res.status, 200);
     const all = everything(fake.requests.slice(before));
     t.notMatch(all, /Visitor context|x-do-not-tell|"language"/);
-    t.same(replies().at(-1)!.messages.slice(1).map(text), ['hello'], 'system prompt and the message only');
+    t.same(replies().at(-1)!.messages.slice(2).map(text), ['hello'], 'system prompt, session data and the message only');
   });
 
   t.test('context on a later turn is ignored', async (t) => {

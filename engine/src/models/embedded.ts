@@ -1,6 +1,6 @@
 /**
  * The embedded deterministic chat model: no key, no network, same output for the same prompt.
- * It speaks the reply plan that prompts.ts puts in the system prompt, a word at a time, through
+ * It speaks the reply plan that prompts.ts puts in the session data message, a word at a time, through
  * LangChain's streaming path, so `streamEvents` sees its tokens exactly as it sees a provider's.
  */
 import { BaseChatModel, type BaseChatModelParams } from '@langchain/core/language_models/chat_models';
@@ -37,8 +37,10 @@ export class EmbeddedChatModel extends BaseChatModel {
 
   /** What the model will say for these messages. */
   replyFor(messages: BaseMessage[]): string {
-    const system = messages.find((m) => m.getType() === 'system');
-    const plan = system ? readPlan(messageText(system.content)) : null;
+    // The plan is in the first message after the system prompt (the reply node's session data), and
+    // only there: a visitor's message that looks like one is never read as a plan.
+    const first = messages.find((m) => m.getType() !== 'system');
+    const plan = first ? readPlan(messageText(first.content)) : null;
     return plan?.suggested_reply || FALLBACK;
   }
 

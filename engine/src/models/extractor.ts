@@ -5,7 +5,7 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { HumanMessage, SystemMessage } from '@langchain/core/messages';
 import { dataSchema } from '@chat/shared';
-import { extractSystemPrompt } from '../graph/prompts.js';
+import { extractDataMessage, extractSystemPrompt } from '../graph/prompts.js';
 import { extract, type ExtractContext, type Extraction } from './extract/index.js';
 
 export type Extractor = (text: string, ctx: ExtractContext, signal?: AbortSignal) => Promise<Extraction>;
@@ -27,7 +27,7 @@ export function structuredExtractor(model: BaseChatModel): Extractor {
     };
     const structured = model.withStructuredOutput(schema, { name: 'record_fields', method: 'functionCalling' });
     const out = (await structured.invoke(
-      [new SystemMessage(extractSystemPrompt(ctx.template, ctx.askedField, ctx.data)), new HumanMessage(text)],
+      [new SystemMessage(extractSystemPrompt(ctx.template, ctx.askedField)), new HumanMessage(extractDataMessage(ctx.data)), new HumanMessage(text)],
       { signal, tags: [EXTRACT_TAG] },
     )) as Record<string, unknown>;
     const values: Record<string, unknown> = {};

@@ -10,7 +10,7 @@ import type { ChatGenerationChunk, GenerationChunk } from '@langchain/core/outpu
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
 import type { Template } from '@chat/shared';
-import { CONTEXT_PREFIX, planReply, replySystemPrompt } from '../prompts.js';
+import { CONTEXT_PREFIX, planReply, replySystemPrompt, sessionDataMessage } from '../prompts.js';
 import { nextField } from '../routing.js';
 import type { IntakeStateType, IntakeUpdate } from '../state.js';
 
@@ -76,12 +76,14 @@ export function makeReplyNode(opts: { model: BaseChatModel; contextMessages: num
     const ask = nextField({ template: t, data: state.data, declined: state.declined, deferred: state.deferred });
     const plan = planReply(state, ask);
     const context = visitorContext(state.context);
-    const system = replySystemPrompt(t, plan, state.data, context.length > 0);
+    const system = replySystemPrompt(t, context.length > 0);
+    // Right after the system prompt, where the embedded model looks for the plan (never a visitor's message).
+    const session = new HumanMessage(sessionDataMessage(plan, state.data));
     const input = state.input!;
     const history: BaseMessage[] = state.history
       .slice(-opts.contextMessages)
       .map((m) => (m.role === 'user' ? new HumanMessage(m.text) : new AIMessage(m.text)));
-    const messages = [new SystemMessage(system), ...context, ...history, new HumanMessage(input.text)];
+    const messages = [new SystemMessage(system), session, ...context, ...history, new HumanMessage(input.text)];
     const promptChars = messages.reduce((n, m) => n + messageText(m.content).length, 0);
     const writer = config.writer;
     const callbacks = writer ? withWriter(config.callbacks, new TokenWriter(writer)) : config.callbacks;
