@@ -102,10 +102,28 @@ const isPhone = (s: string) => PHONE.test(s) && (s.match(/\d/g)?.length ?? 0) >=
  */
 export function createAjv(opts: { linear?: boolean } = {}): Ajv {
   const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, ...(opts.linear === false ? {} : { code: { regExp: linearRegExp } }) });
-  addFormats(ajv, ['email', 'date', 'uri']);
+  addFormats(ajv, ['email', 'date']);
   ajv.addFormat('phone', { type: 'string', validate: isPhone });
+  ajv.addFormat('uri', { type: 'string', validate: isWebUrl });
   return ajv;
 }
+
+/**
+ * `format: "uri"` means a web address a person can open: absolute http(s) only, so a collected
+ * value is never `javascript:`, `data:`, `file:` or another scheme that acts when followed.
+ */
+function isWebUrl(s: string): boolean {
+  if (s.length > 2048 || !/^https?:\/\/[^\s]+$/i.test(s)) return false;
+  try {
+    const u = new URL(s);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+/** Names a field may not have: they are the prototype chain's, not data (`data.__proto__ = …`). */
+const RESERVED_FIELD_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
 
 const validateTemplateFn = createAjv({ linear: false }).compile(templateSchema);
 // Made on first use, so that importing the contract loads no wasm.
@@ -134,6 +152,9 @@ export function validateTemplate(input: unknown): TemplateResult {
   if (!validateTemplateFn(input)) return { ok: false, errors: toPathErrors(validateTemplateFn.errors) };
   const t = input as unknown as Template;
   const errors: PathError[] = [];
+  for (const name of Object.keys(t.fields))
+    if (RESERVED_FIELD_NAMES.has(name)) errors.push({ path: `/fields/${name}`, message: 'is a reserved name (__proto__, constructor and prototype are not field names)' });
+  if (errors.length) return { ok: false, errors };
   for (const [name, f] of Object.entries(t.fields)) {
     if (f.format && f.type !== 'string') errors.push({ path: `/fields/${name}/format`, message: 'format applies to string fields only' });
     if (f.enum && f.type !== 'boolean' && !f.enum.every((v) => (f.type === 'string' ? typeof v === 'string' : typeof v === 'number')))
