@@ -11,9 +11,17 @@ const URL_RE = /\bhttps?:\/\/[^\s<>"'`]+/gi;
 // Punctuation that ends a sentence more often than it ends a URL.
 const TRAILING = /[.,;:!?)\]}'"]+$/;
 
+/**
+ * An http(s) URL's href, or null. A URL with a `user@` part (even an empty one, `https://@host`) is
+ * refused: `https://bank.example@evil.example` reads as the bank and opens evil.example.
+ */
 export function safeHref(candidate: string): string | null {
+  const authority = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(candidate)?.[1] ?? '';
+  // Backslashes count as slashes for http(s) (WHATWG URL): "https://a\\@b" has no user part, but refuse it anyway.
+  if (authority.includes('@') || authority.includes('\\')) return null;
   try {
     const url = new URL(candidate);
+    if (url.username || url.password) return null;
     return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
   } catch {
     return null;
