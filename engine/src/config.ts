@@ -91,7 +91,7 @@ export function loadConfig(env: Env = process.env): EngineConfig {
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 262_144, 1024),
     turnTimeoutMs: int(env, 'TURN_TIMEOUT_MS', 120_000, 1000),
     // Short lease, renewed every third of it while a turn runs: a crashed engine blocks a session this long at most.
-    lockTtlMs: int(env, 'LOCK_TTL_MS', 10_000, 300),
+    lockTtlMs: int(env, 'LOCK_TTL_MS', 3_000, 300, 60_000),
     keepCheckpoints: int(env, 'KEEP_CHECKPOINTS', 3, 1, 100),
     checkpointer,
     maxFieldAttempts: int(env, 'MAX_FIELD_ATTEMPTS', 3, 1, 100),

@@ -71,6 +71,14 @@ export function modelContext(template: Template, context: TurnRequest['context']
   return out;
 }
 
+/** 409 with Retry-After: the seconds left on the holder's lease (a killed holder's lock lapses then). */
+export async function turnInProgress(deps: Pick<TurnDeps, 'store' | 'lockTtlMs'>, sessionId: string): Promise<AppError> {
+  const e = new AppError('turn_in_progress');
+  const ms = await deps.store.lockRemainingMs(sessionId).catch(() => deps.lockTtlMs);
+  e.retryAfterS = Math.max(1, Math.ceil(ms / 1000));
+  return e;
+}
+
 /** Validate and lock; throws AppError for anything the client must fix. */
 export async function prepareTurn(deps: TurnDeps, sessionId: string, body: TurnRequest): Promise<PreparedTurn> {
   if (body.message.text.length > deps.maxMessageChars)
@@ -83,7 +91,7 @@ export async function prepareTurn(deps: TurnDeps, sessionId: string, body: TurnR
   }
   const lockToken = randomUUID();
   const tail = await deps.store.startTurn(sessionId, lockToken, deps.lockTtlMs, transcriptTail(deps));
-  if (!tail) throw new AppError('turn_in_progress');
+  if (!tail) throw await turnInProgress(deps, sessionId);
   const lease = setInterval(() => {
     deps.store.extendLock(sessionId, lockToken, deps.lockTtlMs).catch(() => {});
   }, Math.max(50, Math.floor(deps.lockTtlMs / 3)));

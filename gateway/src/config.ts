@@ -247,7 +247,7 @@ export function loadConfig(env: Env = process.env): LoadedConfig {
     // The live client never waits for the log; a resuming one finds it this far behind at most.
     eventLogFlushMs: int(env, 'EVENT_LOG_FLUSH_MS', 50, 0, 1000),
     // A gateway killed mid-turn blocks its session's next turn this long at most.
-    turnLeaseMs: int(env, 'TURN_LEASE_MS', 10000, 300),
+    turnLeaseMs: int(env, 'TURN_LEASE_MS', 3000, 300, 60000),
     rateTokenPerMinute: int(env, 'RATE_TOKEN_PER_MINUTE', 30, 1),
     rateTurnsPerMinute: int(env, 'RATE_TURNS_PER_MINUTE', 20, 1),
     rateSessionsPerHour: int(env, 'RATE_SESSIONS_PER_HOUR', 30, 1),

@@ -29,7 +29,7 @@ export interface EngineClient {
 type Log = { error: (obj: object, msg: string) => void };
 
 /** Read a small JSON error body and turn it into the gateway's error. */
-async function engineError(status: number, body: Readable, log: Log): Promise<AppError> {
+async function engineError(status: number, body: Readable, log: Log, headers: Record<string, unknown> = {}): Promise<AppError> {
   let parsed: unknown;
   try {
     let text = '';
@@ -47,7 +47,11 @@ async function engineError(status: number, body: Readable, log: Log): Promise<Ap
     log.error({ engineStatus: status, engineError: err }, 'engine refused the request');
     return new AppError('engine_unavailable');
   }
-  return new AppError(err.code, typeof err.message === 'string' ? err.message : undefined, err.details);
+  const e = new AppError(err.code, typeof err.message === 'string' ? err.message : undefined, err.details);
+  // The engine's Retry-After (a busy session: what is left of its turn lock's lease) goes to the client as is.
+  const retryAfter = Number(headers['retry-after']);
+  if (Number.isInteger(retryAfter) && retryAfter > 0) e.retryAfterS = retryAfter;
+  return e;
 }
 
 /**
@@ -117,7 +121,7 @@ export function createEngineClient(config: Config, log: Log): EngineClient {
       await res.body.dump();
       return undefined;
     }
-    if (res.statusCode !== 200) throw await engineError(res.statusCode, res.body, log);
+    if (res.statusCode !== 200) throw await engineError(res.statusCode, res.body, log, res.headers);
     return res.body.json();
   }
 
@@ -136,7 +140,7 @@ export function createEngineClient(config: Config, log: Log): EngineClient {
         if (!signal.aborted) log.error({ err: e }, 'engine unreachable');
         throw new AppError('engine_unavailable');
       }
-      if (res.statusCode !== 200) throw await engineError(res.statusCode, res.body, log);
+      if (res.statusCode !== 200) throw await engineError(res.statusCode, res.body, log, res.headers);
       return { body: res.body };
     },
     getSession: (id, requestId) => json('GET', `/v1/sessions/${encodeURIComponent(id)}`, requestId),

@@ -32,6 +32,7 @@ export function installErrorHandling(app: FastifyInstance): void {
     const e = toAppError(err as FastifyError);
     if (e.status >= 500) request.log.error({ err }, e.code);
     else request.log.info({ code: e.code }, e.message);
+    if (e.retryAfterS !== undefined) void reply.header('retry-after', String(e.retryAfterS));
     void reply.code(e.status).type('application/json; charset=utf-8').send(e.toBody());
   });
   app.setNotFoundHandler((request, reply) => {

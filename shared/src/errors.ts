@@ -79,6 +79,8 @@ export class AppError extends Error {
   readonly status: number;
   readonly retryable: boolean;
   readonly details: unknown;
+  /** Seconds the client should wait before trying again (sent as `Retry-After`), when known. */
+  retryAfterS?: number;
   constructor(code: ErrorCode, message?: string, details?: unknown) {
     super(message ?? ERRORS[code].message);
     this.name = 'AppError';

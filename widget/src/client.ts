@@ -104,6 +104,7 @@ export class ChatClient {
   /** Send one visitor message and stream the reply; resolves after `done`, throws WidgetError. */
   async sendTurn(message: OutgoingMessage, handlers: TurnHandlers, signal: AbortSignal): Promise<void> {
     let reauthorized = false;
+    let waitedForBusy = false;
     for (let attempt = 0; ; attempt++) {
       handlers.onAttempt(attempt);
       try {
@@ -116,6 +117,17 @@ export class ChatClient {
           // An expired or revoked token: one fresh token, then the same message again.
           reauthorized = true;
           attempt--;
+          continue;
+        }
+        if (err.code === 'turn_in_progress') {
+          // Another turn holds the session (a double submit, or a crashed server's lease running
+          // out): wait what the server says, once, then the same message again; a second 409 is the visitor's to see.
+          if (waitedForBusy) throw err;
+          waitedForBusy = true;
+          attempt--;
+          const delay = err.retryAfterMs ?? backoff(0);
+          handlers.onRetryWait(err, delay);
+          await sleep(delay, signal);
           continue;
         }
         if (err.code === 'session_not_found' || err.code === 'session_closed') this.store.update({ sessionId: undefined });

@@ -33,6 +33,7 @@ export default fp(
     app.setErrorHandler((err: FastifyError, req, reply) => {
       const e = toAppError(err);
       if (e.status >= 500) req.log.error({ err }, 'request failed');
+      if (e.retryAfterS !== undefined) reply.header('retry-after', String(e.retryAfterS));
       reply.status(e.status).send(e.toBody());
     });
     app.setNotFoundHandler((_req, reply) => {

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { AppError, sessionParamsSchema, type CloseResponse, type SessionView, type Template } from '@chat/shared';
 import type { IntakeGraph } from '../graph/graph.js';
-import { loadState } from '../turns.js';
+import { loadState, turnInProgress } from '../turns.js';
 import type { SessionStore } from '../state/session-store.js';
 
 export function fieldList(t: Template): NonNullable<SessionView['fields']> {
@@ -24,7 +24,7 @@ const sessions: FastifyPluginAsync<{ graph: IntakeGraph; store: SessionStore; lo
   app.delete<{ Params: { id: string } }>('/v1/sessions/:id', { schema: { params: sessionParamsSchema } }, async (req, reply) => {
     const id = req.params.id;
     const token = randomUUID();
-    if (!(await store.acquireLock(id, token, lockMs))) throw new AppError('turn_in_progress');
+    if (!(await store.acquireLock(id, token, lockMs))) throw await turnInProgress({ store, lockTtlMs: lockMs }, id);
     try {
       const saver = graph.checkpointer;
       if (saver && typeof saver !== 'boolean') await saver.deleteThread(id);
@@ -40,7 +40,7 @@ const sessions: FastifyPluginAsync<{ graph: IntakeGraph; store: SessionStore; lo
   app.post<{ Params: { id: string } }>('/v1/sessions/:id/close', { schema: { params: sessionParamsSchema } }, async (req): Promise<CloseResponse> => {
     const id = req.params.id;
     const token = randomUUID();
-    if (!(await store.acquireLock(id, token, lockMs))) throw new AppError('turn_in_progress');
+    if (!(await store.acquireLock(id, token, lockMs))) throw await turnInProgress({ store, lockTtlMs: lockMs }, id);
     try {
       const state = await loadState(graph, id);
       if (!state) throw new AppError('session_not_found');

@@ -20,6 +20,13 @@ export async function acquireLock(r: RedisCommands, sessionId: string, token: st
   return ok === 'OK';
 }
 
+const PTTL = lua(`return redis.call('PTTL', KEYS[1])`);
+
+/** Milliseconds left on the lock's lease (0 when it is free). */
+export async function lockRemainingMs(r: RedisCommands, sessionId: string): Promise<number> {
+  return Math.max(0, Number(await runScript(r, PTTL, [lockKey(sessionId)], [])));
+}
+
 export async function releaseLock(r: RedisCommands, sessionId: string, token: string): Promise<void> {
   await runScript(r, RELEASE, [lockKey(sessionId)], [token]);
 }

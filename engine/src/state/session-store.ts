@@ -3,7 +3,7 @@
  * production; an in-process map when REDIS_URL is unset (for trying things only).
  */
 import type { TranscriptEntry } from '@chat/shared';
-import { acquireLock, extendLock, releaseLock } from './lock.js';
+import { acquireLock, extendLock, lockRemainingMs, releaseLock } from './lock.js';
 import type { RedisCommands } from './redis.js';
 import { deleteSession, finishTurn, readTranscript, startTurn, toTranscriptEntry, type StoredEntry } from './transcript.js';
 
@@ -13,6 +13,8 @@ export interface SessionStore {
   startTurn(sessionId: string, token: string, ttlMs: number, tail: number): Promise<StoredEntry[] | null>;
   releaseLock(sessionId: string, token: string): Promise<void>;
   extendLock(sessionId: string, token: string, ttlMs: number): Promise<boolean>;
+  /** What is left of the lock's lease in ms (0 when free): a refused turn's Retry-After. */
+  lockRemainingMs(sessionId: string): Promise<number>;
   /** Append the turn to the transcript and release the lock together. */
   finishTurn(sessionId: string, token: string, entries: StoredEntry[]): Promise<void>;
   readTranscript(sessionId: string): Promise<TranscriptEntry[]>;
@@ -33,6 +35,7 @@ export function redisSessionStore(r: RedisCommands, limits: StoreLimits): Sessio
     startTurn: (id, token, ttl, tail) => startTurn(r, id, token, ttl, tail),
     releaseLock: (id, token) => releaseLock(r, id, token),
     extendLock: (id, token, ttl) => extendLock(r, id, token, ttl),
+    lockRemainingMs: (id) => lockRemainingMs(r, id),
     finishTurn: (id, token, entries) => finishTurn(r, id, token, entries, { ttlS: limits.ttlS, max: limits.transcriptMax, replies: limits.recentReplies }),
     readTranscript: (id) => readTranscript(r, id),
     deleteSession: (id, token) => deleteSession(r, id, token),
@@ -64,6 +67,9 @@ export function memorySessionStore(limits: StoreLimits): SessionStore {
       if (held?.token !== token) return false;
       held.until = Date.now() + ttl;
       return true;
+    },
+    async lockRemainingMs(id) {
+      return Math.max(0, (locks.get(id)?.until ?? 0) - Date.now());
     },
     async finishTurn(id, token, entries) {
       // A copy, as Redis would hold: nothing the caller keeps can change the stored lines.

@@ -113,7 +113,7 @@ export default async function chatRoutes(app: FastifyInstance, { config }: { con
       // (a double submit, a retry racing the original) attaches to the running turn's events;
       // another message is refused until it ends.
       if (claim.outcome === 'foreign') throw new AppError('session_not_found');
-      if (claim.outcome === 'busy') throw new AppError('turn_in_progress');
+      if (claim.outcome === 'busy') throw Object.assign(new AppError('turn_in_progress'), { retryAfterS: Math.max(1, Math.ceil(config.turnLeaseMs / 1000)) });
       if (claim.outcome === 'attach') {
         await follow({ request, reply, sessionId, log: app.eventLog, afterId: eventId(claim.seq, 0), heartbeatMs: config.heartbeatMs, pollMs: config.eventLogPollMs, batch: FOLLOW_BATCH });
         return reply;
