@@ -496,7 +496,7 @@ export class ChatWidget extends LitElement {
       <div class="progress-head">
         <span>${s.progress}</span><span class="count">${s.progressCount(count, this._fields.length)}</span>
       </div>
-      <div class="bar" aria-hidden="true"><div style="width:${Math.round((100 * count) / this._fields.length)}%"></div></div>
+      <progress class="bar" aria-hidden="true" max=${this._fields.length} .value=${count}></progress>
       <ul>
         ${this._fields.map((f) => {
           const ok = done(f);
