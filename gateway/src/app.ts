@@ -85,31 +85,37 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Fastify
     void reply.header('x-request-id', request.id);
   });
 
-  await app.register(redisPlugin, { url: config.redisUrl, cluster: config.redisCluster, ...(deps.kv ? { kv: deps.kv } : {}) });
-  await app.register(registryPlugin, { config });
-  const tenants = app.tenants;
-  await app.register(metricsPlugin, { config });
-  await app.register(authPlugin, { config, tenants });
-  await app.register(corsPlugin, { tenants });
-  await app.register(limitsPlugin);
-  await app.register(eventLogPlugin, { config, ...(deps.eventLog ? { log: deps.eventLog } : {}) });
-  await app.register(drainPlugin);
+  // A plugin that refuses to start (a bad registry in production) must not leave connections open.
+  try {
+    await app.register(redisPlugin, { url: config.redisUrl, cluster: config.redisCluster, ...(deps.kv ? { kv: deps.kv } : {}) });
+    await app.register(registryPlugin, { config });
+    const tenants = app.tenants;
+    await app.register(metricsPlugin, { config });
+    await app.register(authPlugin, { config, tenants });
+    await app.register(corsPlugin, { tenants });
+    await app.register(limitsPlugin);
+    await app.register(eventLogPlugin, { config, ...(deps.eventLog ? { log: deps.eventLog } : {}) });
+    await app.register(drainPlugin);
 
-  app.decorate('sessions', new Sessions(app.kv, config.sessionTtlS));
-  app.decorate('previews', new Previews(app.kv, config.previewTtlS));
-  const engine = deps.engine ?? createEngineClient(config, app.log);
-  app.decorate('engine', engine);
-  if (!deps.engine) app.addHook('onClose', async () => engine.close());
-  await app.register(webhooksPlugin, { config });
-  await app.register(leadsPlugin, { config });
-  // Open streams would hold close() forever: end them with a retryable error first.
-  app.addHook('preClose', async () => {
-    for (const s of [...activeStreams]) s.fail('shutting_down');
-  });
+    app.decorate('sessions', new Sessions(app.kv, config.sessionTtlS));
+    app.decorate('previews', new Previews(app.kv, config.previewTtlS));
+    const engine = deps.engine ?? createEngineClient(config, app.log);
+    app.decorate('engine', engine);
+    if (!deps.engine) app.addHook('onClose', async () => engine.close());
+    await app.register(webhooksPlugin, { config });
+    await app.register(leadsPlugin, { config });
+    // Open streams would hold close() forever: end them with a retryable error first.
+    app.addHook('preClose', async () => {
+      for (const s of [...activeStreams]) s.fail('shutting_down');
+    });
 
-  // Registered after every root hook and decorator, so each context inherits them all.
-  await app.register(publicApi, { config });
-  await app.register(adminPlugin, { config, prefix: ADMIN_PREFIX });
+    // Registered after every root hook and decorator, so each context inherits them all.
+    await app.register(publicApi, { config });
+    await app.register(adminPlugin, { config, prefix: ADMIN_PREFIX });
+  } catch (e) {
+    await app.close().catch(() => {});
+    throw e;
+  }
   return app;
 }
 

@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { isExampleTenantsFile, repositorySecrets } from './production.js';
 
 export interface Config {
   env: 'production' | 'development' | 'test';
@@ -33,6 +34,7 @@ export interface Config {
   tokenMaxAgeS: number;
   jwtClockToleranceS: number;
   maxTokenBytes: number;
+  /** Seeds an empty registry; '' for none (the production default: tenants come from the admin API). */
   tenantsFile: string;
   trustProxy: boolean | number | string;
   bodyLimitBytes: number;
@@ -158,10 +160,14 @@ function bool(env: Env, key: string, def: boolean): boolean {
 }
 
 /** Fastify's trustProxy: off, true, a hop count, or a comma list of addresses/CIDRs. */
-function trustProxy(env: Env): boolean | number | string {
+function trustProxy(env: Env, prod: boolean): boolean | number | string {
   const raw = (env.TRUST_PROXY ?? '').trim();
   if (raw === '' || raw === 'off' || raw === 'false' || raw === '0') return false;
-  if (raw === 'true' || raw === 'on') return true;
+  if (raw === 'true' || raw === 'on') {
+    // Every client could then name its own address (X-Forwarded-For) and escape the per-address limits.
+    if (prod) throw new ConfigError('TRUST_PROXY', 'must be a hop count or a list of proxy addresses/CIDRs when NODE_ENV=production, not true');
+    return true;
+  }
   if (/^\d+$/.test(raw)) return Number(raw);
   if (/^[0-9a-fA-F:.,/ ]+$/.test(raw)) return raw;
   throw new ConfigError('TRUST_PROXY', `must be off, true, a hop count or a list of addresses, got "${raw}"`);
@@ -226,8 +232,8 @@ export function loadConfig(env: Env = process.env): LoadedConfig {
     jwtClockToleranceS: int(env, 'JWT_CLOCK_TOLERANCE_S', 5, 0, 300),
     // A token with our claims is ~400 bytes; a few KB leaves room for customer claims, not for abuse.
     maxTokenBytes: int(env, 'MAX_TOKEN_BYTES', 4096, 256, 16384),
-    tenantsFile: str(env, 'TENANTS_FILE', repoPath('gateway/tenants.example.json')),
-    trustProxy: trustProxy(env),
+    tenantsFile: str(env, 'TENANTS_FILE', prod ? '' : repoPath('gateway/tenants.example.json')),
+    trustProxy: trustProxy(env, prod),
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 16384, 1024, 1048576),
     maxMessageChars: int(env, 'MAX_MESSAGE_CHARS', 4000, 1),
     // Time to receive a whole request (not to answer it): SSE replies are unaffected.
@@ -275,6 +281,13 @@ export function loadConfig(env: Env = process.env): LoadedConfig {
     maxContextBytes: int(env, 'MAX_CONTEXT_BYTES', 1024, 0, 8192),
     previewTtlS: int(env, 'PREVIEW_TTL_S', 3600, 60, 86400),
   };
+  if (prod) {
+    if (config.tenantsFile && isExampleTenantsFile(config.tenantsFile))
+      throw new ConfigError('TENANTS_FILE', 'is the example tenants file: refused when NODE_ENV=production (name your own, or none and use the admin API)');
+    const known = repositorySecrets();
+    for (const [key, v] of [['JWT_SECRET', config.jwtSecret], ['ENGINE_KEY', config.engineKey], ['ADMIN_KEY', config.adminKey]] as const)
+      if (v && known.has(v)) throw new ConfigError(key, 'is a secret from the repository: refused when NODE_ENV=production');
+  }
   if (config.adminKey !== undefined && config.adminKey.length < 32) throw new ConfigError('ADMIN_KEY', 'must be at least 32 characters');
   // The grace after expiry is one token lifetime at most: a stolen, expired token is worth no more than a live one.
   config.tokenRefreshGraceS = int(env, 'TOKEN_REFRESH_GRACE_S', config.tokenTtlS, 0, config.tokenTtlS);

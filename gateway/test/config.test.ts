@@ -36,3 +36,18 @@ t.test('bad values name their key', async (t) => {
   t.throws(() => loadConfig({ EVENT_LOG_FLUSH_MS: '5000' }), /config EVENT_LOG_FLUSH_MS: must be between/);
   t.equal(loadConfig({ EVENT_LOG_FLUSH_MS: '0' }).config.eventLogFlushMs, 0, '0: one append per burst');
 });
+
+t.test('production refuses development material in the environment', async (t) => {
+  const { EXAMPLE_TENANTS } = await import('./helpers.js');
+  const prod = (env: Record<string, string>) => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'p'.repeat(40), ENGINE_KEY: 'e'.repeat(40), REDIS_URL: 'redis://x', ...env });
+  t.throws(() => prod({ TRUST_PROXY: 'true' }), /config TRUST_PROXY: must be a hop count or a list/);
+  t.throws(() => prod({ TRUST_PROXY: 'on' }), /config TRUST_PROXY/);
+  t.equal(prod({ TRUST_PROXY: '1' }).config.trustProxy, 1, 'a hop count is fine');
+  t.equal(prod({ TRUST_PROXY: '10.0.0.0/8' }).config.trustProxy, '10.0.0.0/8', 'a CIDR list is fine');
+  t.equal(loadConfig({ TRUST_PROXY: 'true' }).config.trustProxy, true, 'dev may still trust any proxy');
+  t.throws(() => prod({ TENANTS_FILE: EXAMPLE_TENANTS }), /config TENANTS_FILE: is the example tenants file/);
+  t.throws(() => prod({ TENANTS_FILE: `${EXAMPLE_TENANTS.replace(/tenants\.example\.json$/, '')}../gateway/tenants.example.json` }), /config TENANTS_FILE/, 'another spelling of the path');
+  t.equal(prod({}).config.tenantsFile, '', 'production seeds from no file unless told');
+  t.throws(() => prod({ JWT_SECRET: 'acme-identity-secret-dev-only-0123456789abcdef' }), /config JWT_SECRET: is a secret from the repository/);
+  t.throws(() => prod({ ADMIN_KEY: 'globex-identity-secret-dev-only-0123456789abcd' }), /config ADMIN_KEY: is a secret from the repository/);
+});

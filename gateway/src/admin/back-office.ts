@@ -20,6 +20,7 @@ import {
   type TenantView,
 } from '@chat/shared';
 import { isExactOrigin, parseTenants, type TenantDefaults } from '../tenants.js';
+import { devOrigin } from '../production.js';
 import type { Registry } from './registry.js';
 import type { RegistryStore, SiteDoc, TemplateWrite, TenantDoc } from './store.js';
 
@@ -41,6 +42,8 @@ export class BackOffice {
     private readonly store: RegistryStore,
     readonly registry: Registry,
     private readonly defaults: TenantDefaults,
+    /** Production: site origins must be https and not loopback (see production.ts). */
+    private readonly opts: { refuseDevOrigins?: boolean } = {},
   ) {}
 
   /** Read-modify-write of one tenant, retried on a lost race. `fn` throws AppError to refuse. */
@@ -178,10 +181,12 @@ export class BackOffice {
     return { id, siteKey: s.siteKey, origins: s.origins, template: s.template, allowedContext: s.allowedContext, createdAt: s.createdAt, updatedAt: s.updatedAt };
   }
 
-  private static checkOrigins(origins: string[]): void {
+  private checkOrigins(origins: string[]): void {
     origins.forEach((o, i) => {
       if (!isExactOrigin(o))
         throw new AppError('validation_failed', `origins[${i}] must be an exact origin like https://shop.example (scheme, host, optional port; no path, wildcard or trailing slash), got "${o}".`);
+      const why = this.opts.refuseDevOrigins ? devOrigin(o) : undefined;
+      if (why) throw new AppError('validation_failed', `origins[${i}] "${o}" ${why}: refused in production.`);
     });
   }
 
@@ -190,7 +195,7 @@ export class BackOffice {
   }
 
   createSite(actor: Actor, tenantId: string, body: SiteCreate): Promise<SiteView> {
-    BackOffice.checkOrigins(body.origins);
+    this.checkOrigins(body.origins);
     const siteKey = newSiteKey();
     return this.change(tenantId, actor, (cur) => {
       const doc = BackOffice.existing(cur);
@@ -218,7 +223,7 @@ export class BackOffice {
   }
 
   patchSite(actor: Actor, tenantId: string, siteId: string, body: SitePatch): Promise<SiteView> {
-    if (body.origins) BackOffice.checkOrigins(body.origins);
+    if (body.origins) this.checkOrigins(body.origins);
     return this.change(tenantId, actor, (cur) => {
       const doc = BackOffice.existing(cur);
       const s = Object.hasOwn(doc.sites, siteId) ? doc.sites[siteId] : undefined;

@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import type { Config } from '../config.js';
 import { newRedisClient } from '../redis-client.js';
 import { TenantsError, type TenantDefaults } from '../tenants.js';
+import { checkProductionRegistry, isExampleTenantsFile } from '../production.js';
 import { Registry } from '../admin/registry.js';
 import { BackOffice } from '../admin/back-office.js';
 import { memoryRegistryStore, redisRegistryStore, type RegistryRedis } from '../admin/store.js';
@@ -20,13 +21,17 @@ declare module 'fastify' {
 }
 
 /** Read and import a tenants file; errors name the file and the key path. */
-export async function importTenantsFile(backOffice: BackOffice, file: string) {
+export async function importTenantsFile(backOffice: BackOffice, file: string, production = false) {
   let json: unknown;
+  let text: string;
   try {
-    json = JSON.parse(await readFile(file, 'utf8'));
+    text = await readFile(file, 'utf8');
+    json = JSON.parse(text);
   } catch (e) {
     throw new TenantsError(file, `cannot read it as JSON: ${(e as Error).message}`);
   }
+  if (production && isExampleTenantsFile(file, text))
+    throw new TenantsError(file, 'is the example tenants file (gateway/tenants.example.json): refused when NODE_ENV=production; name your own, or none and create tenants with the admin API');
   return backOffice.importFile(json);
 }
 
@@ -52,10 +57,19 @@ export default fp<{ config: Config }>(
       onError: (e) => app.log.warn({ err: e }, 'registry reload failed: serving the last good copy'),
     });
     await registry.start();
-    const backOffice = new BackOffice(store, registry, defaults);
-    if (registry.isEmpty) {
-      const r = await importTenantsFile(backOffice, config.tenantsFile);
-      app.log.info({ file: config.tenantsFile, tenants: r.tenants }, 'registry was empty: imported TENANTS_FILE');
+    const production = config.env === 'production';
+    const backOffice = new BackOffice(store, registry, defaults, { refuseDevOrigins: production });
+    try {
+      if (registry.isEmpty && config.tenantsFile) {
+        const r = await importTenantsFile(backOffice, config.tenantsFile, production);
+        app.log.info({ file: config.tenantsFile, tenants: r.tenants }, 'registry was empty: imported TENANTS_FILE');
+      }
+      // Production starts on no development material, seeded now or stored before.
+      if (production) checkProductionRegistry(registry);
+    } catch (e) {
+      await registry.close();
+      if (client?.isOpen) await client.close();
+      throw e;
     }
     app.decorate('tenants', registry);
     app.decorate('backOffice', backOffice);
