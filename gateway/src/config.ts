@@ -61,6 +61,12 @@ export interface Config {
   rateTurnsPerMinute: number;
   rateSessionsPerHour: number;
   rateReadsPerMinute: number;
+  /** Turns per site (all its visitors) per minute. */
+  rateSiteTurnsPerMinute: number;
+  /** Turns per tenant (all its sites) per minute. */
+  rateTenantTurnsPerMinute: number;
+  /** Turns relayed at once by this process; more answer 503 `overloaded` with Retry-After. */
+  maxConcurrentTurns: number;
   staticMaxAgeS: number;
   widgetFile: string;
   demoFile: string;
@@ -258,6 +264,9 @@ export function loadConfig(env: Env = process.env): LoadedConfig {
     rateTurnsPerMinute: int(env, 'RATE_TURNS_PER_MINUTE', 20, 1),
     rateSessionsPerHour: int(env, 'RATE_SESSIONS_PER_HOUR', 30, 1),
     rateReadsPerMinute: int(env, 'RATE_READS_PER_MINUTE', 120, 1),
+    rateSiteTurnsPerMinute: int(env, 'RATE_SITE_TURNS_PER_MINUTE', 600, 1),
+    rateTenantTurnsPerMinute: int(env, 'RATE_TENANT_TURNS_PER_MINUTE', 3000, 1),
+    maxConcurrentTurns: int(env, 'MAX_CONCURRENT_TURNS', 500, 1),
     staticMaxAgeS: int(env, 'STATIC_MAX_AGE_S', 300, 0),
     widgetFile: str(env, 'WIDGET_FILE', repoPath('widget/dist/widget.js')),
     demoFile: str(env, 'DEMO_FILE', repoPath('widget/demo/index.html')),

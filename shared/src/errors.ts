@@ -32,6 +32,7 @@ export const ERRORS = {
   stream_interrupted: { status: 502, retryable: true, message: 'The reply was interrupted; retry the message.' },
   state_unavailable: { status: 503, retryable: true, message: 'Session storage is unavailable; retry shortly.' },
   shutting_down: { status: 503, retryable: true, message: 'The server is restarting; retry shortly.' },
+  overloaded: { status: 503, retryable: true, message: 'Too many conversations at once; retry shortly.' },
 } as const satisfies Record<string, { status: number; retryable: boolean; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -161,6 +161,10 @@ export interface SessionView {
   missing: string[];
   invalid: import('./events.js').InvalidField[];
   transcript: TranscriptEntry[];
+  /** Paging (the gateway's GET session): index of the first entry in `transcript`; 0 when none is earlier. */
+  transcriptStart?: number;
+  /** Paging: entries in the whole transcript. */
+  transcriptTotal?: number;
   /** The template's field names and descriptions, so a resumed widget can draw progress. */
   fields?: Array<{ name: string; description?: string; required: boolean }>;
 }
@@ -178,6 +182,8 @@ export const sessionViewSchema = {
       items: { type: 'object', additionalProperties: false, required: ['field', 'message'], properties: { field: { type: 'string' }, message: { type: 'string' } } },
     },
     transcript: { type: 'array', items: transcriptEntrySchema },
+    transcriptStart: { type: 'integer', minimum: 0, description: 'Paging: the index of the first entry in `transcript` (pass it as `before` for the earlier ones; 0: none earlier).' },
+    transcriptTotal: { type: 'integer', minimum: 0, description: 'Paging: entries in the whole transcript.' },
     fields: {
       type: 'array',
       items: {

@@ -5,6 +5,7 @@
  * malformed request never touches a counter.
  */
 import fp from 'fastify-plugin';
+import { isIP } from 'node:net';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '@chat/shared';
@@ -45,6 +46,22 @@ export const readsLimit = (config: Config): LimitSpec => ({
   max: () => config.rateReadsPerMinute,
   key: visitorKey,
 });
+
+/**
+ * The rate-limit key of a client address: an IPv4 address as it is, an IPv6 address by its /64
+ * (one subscriber gets a whole /64; counting single addresses would give it 2^64 budgets).
+ */
+export function clientAddressKey(ip: string): string {
+  const v4 = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  if (v4) return v4[1]!;
+  if (isIP(ip) !== 6) return ip;
+  const [head = '', tail = ''] = ip.replace(/%.*$/, '').toLowerCase().split('::');
+  const h = head ? head.split(':') : [];
+  const tl = tail ? tail.split(':') : [];
+  if (tl.at(-1)?.includes('.')) tl.splice(-1, 1, '0', '0'); // an embedded IPv4 tail: outside the /64
+  const full = ip.includes('::') ? [...h, ...Array(8 - h.length - tl.length).fill('0'), ...tl] : h;
+  return `${full.slice(0, 4).map((x) => x.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+}
 
 type Hook = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
 

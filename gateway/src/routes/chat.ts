@@ -4,7 +4,7 @@
  * the engine's stream, relayed (see relay.ts) and logged for resuming, after a `session` event;
  * or, when the same message id is already running, that turn's events from the log (follow.ts).
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, chatRequestSchema, type ChatRequest, type Template, type TurnRequest, type VisitorContext } from '@chat/shared';
 import { cleanContext, modelContext } from '../visitor-context.js';
 import type { Config } from '../config.js';
@@ -38,6 +38,22 @@ export default async function chatRoutes(app: FastifyInstance, { config }: { con
     key: visitorKey,
   });
 
+  // Beyond one visitor: a site's and a tenant's visitors together (many subs, one customer).
+  const siteTurns = app.limit({
+    name: 'site-turns',
+    windowMs: 60_000,
+    max: () => config.rateSiteTurnsPerMinute,
+    key: (req) => `${(req.visitor as Visitor).tenantId}:${(req.visitor as Visitor).siteId}`,
+  });
+  const tenantTurns = app.limit({
+    name: 'tenant-turns',
+    windowMs: 60_000,
+    max: () => config.rateTenantTurnsPerMinute,
+    key: (req) => (req.visitor as Visitor).tenantId,
+  });
+  // Turns this process relays right now: past the cap a turn is refused before it costs anything.
+  let running = 0;
+
   const messageLength = async (request: FastifyRequest) => {
     // The shared schema leaves the ceiling to the service, so that it answers 413, not 400.
     if ((request.body as ChatRequest).message.text.length > config.maxMessageChars)
@@ -66,7 +82,7 @@ export default async function chatRoutes(app: FastifyInstance, { config }: { con
               409: ['session_closed', 'turn_in_progress'],
               413: ['message_too_long'],
               429: ['rate_limited'],
-              503: ['engine_unavailable'],
+              503: ['engine_unavailable', 'overloaded'],
             },
             SERVER_ERRORS,
           ),
@@ -77,6 +93,21 @@ export default async function chatRoutes(app: FastifyInstance, { config }: { con
       preHandler: [messageLength],
     },
     async (request, reply) => {
+      if (running >= config.maxConcurrentTurns) {
+        reply.header('retry-after', '1');
+        throw new AppError('overloaded', `This gateway relays ${config.maxConcurrentTurns} turns at once already; retry in a second.`);
+      }
+      running++;
+      try {
+        return await turn(request, reply);
+      } finally {
+        running--;
+      }
+    },
+  );
+
+  async function turn(request: FastifyRequest<{ Body: ChatRequest }>, reply: FastifyReply): Promise<FastifyReply> {
+    {
       const visitor = request.visitor as Visitor;
       // A console preview runs the draft its token names, on the console's own page (no site origins).
       const site = visitor.preview ? await app.previews.site(visitor) : app.tenants.site(visitor.tenantId, visitor.siteId);
@@ -93,14 +124,16 @@ export default async function chatRoutes(app: FastifyInstance, { config }: { con
       const sessionId = given ?? newSessionId();
       const claimTurn = () =>
         app.eventLog.claimTurn(sessionId, message.id, config.turnLeaseMs, given ? sessionOwner(visitor) : undefined);
-      const [perMinute, perHour, owned, early] = await Promise.allSettled([
+      const [perMinute, perHour, perSite, perTenant, owned, early] = await Promise.allSettled([
         turnsPerMinute(request, reply),
         sessionsPerHour(request, reply),
+        siteTurns(request, reply),
+        tenantTurns(request, reply),
         given ? app.sessions.own(given, visitor) : Promise.resolve(null),
         given ? claimTurn() : Promise.resolve(null),
       ]);
       let refusal: unknown;
-      for (const c of [perMinute, perHour, owned]) if (c.status === 'rejected') refusal ??= c.reason;
+      for (const c of [perMinute, perHour, perSite, perTenant, owned]) if (c.status === 'rejected') refusal ??= c.reason;
       if (!refusal && owned.status === 'fulfilled' && owned.value?.status === 'closed') refusal = new AppError('session_closed');
       if (refusal) {
         if (early.status === 'fulfilled' && early.value?.outcome === 'start')
@@ -186,6 +219,6 @@ export default async function chatRoutes(app: FastifyInstance, { config }: { con
         await endTurn().catch((e: unknown) => request.log.warn({ err: e }, 'could not clear the running-turn marker'));
       }
       return reply;
-    },
-  );
+    }
+  }
 }

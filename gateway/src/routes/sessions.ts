@@ -4,7 +4,7 @@
  * Same ownership rule as chat: another tenant's or visitor's session is a 404 like a missing one.
  */
 import type { FastifyInstance } from 'fastify';
-import { sessionParamsSchema, type CloseResponse, type SessionView } from '@chat/shared';
+import { AppError, sessionParamsSchema, type CloseResponse, type SessionView } from '@chat/shared';
 import type { Config } from '../config.js';
 import type { Visitor } from '../plugins/auth.js';
 import { readsLimit } from '../plugins/limits.js';
@@ -13,6 +13,18 @@ import { SERVER_ERRORS, errors, ref } from '../openapi.js';
 interface Params {
   id: string;
 }
+
+/** Transcript paging: `before` an entry index, `limit` entries (strings: query values are not coerced). */
+export const TRANSCRIPT_PAGE_DEFAULT = 50;
+export const TRANSCRIPT_PAGE_MAX = 200;
+const pageQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    before: { type: 'string', pattern: '^[0-9]{1,9}$', description: 'Entries before this index (default: the end; use `transcriptStart` of the previous page).' },
+    limit: { type: 'string', pattern: '^[0-9]{1,3}$', description: `Entries per page, 1-${TRANSCRIPT_PAGE_MAX} (default ${TRANSCRIPT_PAGE_DEFAULT}).` },
+  },
+} as const;
 
 export default async function sessionRoutes(app: FastifyInstance, { config }: { config: Config }) {
   const reads = app.limit(readsLimit(config));
@@ -28,13 +40,22 @@ export default async function sessionRoutes(app: FastifyInstance, { config }: { 
     summary: 'A session: transcript and data',
     description: "For resuming after a reload: the transcript, the values collected, what is missing or invalid, and the template's fields. Only the visitor who started it (same tenant) sees it; any other session answers 404 like one that never existed.",
     operationId: 'getSession',
-    response: { 200: ref('SessionView', 'The session'), ...failures },
+    querystring: pageQuery,
+    response: { 200: ref('SessionView', 'The session, its transcript paged (the latest entries first; `Cache-Control: no-store`)'), ...failures },
   };
-  app.get<{ Params: Params }>('/v1/sessions/:id', { ...opts, schema: viewSchema }, async (request) => {
+  app.get<{ Params: Params; Querystring: { before?: string; limit?: string } }>('/v1/sessions/:id', { ...opts, schema: viewSchema }, async (request, reply) => {
+    const limit = request.query.limit === undefined ? TRANSCRIPT_PAGE_DEFAULT : Number(request.query.limit);
+    if (limit < 1 || limit > TRANSCRIPT_PAGE_MAX) throw new AppError('validation_failed', `limit must be between 1 and ${TRANSCRIPT_PAGE_MAX}.`);
+    reply.header('cache-control', 'no-store');
     const rec = await app.sessions.own(request.params.id, request.visitor as Visitor);
     const view = (await app.engine.getSession(rec.id, request.id)) as SessionView;
+    // A page of the transcript, not all of it: the answer stays small however long the conversation.
+    const all = view.transcript ?? [];
+    const end = Math.min(all.length, request.query.before === undefined ? all.length : Number(request.query.before));
+    const start = Math.max(0, end - limit);
+    const paged: SessionView = { ...view, transcript: all.slice(start, end), transcriptStart: start, transcriptTotal: all.length };
     // The gateway's record is the authority on closing; the engine's on collecting/complete.
-    return rec.status === 'closed' ? { ...view, status: 'closed' } : view;
+    return rec.status === 'closed' ? { ...paged, status: 'closed' } : paged;
   });
 
   const closeSchema = {
@@ -44,7 +65,8 @@ export default async function sessionRoutes(app: FastifyInstance, { config }: { 
     operationId: 'closeSession',
     response: { 200: ref('CloseResponse', 'Closed'), ...failures, ...errors({ 400: ['validation_failed', 'invalid_json'] }) },
   };
-  app.post<{ Params: Params }>('/v1/sessions/:id/close', { ...opts, schema: closeSchema }, async (request) => {
+  app.post<{ Params: Params }>('/v1/sessions/:id/close', { ...opts, schema: closeSchema }, async (request, reply) => {
+    reply.header('cache-control', 'no-store');
     const rec = await app.sessions.own(request.params.id, request.visitor as Visitor);
     const res = (await app.engine.closeSession(rec.id, request.id)) as CloseResponse;
     await app.sessions.close(rec.id);

@@ -7,13 +7,14 @@ import type { FastifyInstance } from 'fastify';
 import { AppError, tokenRequestSchema, type TokenRequest, type TokenResponse } from '@chat/shared';
 import type { Config } from '../config.js';
 import { BODY_ERRORS, SERVER_ERRORS, errors, ref } from '../openapi.js';
+import { clientAddressKey } from '../plugins/limits.js';
 
 export default async function tokenRoutes(app: FastifyInstance, { config }: { config: Config }) {
   const perIp = app.limit({
     name: 'token-ip',
     windowMs: 60_000,
     max: () => config.rateTokenPerMinute,
-    key: (req) => req.ip,
+    key: (req) => clientAddressKey(req.ip),
   });
 
   app.post<{ Body: TokenRequest }>(
@@ -22,7 +23,7 @@ export default async function tokenRoutes(app: FastifyInstance, { config }: { co
       schema: {
         summary: 'A visitor token for a site',
         description:
-          "For a browser on one of the site's origins (`Origin` is required and must be one of them). A still-valid (or recently expired) platform token of the same site in `Authorization: Bearer` keeps the visitor id, so a refreshing widget keeps its sessions. Rate-limited per IP.",
+          "For a browser on one of the site's origins (`Origin` is required and must be one of them). A still-valid (or recently expired) platform token of the same site in `Authorization: Bearer` keeps the visitor id, so a refreshing widget keeps its sessions. Rate-limited per client address (IPv6: per /64).",
         tags: ['visitor'],
         operationId: 'createToken',
         security: [{}, { visitorToken: [] }],
