@@ -34,9 +34,11 @@ if (present.status !== 0) {
   });
   t.teardown(() => gw.kill());
 
+  const work = mkdtempSync(join(tmpdir(), 'st-run-'));
   const run = (args: string[]) =>
     new Promise<{ code: number | null; out: string }>((resolve) => {
-      const child = spawn(CLI, args, { env: { ...process.env, NO_COLOR: '1', SCHEMATHESIS_TELEMETRY: 'false' } });
+      // In a temp directory: its caches (.hypothesis/, .schemathesis/) stay out of the repository.
+      const child = spawn(CLI, args, { cwd: work, env: { ...process.env, NO_COLOR: '1', SCHEMATHESIS_TELEMETRY: 'false' } });
       let out = '';
       child.stdout.on('data', (c) => (out += c));
       child.stderr.on('data', (c) => (out += c));
