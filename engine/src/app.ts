@@ -61,6 +61,7 @@ export async function buildApp(config: EngineConfig, opts: BuildOptions = {}): P
     deps: { graph, saver, store: app.sessionStore, maxMessageChars: config.maxMessageChars, turnTimeoutMs: config.turnTimeoutMs, lockTtlMs: config.lockTtlMs,
       contextMessages: config.contextMessages, recentReplies: config.recentReplies },
     heartbeatMs: config.heartbeatMs,
+    maxConcurrentTurns: config.maxConcurrentTurns,
   });
   await app.register(sessionRoutes, { graph, store: app.sessionStore, lockMs: 10_000 });
   return app;

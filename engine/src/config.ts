@@ -20,6 +20,10 @@ export interface EngineConfig {
   heartbeatMs: number;
   bodyLimitBytes: number;
   turnTimeoutMs: number;
+  /** Ceiling on a provider's reply (and extraction) output, in tokens. */
+  maxReplyTokens: number;
+  /** Turns this process runs at once; more are answered 503 `overloaded` with Retry-After. */
+  maxConcurrentTurns: number;
   lockTtlMs: number;
   keepCheckpoints: number;
   checkpointer: 'redis' | 'memory' | 'redis-stack';
@@ -90,6 +94,9 @@ export function loadConfig(env: Env = process.env): EngineConfig {
     // Templates ride on the first turn, so the engine's body limit is larger than the gateway's.
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 262_144, 1024),
     turnTimeoutMs: int(env, 'TURN_TIMEOUT_MS', 120_000, 1000),
+    // A reply is a few sentences; extraction's JSON for 50 fields fits too. A runaway model stops here.
+    maxReplyTokens: int(env, 'MAX_REPLY_TOKENS', 1024, 16, 32768),
+    maxConcurrentTurns: int(env, 'MAX_CONCURRENT_TURNS', 200, 1),
     // Short lease, renewed every third of it while a turn runs: a crashed engine blocks a session this long at most.
     lockTtlMs: int(env, 'LOCK_TTL_MS', 3_000, 300, 60_000),
     keepCheckpoints: int(env, 'KEEP_CHECKPOINTS', 3, 1, 100),

@@ -23,13 +23,14 @@ export async function createModel(config: EngineConfig): Promise<ModelSetup> {
       // tiktoken, whose encodings are downloaded at run time (a hang on a machine without internet);
       // `streaming: false` would forbid streaming altogether (disableStreaming).
       maxRetries: 1,
+      maxTokens: config.maxReplyTokens,
       ...(config.openaiBaseUrl ? { configuration: { baseURL: config.openaiBaseUrl } } : {}),
     });
     return { model, extractor: structuredExtractor(model), name: config.model };
   }
   if (provider === 'anthropic') {
     const { ChatAnthropic } = await import('@langchain/anthropic');
-    const model = new ChatAnthropic({ model: name, apiKey: config.anthropicApiKey, maxRetries: 1 });
+    const model = new ChatAnthropic({ model: name, apiKey: config.anthropicApiKey, maxRetries: 1, maxTokens: config.maxReplyTokens });
     return { model, extractor: structuredExtractor(model), name: config.model };
   }
   return { model: new EmbeddedChatModel({ tokenDelayMs: config.embeddedTokenDelayMs }), extractor: ruleExtractor, name: 'embedded' };
