@@ -25,6 +25,7 @@ export interface ServiceOptions {
   echo?: boolean;
 }
 
+// A loaded 2-core machine (a parallel suite, browsers) can take tens of seconds to start a TypeScript service.
 async function healthy(url: string): Promise<boolean> {
   try {
     const r = await fetch(`${url}/healthz`);
@@ -56,7 +57,7 @@ export async function startService(name: 'engine' | 'gateway', opts: ServiceOpti
     await waitFor(async () => {
       if (exited) throw new Error(`${name} exited during start:\n${out}`);
       return healthy(url);
-    }, 30_000, `${name} /healthz`);
+    }, 60_000, `${name} /healthz`);
   } catch (e) {
     child.kill('SIGKILL');
     throw e;
