@@ -4,7 +4,10 @@
 // - the engine on 127.0.0.1 (ENGINE_KEY generated when unset; EMBEDDED_TOKEN_DELAY_MS=30 so streaming shows);
 // - the gateway (JWT_SECRET generated once and kept in ./.data/jwt-secret for dev, with a warning);
 // - ADMIN_KEY generated once and kept in ./.data/admin-key for dev (the admin API is off in production without one);
-// then prints the demo URL, a ready-to-paste `curl -N` command with a fresh token, and an admin curl line.
+// - a tenant key for the demo tenant `acme` kept in ./.data/tenant-key (made with the admin key when
+//   missing or no longer accepted), to sign in to the console at /console;
+// then prints the demo URL, a ready-to-paste `curl -N` command with a fresh token, an admin curl line
+// and the console's URL with that tenant key.
 // Ctrl-C (or SIGTERM) stops every child and waits for them. Env overrides: PORT (gateway, 3000),
 // ENGINE_PORT (4001), REDIS_PORT (6390), HOST (127.0.0.1), REDIS_URL (use yours, start none),
 // DATA_DIR (./.data), REDIS_APPENDFSYNC (everysec | always | no; see docs/reliability.md).
@@ -122,6 +125,27 @@ function devAdminKey() {
   return readFileSync(file, 'utf8').trim();
 }
 
+/**
+ * A tenant key for the demo tenant, to sign in to the console: kept in ./.data/tenant-key, made anew
+ * (by the operator's key, through the admin API) when the file is missing or the key no longer works
+ * (revoked, or an in-memory registry that forgot it). '' when there is no admin API or no acme.
+ */
+async function devTenantKey(gatewayUrl, adminKey) {
+  if (!adminKey) return '';
+  const file = `${DATA}/tenant-key`;
+  const works = async (key) => (await fetch(`${gatewayUrl}/admin/v1/tenants/acme`, { headers: { authorization: `Bearer ${key}` } })).ok;
+  const kept = existsSync(file) ? readFileSync(file, 'utf8').trim() : '';
+  if (kept && (await works(kept))) return kept;
+  const res = await fetch(`${gatewayUrl}/admin/v1/tenants/acme/keys`, { method: 'POST', headers: { authorization: `Bearer ${adminKey}` } });
+  if (!res.ok) {
+    warn(`no console key: creating a key for the demo tenant acme answered ${res.status}`);
+    return '';
+  }
+  const { key } = await res.json();
+  writeFileSync(file, key, { mode: 0o600 });
+  return key;
+}
+
 function engineKey() {
   if (process.env.ENGINE_KEY) return process.env.ENGINE_KEY;
   if (process.env.NODE_ENV === 'production') throw new Error('ENGINE_KEY is required when NODE_ENV=production');
@@ -188,6 +212,7 @@ async function main() {
   if (minted.status !== 0) throw new Error(`could not mint a token: ${minted.stderr}`);
   const token = minted.stdout.trim();
   const demoUrl = gatewayUrl.replace('127.0.0.1', 'localhost') + '/';
+  const tenantKey = await devTenantKey(gatewayUrl, adminKey);
   const body = JSON.stringify({ message: { id: 'm1', text: "Hi, I'm Jane Doe, jane@example.com" } });
 
   console.log(`
@@ -200,6 +225,8 @@ ${adminKey ? `
   Admin API (ADMIN_KEY is a dev key kept in .data/admin-key): the demo tenant's leads
 
 curl -s ${gatewayUrl}/admin/v1/tenants/acme/submissions -H 'Authorization: Bearer ${adminKey}'
+` : ''}${tenantKey ? `
+  Console: ${demoUrl}console  (tenant key for acme: ${tenantKey})
 ` : ''}
   Ctrl-C stops everything.
 `);

@@ -1,11 +1,12 @@
 /**
  * Must show 9: `npm start` (scripts/start-all.mjs) brings up redis, engine and gateway, and prints a
- * demo URL and a `curl -N` command that both work. Run on free ports with its own data dir, then
+ * demo URL and a `curl -N` command that both work, and the console's URL with a tenant key that
+ * signs in. Run on free ports with its own data dir, then
  * stopped the way a newcomer stops it (SIGINT to the process group).
  */
 import t from 'tap';
 import { spawn, execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -69,6 +70,20 @@ t.test('the printed admin curl lists the demo tenant\'s leads, and the chat abov
     return page.items.length > 0;
   }, 10_000, 'the lead in the admin API');
   t.match(page.items[0], { status: 'complete', data: { name: 'Jane Doe', email: 'jane@example.com' } });
+});
+
+t.test('the printed console URL answers and the printed tenant key signs in', async (t) => {
+  const m = /Console:\s+(\S+)\s+\(tenant key for acme: (sk_\S+)\)/.exec(out);
+  t.ok(m, 'a console line with a tenant key');
+  const [, url = '', key = ''] = m ?? [];
+  const page = await fetch(url);
+  t.equal(page.status, 200, url);
+  t.match(page.headers.get('content-type'), /^text\/html/, 'the console page');
+  t.match(await page.text(), /<chat-console/);
+  const tenant = await fetch(`http://127.0.0.1:${port}/admin/v1/tenants/acme`, { headers: { authorization: `Bearer ${key}` } });
+  t.equal(tenant.status, 200, 'the key reads its tenant, as the console does after sign-in');
+  t.equal(((await tenant.json()) as { id: string }).id, 'acme');
+  t.equal(readFileSync(join(dataDir, 'tenant-key'), 'utf8').trim(), key, 'kept in the data dir for the next start');
 });
 
 t.test('Ctrl-C stops everything cleanly', async (t) => {
