@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: typecheck every workspace (tap's loader does not), build the widget bundle,
+// `npm test`: typecheck every workspace (tap's loader does not), build the widget and console bundles,
 // run every workspace's tap tests, and end with one line CI can read: `N passed, N failed`.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -26,6 +26,11 @@ if (tc.code === 0) passed++; else { failed++; console.error('typecheck failed');
 if (existsSync(`${root}widget/build.ts`)) {
   const b = await run('npm', ['run', '--silent', 'build', '-w', 'widget']);
   if (b.code === 0) passed++; else { failed++; console.error('widget build failed'); }
+}
+
+if (existsSync(`${root}console/build.ts`)) {
+  const b = await run('npm', ['run', '--silent', 'build', '-w', 'console']);
+  if (b.code === 0) passed++; else { failed++; console.error('console build failed'); }
 }
 
 const main = await run('npx', ['tap', '-R', 'tap', ...extra], { capture: true });
