@@ -334,6 +334,7 @@ export const base = css`
     table.stack td {
       display: grid;
       grid-template-columns: minmax(90px, 35%) 1fr;
+      justify-items: start;
       gap: 8px;
       border: 0;
       padding: 4px 12px;
