@@ -86,6 +86,7 @@ export default fp<{ config: Config }>(
       return submission;
     }
 
+    const pending = new Set<Promise<void>>();
     const safely = async (what: string, sessionId: string, fn: () => Promise<unknown>) => {
       try {
         await fn();
@@ -99,10 +100,14 @@ export default fp<{ config: Config }>(
       async touched(id: string, status: SessionStatus | undefined) {
         if (client) await safely('idle tracking', id, () => client!.zAdd(IDLE_SET, { score: Date.now(), value: id }));
         if (status !== 'complete') return;
-        await safely('completion', id, async () => {
+        // Off the turn's path: the visitor's `done` (and their next message) must not wait for the
+        // engine read, the upsert and the webhook. Lost work is redone by the idle sweeper.
+        const work = safely('completion', id, async () => {
           const rec = await app.sessions.get(id);
           if (rec) await record(rec, 'complete');
         });
+        pending.add(work);
+        void work.finally(() => pending.delete(work));
       },
       async closed(id: string, previous: SessionStatus | undefined) {
         if (previous !== 'complete' && previous !== 'closed')
@@ -143,6 +148,7 @@ export default fp<{ config: Config }>(
     timer.unref();
     app.addHook('onClose', async () => {
       clearInterval(timer);
+      await Promise.allSettled([...pending]);
       if (client?.isOpen) await client.close();
     });
     app.decorate('leads', { store, record, sweep, erase });
