@@ -30,7 +30,8 @@ const engine = await startService('engine', {
 t.teardown(() => engine.kill());
 const tenants = tenantsFile((doc) => {
   const tpl = doc.tenants[0].templates['lead-intake'];
-  tpl.fields = { notes: { type: 'string', description: 'anything we should know', required: true } };
+  // A long answer must be allowed explicitly: without maxLength a string value is capped at 1,000 characters.
+  tpl.fields = { notes: { type: 'string', description: 'anything we should know', required: true, maxLength: 400_000 } };
   tpl.complete = 'Noted: {notes}';
 });
 const gw = await startGateway({ REDIS_URL: redis.url, ENGINE_URL: engine.url, TENANTS_FILE: tenants, MAX_MESSAGE_CHARS: '1000000', BODY_LIMIT_BYTES: '1048576' });

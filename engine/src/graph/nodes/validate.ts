@@ -51,8 +51,9 @@ export function describeError(e: ErrorObject | undefined): string {
 const DECLINE = /^(?:(?:skip|pass|no thanks?|nope|none|n\/?a|rather not|not now|later|-)\s*[.!]?|(?:i'?d rather not|prefer not|i don'?t (?:want|wish) to)[^\n]*)$/i;
 
 /**
- * No string value longer than this reaches Ajv or a pattern (RE2), whatever the template says: a
- * field's own `maxLength` lowers it. Longer candidates are refused as too long before any check runs.
+ * No string value longer than this reaches Ajv or a pattern (RE2) unless the field's own `maxLength`
+ * says otherwise (a tenant that wants long free text says so; patterns run in linear time either way,
+ * and MAX_MESSAGE_CHARS bounds any value). Longer candidates are refused as too long before any check.
  */
 export const MAX_VALUE_CHARS = 1000;
 
@@ -80,7 +81,7 @@ export function makeValidateNode(opts: { maxFieldAttempts: number }) {
     for (const [field, value] of Object.entries(candidates)) {
       const check = validators[field];
       if (!check || value === undefined || value === null || value === '') continue;
-      const cap = Math.min(MAX_VALUE_CHARS, t.fields[field]?.maxLength ?? Infinity);
+      const cap = t.fields[field]?.maxLength ?? MAX_VALUE_CHARS;
       const tooLong = typeof value === 'string' && value.length > cap;
       if (!tooLong && check(value)) {
         if (data[field] !== value) changed.push(field);
