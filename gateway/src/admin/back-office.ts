@@ -35,6 +35,19 @@ const now = () => new Date().toISOString();
 
 class StaleImport extends Error {}
 
+/**
+ * A template as the admin API takes it (published or previewed): a JSON object without `id` and
+ * `version`, which the server sets; every error is 400 `invalid_template` naming its JSON path.
+ */
+export function checkTemplateBody(body: TemplateBody, id: string, version: number): Template {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new AppError('invalid_template', 'The template must be a JSON object.');
+  for (const k of ['id', 'version'])
+    if (Object.hasOwn(body, k)) throw new AppError('invalid_template', `The template at /${k}: is set by the server; leave it out.`, [{ path: `/${k}`, message: 'is set by the server' }]);
+  const r = validateTemplate({ ...body, id, version });
+  if (!r.ok) throw new AppError('invalid_template', `The template is invalid at ${r.errors[0]!.path}: ${r.errors[0]!.message}`, r.errors);
+  return r.template;
+}
+
 type Change<R> = { doc: TenantDoc | null; templates?: TemplateWrite[]; result: R; audit?: { action: string; target: string }; noop?: boolean };
 
 export class BackOffice {
@@ -141,18 +154,15 @@ export class BackOffice {
   // ---- templates ----
 
   putTemplate(actor: Actor, tenantId: string, templateId: string, body: TemplateBody): Promise<TemplateSaved> {
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new AppError('invalid_template', 'The template must be a JSON object.');
-    for (const k of ['id', 'version'])
-      if (Object.hasOwn(body, k)) throw new AppError('invalid_template', `The template at /${k}: is set by the server; leave it out.`, [{ path: `/${k}`, message: 'is set by the server' }]);
+    checkTemplateBody(body, templateId, 1); // the shape alone, before any read
     return this.change(tenantId, actor, (cur) => {
       const doc = BackOffice.existing(cur);
       const version = (doc.templates[templateId]?.latest ?? 0) + 1;
-      const r = validateTemplate({ ...body, id: templateId, version });
-      if (!r.ok) throw new AppError('invalid_template', `The template is invalid at ${r.errors[0]!.path}: ${r.errors[0]!.message}`, r.errors);
+      const template = checkTemplateBody(body, templateId, version);
       doc.templates[templateId] = { latest: version, updatedAt: now() };
       return {
         doc,
-        templates: [{ id: templateId, version, template: r.template }],
+        templates: [{ id: templateId, version, template }],
         result: { id: templateId, version },
         audit: { action: 'template.publish', target: `template:${templateId}@${version}` },
       };

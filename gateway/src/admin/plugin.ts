@@ -96,8 +96,8 @@ export default async function adminPlugin(app: FastifyInstance, { config, prefix
   await app.register(tenantRoutes);
   await app.register(siteRoutes);
   await app.register(templateRoutes);
-  await app.register(webhookRoutes, { config });
-  await app.register(submissionRoutes, { config });
+  await app.register(webhookRoutes);
+  await app.register(submissionRoutes);
   await app.register(previewRoutes);
   await app.register(whoamiRoutes);
 }

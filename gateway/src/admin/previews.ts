@@ -5,7 +5,8 @@
  * record no site, so they never become leads and send no webhooks.
  */
 import { randomBytes } from 'node:crypto';
-import { AppError, validateTemplate, type Template, type TemplateBody } from '@chat/shared';
+import type { Template, TemplateBody } from '@chat/shared';
+import { checkTemplateBody } from './back-office.js';
 import type { Kv } from '../plugins/redis.js';
 import type { Visitor } from '../plugins/auth.js';
 import type { Site } from '../tenants.js';
@@ -17,11 +18,9 @@ export class Previews {
 
   /** Check and keep a draft; returns its id. */
   async create(tenantId: string, draft: TemplateBody): Promise<string> {
-    if (typeof draft !== 'object' || draft === null || Array.isArray(draft)) throw new AppError('invalid_template', 'The template must be a JSON object.');
-    const r = validateTemplate({ ...draft, id: 'preview', version: 1 });
-    if (!r.ok) throw new AppError('invalid_template', `The template is invalid at ${r.errors[0]!.path}: ${r.errors[0]!.message}`, r.errors);
+    const template = checkTemplateBody(draft, 'preview', 1);
     const id = randomBytes(16).toString('base64url');
-    await this.kv.hashSet(key(id), { tenantId, template: JSON.stringify(r.template) }, this.ttlS);
+    await this.kv.hashSet(key(id), { tenantId, template: JSON.stringify(template) }, this.ttlS);
     return id;
   }
 

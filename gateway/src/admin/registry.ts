@@ -21,6 +21,8 @@ interface Snapshot {
   keys: Map<string, KeyOwner>;
 }
 
+const VERSIONS_CACHED = 500;
+
 const EMPTY: Snapshot = { tenants: new Map(), bySiteKey: new Map(), allOrigins: new Set(), keys: new Map() };
 
 export function buildSnapshot(stored: Array<StoredTenant & { templates: Map<string, Template> }>, defaults: TenantDefaults): Snapshot {
@@ -60,7 +62,7 @@ export class Registry implements TenantRegistry {
   private running: Promise<void> | undefined;
   private again = false;
   private timer: NodeJS.Timeout | undefined;
-  /** Template versions never change once written: cached without bound worries (small, few). */
+  /** Template versions never change once written; the ones running sessions started with, most recent last. */
   private readonly versions = new Map<string, Template>();
 
   constructor(
@@ -134,7 +136,11 @@ export class Registry implements TenantRegistry {
     let t = this.versions.get(key);
     if (!t) {
       t = (await this.store.getTemplate(tenantId, id, version)) ?? undefined;
-      if (t) this.versions.set(key, t);
+      if (t) {
+        // Bounded: a platform of many tenants and versions must not keep every one it ever read.
+        if (this.versions.size >= VERSIONS_CACHED) this.versions.delete(this.versions.keys().next().value as string);
+        this.versions.set(key, t);
+      }
     }
     return t;
   }

@@ -260,4 +260,15 @@ t.test('a console preview runs the draft on the real engine and never becomes a 
   const token = await visitorToken(site.siteKey, ORIGIN);
   const s = await chatTurn(gw.url, token, { sessionId: first.id, message: { id: 'x1', text: 'hi' } });
   t.equal(s.status, 404, 'a visitor of a site cannot reach a preview session');
+
+  const withVersion = await admin('POST', '/tenants/sunny/preview-token', { template: { ...draft, version: 3 } }, tenantKey);
+  t.equal(withVersion.status, 400, 'a draft is checked like a published template: the server sets the version');
+  t.match(withVersion.body.error.details, [{ path: '/version' }]);
+
+  // The draft outlives its token only PREVIEW_TTL_S: once it is gone the token says so.
+  const prv = JSON.parse(Buffer.from(String(pv.body.token).split('.')[1]!, 'base64url').toString()).prv as string;
+  t.equal(await db.del(`gw:preview:{${prv}}`), 1, 'the draft was kept under its id');
+  const expired = await chatTurn(gw.url, pv.body.token, { sessionId: first.id, message: { id: 'x2', text: 'hi' } });
+  t.equal(expired.status, 401);
+  t.match(expired.json, { error: { code: 'unauthorized', message: /preview has expired/ } });
 });

@@ -5,7 +5,6 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { AppError, submissionListQuerySchema, type SubmissionDetail, type SubmissionListQuery, type TranscriptEntry } from '@chat/shared';
-import type { Config } from '../../config.js';
 import { exportSubmissions, CONTENT_TYPES, type ExportFormat } from '../export.js';
 import { submissionParams, tidParams } from './params.js';
 import { ADMIN_ERRORS, errors, media, noContent, ref } from '../../openapi.js';
@@ -28,7 +27,7 @@ const filterOf = (q: Filter) => ({
   ...(q.until ? { until: q.until } : {}),
 });
 
-export default async function submissionRoutes(app: FastifyInstance, _opts: { config: Config }) {
+export default async function submissionRoutes(app: FastifyInstance) {
   const store = () => app.leads.store;
 
   app.get<{ Params: { tid: string }; Querystring: SubmissionListQuery }>(

@@ -5,7 +5,6 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { AppError, WEBHOOK_EVENT_TYPES, webhookPutSchema, type WebhookPut, type WebhookView } from '@chat/shared';
-import type { Config } from '../../config.js';
 import { newWebhookSecret, rotateWebhookSecret } from '../../webhooks/config.js';
 import { checkWebhookUrl } from '../../webhooks/ssrf.js';
 import type { TenantDoc } from '../store.js';
@@ -21,7 +20,7 @@ const putSchema = {
 const tags = ['webhook'];
 const view = (w: NonNullable<TenantDoc['webhook']>, secret?: string): WebhookView => ({ url: w.url, events: w.events, ...(secret ? { secret } : {}) });
 
-export default async function webhookRoutes(app: FastifyInstance, { config }: { config: Config }) {
+export default async function webhookRoutes(app: FastifyInstance) {
   const bo = app.backOffice;
   const outbox = () => {
     if (!app.webhooks) throw new AppError('state_unavailable', 'Webhooks need REDIS_URL (their outbox lives in Redis).');
@@ -125,5 +124,4 @@ export default async function webhookRoutes(app: FastifyInstance, { config }: { 
     return { items: await outbox().outbox.recent(request.params.tid, 100) };
   });
 
-  void config;
 }
