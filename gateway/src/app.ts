@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { errorBody } from '@chat/shared';
 import type { Config } from './config.js';
 import { installErrorHandling } from './errors.js';
+import { validatorCompiler } from './validation.js';
 import redisPlugin, { type Kv } from './plugins/redis.js';
 import authPlugin from './plugins/auth.js';
 import corsPlugin from './plugins/cors.js';
@@ -72,7 +73,6 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Fastify
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false, allowUnionTypes: true } },
     // A malformed URL (`/%`) is refused by the router before any error handler: keep it JSON (found by fuzzing).
     frameworkErrors: (err, _request, reply) => {
       void (reply as unknown as FastifyReply).code(400).type('application/json; charset=utf-8').send(errorBody('bad_request', err.message));
@@ -80,6 +80,7 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Fastify
   });
 
   if (deps.onRoute) app.addHook('onRoute', deps.onRoute);
+  app.setValidatorCompiler(validatorCompiler);
   installErrorHandling(app);
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);

@@ -8,8 +8,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '@chat/shared';
-import { Ajv } from 'ajv';
-import addFormatsModule from 'ajv-formats';
 import type { Config } from '../config.js';
 import { hashKey, type Actor, type BackOffice } from './back-office.js';
 import tenantRoutes from './routes/tenants.js';
@@ -41,23 +39,13 @@ declare module 'fastify' {
   }
 }
 
-// ajv-formats ships CJS; under NodeNext its default export arrives wrapped.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv, formats: string[]) => Ajv;
-
 const sha = (s: string) => createHash('sha256').update(s).digest();
 
 export const ADMIN_PREFIX = '/admin/v1';
 
-// Query strings are text: the admin routes' numbers there (`limit`, `version`) are coerced; bodies
-// stay strict, as everywhere else in the gateway.
-const ajvOptions = { removeAdditional: false, allErrors: false, useDefaults: true, strict: false } as const;
-const strictAjv = addFormats(new Ajv({ ...ajvOptions, coerceTypes: false }), ['date-time', 'uri']);
-const coercingAjv = addFormats(new Ajv({ ...ajvOptions, coerceTypes: true }), ['date-time', 'uri']);
-
 export default async function adminPlugin(app: FastifyInstance, { config, prefix = ADMIN_PREFIX }: { config: Config; prefix?: string }) {
   // First: swagger documents the routes registered after it, in this context.
   await documentAdminApi(app);
-  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'querystring' ? coercingAjv : strictAjv).compile(schema));
   const adminHash = config.adminKey ? sha(config.adminKey) : undefined;
   app.decorateRequest('admin', null);
 

@@ -4,7 +4,7 @@
  * Same ownership rule as chat: another tenant's or visitor's session is a 404 like a missing one.
  */
 import type { FastifyInstance } from 'fastify';
-import { AppError, sessionParamsSchema, type CloseResponse, type SessionView } from '@chat/shared';
+import { sessionParamsSchema, type CloseResponse, type SessionView } from '@chat/shared';
 import type { Config } from '../config.js';
 import type { Visitor } from '../plugins/auth.js';
 import { readsLimit } from '../plugins/limits.js';
@@ -14,15 +14,15 @@ interface Params {
   id: string;
 }
 
-/** Transcript paging: `before` an entry index, `limit` entries (strings: query values are not coerced). */
+/** Transcript paging: `before` an entry index, `limit` entries (query values are coerced: see validation.ts). */
 export const TRANSCRIPT_PAGE_DEFAULT = 50;
 export const TRANSCRIPT_PAGE_MAX = 200;
 const pageQuery = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    before: { type: 'string', pattern: '^[0-9]{1,9}$', description: 'Entries before this index (default: the end; use `transcriptStart` of the previous page).' },
-    limit: { type: 'string', pattern: '^[0-9]{1,3}$', description: `Entries per page, 1-${TRANSCRIPT_PAGE_MAX} (default ${TRANSCRIPT_PAGE_DEFAULT}).` },
+    before: { type: 'integer', minimum: 0, maximum: 999_999_999, description: 'Entries before this index (default: the end; use `transcriptStart` of the previous page).' },
+    limit: { type: 'integer', minimum: 1, maximum: TRANSCRIPT_PAGE_MAX, default: TRANSCRIPT_PAGE_DEFAULT, description: `Entries per page, 1-${TRANSCRIPT_PAGE_MAX}.` },
   },
 } as const;
 
@@ -43,15 +43,14 @@ export default async function sessionRoutes(app: FastifyInstance, { config }: { 
     querystring: pageQuery,
     response: { 200: ref('SessionView', 'The session, its transcript paged (the latest entries first; `Cache-Control: no-store`)'), ...failures },
   };
-  app.get<{ Params: Params; Querystring: { before?: string; limit?: string } }>('/v1/sessions/:id', { ...opts, schema: viewSchema }, async (request, reply) => {
-    const limit = request.query.limit === undefined ? TRANSCRIPT_PAGE_DEFAULT : Number(request.query.limit);
-    if (limit < 1 || limit > TRANSCRIPT_PAGE_MAX) throw new AppError('validation_failed', `limit must be between 1 and ${TRANSCRIPT_PAGE_MAX}.`);
+  app.get<{ Params: Params; Querystring: { before?: number; limit: number } }>('/v1/sessions/:id', { ...opts, schema: viewSchema }, async (request, reply) => {
+    const { limit, before } = request.query;
     reply.header('cache-control', 'no-store');
     const rec = await app.sessions.own(request.params.id, request.visitor as Visitor);
     const view = (await app.engine.getSession(rec.id, request.id)) as SessionView;
     // A page of the transcript, not all of it: the answer stays small however long the conversation.
     const all = view.transcript ?? [];
-    const end = Math.min(all.length, request.query.before === undefined ? all.length : Number(request.query.before));
+    const end = Math.min(all.length, before ?? all.length);
     const start = Math.max(0, end - limit);
     const paged: SessionView = { ...view, transcript: all.slice(start, end), transcriptStart: start, transcriptTotal: all.length };
     // The gateway's record is the authority on closing; the engine's on collecting/complete.
