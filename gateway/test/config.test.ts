@@ -37,6 +37,15 @@ t.test('bad values name their key', async (t) => {
   t.equal(loadConfig({ EVENT_LOG_FLUSH_MS: '0' }).config.eventLogFlushMs, 0, '0: one append per burst');
 });
 
+t.test('the back office\'s limits: defaults, bounds, and a short ADMIN_KEY refused', async (t) => {
+  const c = loadConfig({}).config;
+  t.match(c, { adminKey: undefined, registryPollMs: 1000, auditMaxEntries: 10000, submissionsRetainDays: 90, webhookUpdateDebounceMs: 5000, maxContextBytes: 1024, previewTtlS: 3600 });
+  t.throws(() => loadConfig({ ADMIN_KEY: 'short' }), /config ADMIN_KEY: must be at least 32 characters/);
+  t.equal(loadConfig({ ADMIN_KEY: 'a'.repeat(32) }).config.adminKey, 'a'.repeat(32));
+  for (const [key, bad] of [['REGISTRY_POLL_MS', '10'], ['REGISTRY_POLL_MS', '60001'], ['SUBMISSIONS_RETAIN_DAYS', '0'], ['MAX_CONTEXT_BYTES', '9000'], ['PREVIEW_TTL_S', '59'], ['WEBHOOK_UPDATE_DEBOUNCE_MS', '-1'], ['AUDIT_MAX_ENTRIES', '9']])
+    t.throws(() => loadConfig({ [key]: bad }), new RegExp(`config ${key}: must be`), `${key}=${bad}`);
+});
+
 t.test('production refuses development material in the environment', async (t) => {
   const { EXAMPLE_TENANTS } = await import('./helpers.js');
   const prod = (env: Record<string, string>) => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'p'.repeat(40), ENGINE_KEY: 'e'.repeat(40), REDIS_URL: 'redis://x', ...env });
