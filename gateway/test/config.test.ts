@@ -42,7 +42,7 @@ t.test('the back office\'s limits: defaults, bounds, and a short ADMIN_KEY refus
   t.match(c, { adminKey: undefined, registryPollMs: 1000, auditMaxEntries: 10000, submissionsRetainDays: 90, webhookUpdateDebounceMs: 5000, maxContextBytes: 1024, previewTtlS: 3600 });
   t.throws(() => loadConfig({ ADMIN_KEY: 'short' }), /config ADMIN_KEY: must be at least 32 characters/);
   t.equal(loadConfig({ ADMIN_KEY: 'a'.repeat(32) }).config.adminKey, 'a'.repeat(32));
-  for (const [key, bad] of [['REGISTRY_POLL_MS', '10'], ['REGISTRY_POLL_MS', '60001'], ['SUBMISSIONS_RETAIN_DAYS', '0'], ['MAX_CONTEXT_BYTES', '9000'], ['PREVIEW_TTL_S', '59'], ['WEBHOOK_UPDATE_DEBOUNCE_MS', '-1'], ['AUDIT_MAX_ENTRIES', '9']])
+  for (const [key, bad] of <Array<[string, string]>>[['REGISTRY_POLL_MS', '10'], ['REGISTRY_POLL_MS', '60001'], ['SUBMISSIONS_RETAIN_DAYS', '0'], ['MAX_CONTEXT_BYTES', '9000'], ['PREVIEW_TTL_S', '59'], ['WEBHOOK_UPDATE_DEBOUNCE_MS', '-1'], ['AUDIT_MAX_ENTRIES', '9']])
     t.throws(() => loadConfig({ [key]: bad }), new RegExp(`config ${key}: must be`), `${key}=${bad}`);
 });
 

@@ -92,7 +92,8 @@ export class Registry implements TenantRegistry {
   }
 
   async start(): Promise<void> {
-    await this.store.subscribe(() => void this.refresh().catch(this.o.onError));
+    // A change message means "look at the version": the writer's own gateway has reloaded already.
+    await this.store.subscribe(() => void this.poll().catch(this.o.onError));
     await this.refresh();
     this.timer = setInterval(() => void this.poll().catch(this.o.onError), this.o.pollMs);
     this.timer.unref();
