@@ -23,6 +23,9 @@ await build({
   sourcemap: false,
   plugins: [browserLinearRegex, precompiledAjv],
   logLevel: 'warning',
+  // @chat/shared from its TypeScript sources (its package.json "chat-source" condition), as in development;
+  // 'module' is esbuild's default condition, kept.
+  conditions: ['chat-source', 'module'],
 });
 
 const bytes = readFileSync(outfile);

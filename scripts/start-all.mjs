@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-// `npm start`: the whole system for a newcomer, in one terminal.
+// `npm start`: the whole system for a newcomer, in one terminal. `npm start` builds first (`npm run
+// build`: every workspace compiled to dist/, the widget and console bundled); this script then runs
+// the compiled services with plain node, as in production (no tsx in their processes).
 // - a private redis-server when one is on PATH (data under ./.data/redis, AOF on), else in-memory;
 // - the engine on 127.0.0.1 (ENGINE_KEY generated when unset; EMBEDDED_TOKEN_DELAY_MS=30 so streaming shows);
 // - the gateway (JWT_SECRET generated once and kept in ./.data/jwt-secret for dev, with a warning);
@@ -152,8 +154,17 @@ function engineKey() {
   return randomBytes(24).toString('base64url');
 }
 
+/** A service's compiled entry point, relative to the repository root (missing: say how to build it). */
+function compiled(name) {
+  const entry = `${name}/dist/server.js`;
+  if (!existsSync(`${ROOT}${entry}`)) throw new Error(`${entry} is missing: run \`npm run build\` first (\`npm start\` does)`);
+  return entry;
+}
+
 async function main() {
   mkdirSync(DATA, { recursive: true });
+  const engineEntry = compiled('engine');
+  const gatewayEntry = compiled('gateway');
   const host = process.env.HOST || '127.0.0.1';
   const jwtSecret = devJwtSecret();
   const key = engineKey();
@@ -182,7 +193,7 @@ async function main() {
 
   const enginePort = await pickPort(Number(process.env.ENGINE_PORT || 4001));
   const engineUrl = `http://127.0.0.1:${enginePort}`;
-  run('engine', process.execPath, ['--import', 'tsx', 'engine/src/server.ts'], {
+  run('engine', process.execPath, [engineEntry], {
     PORT: String(enginePort),
     HOST: '127.0.0.1', // internal: never exposed
     ENGINE_KEY: key,
@@ -193,7 +204,7 @@ async function main() {
 
   const gatewayPort = Number(process.env.PORT || 3000);
   const gatewayUrl = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${gatewayPort}`;
-  run('gateway', process.execPath, ['--import', 'tsx', 'gateway/src/server.ts'], {
+  run('gateway', process.execPath, [gatewayEntry], {
     PORT: String(gatewayPort),
     HOST: host,
     ENGINE_URL: engineUrl,
@@ -204,7 +215,7 @@ async function main() {
   });
   await waitFor(() => healthy(gatewayUrl), 60_000, 'the gateway');
 
-  const minted = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/token.ts', 'pk_acme_web'], {
+  const minted = spawnSync(process.execPath, ['--conditions=chat-source', '--import', 'tsx', 'scripts/token.ts', 'pk_acme_web'], {
     cwd: ROOT,
     env: { ...process.env, JWT_SECRET: jwtSecret, DATA_DIR: DATA },
     encoding: 'utf8',

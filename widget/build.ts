@@ -25,6 +25,9 @@ await build({
   // Our private reactive state is named _x; Lit's own internals never match this pattern.
   mangleProps: /^_[a-z]/,
   logLevel: 'warning',
+  // @chat/shared from its TypeScript sources (its package.json "chat-source" condition), as in development;
+  // 'module' is esbuild's default condition, kept.
+  conditions: ['chat-source', 'module'],
 });
 
 const bytes = readFileSync(outfile);

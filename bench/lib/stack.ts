@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startRedis, startService, type ServiceProcess } from '../../scripts/testkit/index.js';
+import { serviceRuntime, startRedis, startService, type ServiceProcess } from '../../scripts/testkit/index.js';
 import { closePools } from './turn-client.js';
 import { undici } from './undici.js';
 
@@ -28,6 +28,13 @@ export function writeBenchTenants(): { file: string; dir: string; template: unkn
   return { file, dir, template: tenants.tenants[0]!.templates['lead-intake'] };
 }
 
+/**
+ * How the services run: BENCH_RUNTIME=compiled (dist/ with plain node, as in production; `npm run
+ * build` first) or tsx (the sources, the default); BENCH_NODE=path runs them with another node binary
+ * (the load generator stays on the node that runs the bench).
+ */
+export const RUNTIME = { runtime: serviceRuntime(process.env.BENCH_RUNTIME, 'BENCH_RUNTIME'), node: process.env.BENCH_NODE || process.execPath };
+
 export const removeDir = (dir: string) => rmSync(dir, { recursive: true, force: true });
 
 export interface EngineOptions {
@@ -38,6 +45,7 @@ export interface EngineOptions {
 
 export function startEngine(o: EngineOptions): Promise<ServiceProcess> {
   return startService('engine', {
+    ...RUNTIME,
     env: {
       ENGINE_KEY,
       REDIS_URL: o.redisUrl ?? '',
@@ -59,6 +67,7 @@ export interface GatewayOptions {
 
 export function startGateway(o: GatewayOptions): Promise<ServiceProcess> {
   return startService('gateway', {
+    ...RUNTIME,
     env: {
       ENGINE_KEY,
       JWT_SECRET,

@@ -1,18 +1,23 @@
 /**
  * Must show 9: `npm start` (scripts/start-all.mjs) brings up redis, engine and gateway, and prints a
  * demo URL and a `curl -N` command that both work, and the console's URL with a tenant key that
- * signs in. Run on free ports with its own data dir, then
+ * signs in. The services are the compiled ones (dist/ JS with plain node, no tsx in the process), as
+ * `npm start` runs them after its build. Run on free ports with its own data dir, then
  * stopped the way a newcomer stops it (SIGINT to the process group).
  */
 import t from 'tap';
 import { spawn, execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort, waitFor } from '../../scripts/testkit/index.js';
 import { createSseParser, type WireEvent } from '@chat/shared';
 import { ROOT } from './helpers.js';
+
+// `npm start` builds before it runs scripts/start-all.mjs; here the services' part of that build
+// (`npm test` built everything already: then this compiles nothing and writes nothing).
+await promisify(execFile)(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-b', 'shared/tsconfig.build.json', 'engine/tsconfig.build.json', 'gateway/tsconfig.build.json'], { cwd: ROOT });
 
 const dataDir = mkdtempSync(join(tmpdir(), 'start-all-'));
 t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -30,6 +35,37 @@ t.teardown(() => {
 });
 
 await waitFor(() => /Ctrl-C stops everything/.test(out) || child.exitCode !== null, 90_000, 'npm start to print its instructions');
+
+/** The live processes whose parent is `pid`, with their command lines and environments. */
+function childrenOf(pid: number): Array<{ pid: number; argv: string[]; env: string }> {
+  const found = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // /proc/<pid>/stat: "pid (comm) state ppid ..."; comm may hold spaces, so split after its ')'.
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid !== pid) continue;
+      const argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').filter(Boolean);
+      found.push({ pid: Number(entry), argv, env: readFileSync(`/proc/${entry}/environ`, 'utf8') });
+    } catch {
+      // gone in between
+    }
+  }
+  return found;
+}
+
+t.test('the services run the compiled JavaScript with plain node, no tsx', async (t) => {
+  const kids = childrenOf(child.pid!);
+  for (const name of ['engine', 'gateway']) {
+    const proc = kids.find((k) => k.argv.includes(`${name}/dist/server.js`));
+    t.ok(proc, `a ${name} process running ${name}/dist/server.js (${JSON.stringify(kids.map((k) => k.argv))})`);
+    if (!proc) continue;
+    t.same(proc.argv, [process.execPath, `${name}/dist/server.js`], 'node and the compiled entry, nothing else on its command line');
+    t.notMatch(proc.env, /tsx/, 'no tsx loader in its environment (NODE_OPTIONS) either');
+  }
+  t.notOk(kids.some((k) => k.argv.some((a) => /tsx|\.ts$/.test(a))), 'no child of npm start runs tsx or a .ts file');
+});
 
 t.test('it prints a demo URL and a curl command', async (t) => {
   t.match(out, /redis-server on redis:\/\/127\.0\.0\.1:\d+/, 'a private redis-server (on PATH here)');

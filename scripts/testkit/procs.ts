@@ -3,6 +3,7 @@
  * /healthz answers, killed when the test ends.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { freePort, waitFor } from './net.js';
 import { track } from './cleanup.js';
@@ -23,6 +24,31 @@ export interface ServiceOptions {
   port?: number;
   /** Print the child's output as it comes (debugging). */
   echo?: boolean;
+  /**
+   * 'tsx' (the default, or SERVICE_RUNTIME=tsx): the TypeScript sources through tsx, @chat/shared from
+   * its sources too (the `chat-source` export condition). 'compiled' (or SERVICE_RUNTIME=compiled):
+   * `<name>/dist/server.js` with plain node, as in production; `npm run build` first.
+   */
+  runtime?: ServiceRuntime;
+  /** The node binary to run the service with (default: the one running this process). */
+  node?: string;
+}
+
+export type ServiceRuntime = 'tsx' | 'compiled';
+
+/** SERVICE_RUNTIME (or another variable) from the environment, checked: 'tsx' when unset. */
+export function serviceRuntime(value = process.env.SERVICE_RUNTIME, variable = 'SERVICE_RUNTIME'): ServiceRuntime {
+  if (!value || value === 'tsx') return 'tsx';
+  if (value === 'compiled') return 'compiled';
+  throw new Error(`${variable} must be tsx or compiled, got "${value}"`);
+}
+
+/** The node arguments that run a service: its compiled entry, or its sources through tsx. */
+export function serviceArgs(name: 'engine' | 'gateway', runtime: ServiceRuntime): string[] {
+  if (runtime === 'tsx') return ['--conditions=chat-source', '--import', 'tsx', `${name}/src/server.ts`];
+  const entry = `${name}/dist/server.js`;
+  if (!existsSync(`${ROOT}${entry}`)) throw new Error(`${entry} is missing: run \`npm run build\` first`);
+  return [entry];
 }
 
 // A loaded 2-core machine (a parallel suite, browsers) can take tens of seconds to start a TypeScript service.
@@ -37,7 +63,8 @@ async function healthy(url: string): Promise<boolean> {
 
 export async function startService(name: 'engine' | 'gateway', opts: ServiceOptions = {}): Promise<ServiceProcess> {
   const port = opts.port ?? (await freePort());
-  const child = track(spawn(process.execPath, ['--import', 'tsx', `${name}/src/server.ts`], {
+  const args = serviceArgs(name, opts.runtime ?? serviceRuntime());
+  const child = track(spawn(opts.node ?? process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, NODE_ENV: 'test', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
