@@ -50,7 +50,7 @@ const redis = await startRedis();
 // Node 20 refuses --cpu-prof in NODE_OPTIONS: spawn the services with it on the command line.
 async function profiled(name: 'engine' | 'gateway', env: Record<string, string>) {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${DIR}${name}`, '--import', 'tsx', `${name}/src/server.ts`], {
+  const child = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${DIR}${name}`, '--conditions=chat-source', '--import', 'tsx', `${name}/src/server.ts`], {
     env: { ...process.env, NODE_ENV: 'test', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

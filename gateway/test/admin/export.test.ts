@@ -266,7 +266,7 @@ return n`;
   // Measured in a process of its own (see export-rss.child.ts): the runner's async hooks here
   // keep a record per promise and would measure themselves.
   for (const format of ['csv', 'ndjson'] as const) {
-    const child = track(spawn(process.execPath, ['--import', 'tsx', CHILD, redis.url, tenantId, format, FIELDS.join(',')], { stdio: ['ignore', 'pipe', 'pipe'] }));
+    const child = track(spawn(process.execPath, ['--conditions=chat-source', '--import', 'tsx', CHILD, redis.url, tenantId, format, FIELDS.join(',')], { stdio: ['ignore', 'pipe', 'pipe'] }));
     let out = '';
     let err = '';
     child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
