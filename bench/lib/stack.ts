@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { serviceRuntime, startRedis, startService, type ServiceProcess } from '../../scripts/testkit/index.js';
+import { serviceRuntime, startRedis, startService, type ServiceProcess, type ServiceRuntime } from '../../scripts/testkit/index.js';
 import { closePools } from './turn-client.js';
 import { undici } from './undici.js';
 
@@ -33,7 +33,12 @@ export function writeBenchTenants(): { file: string; dir: string; template: unkn
  * build` first) or tsx (the sources, the default); BENCH_NODE=path runs them with another node binary
  * (the load generator stays on the node that runs the bench).
  */
-export const RUNTIME = { runtime: serviceRuntime(process.env.BENCH_RUNTIME, 'BENCH_RUNTIME'), node: process.env.BENCH_NODE || process.execPath };
+export const RUNTIME: Runtime = { runtime: serviceRuntime(process.env.BENCH_RUNTIME, 'BENCH_RUNTIME'), node: process.env.BENCH_NODE || process.execPath };
+
+export interface Runtime {
+  runtime: ServiceRuntime;
+  node: string;
+}
 
 export const removeDir = (dir: string) => rmSync(dir, { recursive: true, force: true });
 
@@ -41,11 +46,13 @@ export interface EngineOptions {
   redisUrl?: string;
   tokenDelayMs: number;
   extraEnv?: Record<string, string>;
+  /** This service's runtime, instead of BENCH_RUNTIME/BENCH_NODE's. */
+  runtime?: Runtime;
 }
 
 export function startEngine(o: EngineOptions): Promise<ServiceProcess> {
   return startService('engine', {
-    ...RUNTIME,
+    ...(o.runtime ?? RUNTIME),
     env: {
       ENGINE_KEY,
       REDIS_URL: o.redisUrl ?? '',
@@ -63,11 +70,13 @@ export interface GatewayOptions {
   heartbeatMs?: number;
   poolConnections?: number;
   extraEnv?: Record<string, string>;
+  /** This service's runtime, instead of BENCH_RUNTIME/BENCH_NODE's. */
+  runtime?: Runtime;
 }
 
 export function startGateway(o: GatewayOptions): Promise<ServiceProcess> {
   return startService('gateway', {
-    ...RUNTIME,
+    ...(o.runtime ?? RUNTIME),
     env: {
       ENGINE_KEY,
       JWT_SECRET,
