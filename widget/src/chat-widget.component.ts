@@ -36,7 +36,6 @@ const filled = (v: unknown) => v !== undefined && v !== null && v !== '';
  *   customer's backend with the tenant's identity secret; used instead of `POST /v1/token`.
  * @prop {string | null} sessionId - Read-only: the current session id, if any.
  * @prop {Record<string, unknown>} data - Read-only: the data collected so far.
- * @method show() / hide() / toggle() - Open or close the panel.
  *
  * @fires chat-widget-open - `{open: true}` when the panel opens.
  * @fires chat-widget-close - `{open: false}` when the panel closes.
@@ -45,21 +44,31 @@ const filled = (v: unknown) => v !== undefined && v !== null && v !== '';
  *
  * @csspart launcher - The round button that opens the panel.
  * @csspart panel - The chat panel (a dialog).
- * @csspart header - The panel's header; `title` its heading, `close-button` its close button.
+ * @csspart header - The panel's header.
+ * @csspart title - The panel's heading.
+ * @csspart close-button - The header's close button.
  * @csspart progress - The checklist of fields (with `show-progress`).
  * @csspart log - The transcript.
- * @csspart message - Every message bubble; also `message-user` or `message-assistant`.
- * @csspart notice - Retry and error notices; `retry-button` is its button.
- * @csspart composer - The form at the bottom; `input` the text box, `send-button` the button, `stop-button`
- *   the button that replaces it while a reply is written (stops the reply).
+ * @csspart message - Every message bubble.
+ * @csspart message-user - The visitor's bubbles.
+ * @csspart message-assistant - The assistant's bubbles.
+ * @csspart typing - The typing indicator shown until the reply's first words.
+ * @csspart notice - Retry and error notices, and the "complete" mark in the log.
+ * @csspart retry-button - The notice's button that sends a failed message again.
+ * @csspart composer - The form at the bottom.
+ * @csspart input - The composer's text box.
+ * @csspart send-button - The composer's send button.
+ * @csspart stop-button - The button that replaces it while a reply is written (stops the reply).
  *
  * @cssprop --chat-widget-accent - Launcher, visitor bubbles, send button (default #1d4ed8).
  * @cssprop --chat-widget-on-accent - Text on the accent colour (default #fff).
  * @cssprop --chat-widget-font - Font family (default: the system UI font).
  * @cssprop --chat-widget-font-size - Base font size (default 15px).
  * @cssprop --chat-widget-radius - Corner radius of panel and bubbles (default 16px).
- * @cssprop --chat-widget-bg / --chat-widget-fg - Panel background and text.
- * @cssprop --chat-widget-width / --chat-widget-height - Panel size on wide screens (380px / 600px).
+ * @cssprop --chat-widget-bg - Panel background.
+ * @cssprop --chat-widget-fg - Panel text.
+ * @cssprop --chat-widget-width - Panel width on wide screens (380px).
+ * @cssprop --chat-widget-height - Panel height on wide screens (600px).
  * @cssprop --chat-widget-offset - Distance from the viewport's corner (20px).
  * @cssprop --chat-widget-z-index - Stacking level (2147483000).
  */
@@ -110,22 +119,27 @@ export class ChatWidget extends LitElement {
     this._draft = '';
   }
 
+  /** The current session id, if any. */
   get sessionId(): string | null {
     return this.conversation.sessionId;
   }
 
+  /** The data the assistant collected so far (a copy). */
   get data(): Record<string, unknown> {
     return { ...this.conversation.state.data };
   }
 
+  /** Open the panel. */
   show(): void {
     this.open = true;
   }
 
+  /** Close the panel. */
   hide(): void {
     this.open = false;
   }
 
+  /** Open the panel if closed, close it if open. */
   toggle(): void {
     this.open = !this.open;
   }
