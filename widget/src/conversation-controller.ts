@@ -87,7 +87,7 @@ function uuid(): string {
 }
 
 export class ConversationController implements ReactiveController {
-  private current: ConversationState = {
+  #current: ConversationState = {
     messages: [],
     typing: false,
     busy: false,
@@ -101,122 +101,125 @@ export class ConversationController implements ReactiveController {
     maxMessageChars: WIDGET_CONFIG.maxMessageChars,
   };
 
-  private client: ChatClient | undefined;
-  private clientKey = '';
-  private abort = new AbortController();
-  private resumed = false;
-  private fieldsFromServer = false;
+  #client: ChatClient | undefined;
+  #clientKey = '';
+  #abort = new AbortController();
+  #resumed = false;
+  #fieldsFromServer = false;
 
-  constructor(private readonly host: ConversationHost) {
+  readonly #host: ConversationHost;
+
+  constructor(host: ConversationHost) {
+    this.#host = host;
     host.addController(this);
   }
 
   /** What to render. Replaced (not mutated) on change, except a streaming reply's sentences. */
   get state(): Readonly<ConversationState> {
-    return this.current;
+    return this.#current;
   }
 
   get sessionId(): string | null {
-    return this.ensureClient()?.sessionId ?? null;
+    return this.#ensureClient()?.sessionId ?? null;
   }
 
   /** The panel's open state as the visitor left it before a reload. */
   get wasOpen(): boolean {
-    return Boolean(this.ensureClient()?.store.read().open);
+    return Boolean(this.#ensureClient()?.store.read().open);
   }
 
   /** The composer may send: a site to talk to and a session still open. */
   get blocked(): boolean {
-    return this.current.fatal || this.current.status === 'closed';
+    return this.#current.fatal || this.#current.status === 'closed';
   }
 
   hostConnected(): void {
-    this.abort = new AbortController();
+    this.#abort = new AbortController();
   }
 
   hostDisconnected(): void {
-    this.abort.abort();
-    this.client?.dispose();
-    this.client = undefined;
-    this.clientKey = '';
+    this.#abort.abort();
+    this.#client?.dispose();
+    this.#client = undefined;
+    this.#clientKey = '';
   }
 
   /** Site key, API or getToken changed: the next open resumes (or checks) again. */
   configChanged(): void {
-    if (this.client && this.clientKey) this.resumed = false;
+    if (this.#client && this.#clientKey) this.#resumed = false;
   }
 
-  private set(patch: Partial<ConversationState>): void {
-    this.current = { ...this.current, ...patch };
-    this.host.requestUpdate();
+  #set(patch: Partial<ConversationState>): void {
+    this.#current = { ...this.#current, ...patch };
+    this.#host.requestUpdate();
   }
 
-  private ensureClient(): ChatClient | undefined {
-    const h = this.host;
+  #ensureClient(): ChatClient | undefined {
+    const h = this.#host;
     if (!h.siteKey && !h.getToken) return undefined;
     const api = (h.api || SCRIPT_ORIGIN).replace(/\/+$/, '');
     const key = `${api}|${h.siteKey}|${h.getToken ? 'custom' : ''}`;
-    if (this.client && this.clientKey === key) return this.client;
-    this.client?.dispose();
-    this.client = new ChatClient({
+    if (this.#client && this.#clientKey === key) return this.#client;
+    this.#client?.dispose();
+    this.#client = new ChatClient({
       api,
       siteKey: h.siteKey,
       getToken: h.getToken,
       context: () => visitorContext({ href: location.href, referrer: document.referrer, language: navigator.language }, h.getAttribute('context')),
       onLimits: ({ maxMessageChars }) => {
-        if (maxMessageChars !== this.current.maxMessageChars) this.set({ maxMessageChars });
+        if (maxMessageChars !== this.#current.maxMessageChars) this.#set({ maxMessageChars });
       },
     });
-    this.clientKey = key;
-    this.resumed = false;
-    return this.client;
+    this.#clientKey = key;
+    this.#resumed = false;
+    return this.#client;
   }
 
   /** The panel opened or closed: remember it for a reload; on the first open, resume or check the site. */
   setOpen(open: boolean): void {
-    const client = this.ensureClient();
+    const client = this.#ensureClient();
     client?.store.update({ open });
     if (!open) return;
     if (!client) {
-      this.set({ fatal: true });
+      this.#set({ fatal: true });
       return;
     }
-    if (!this.resumed) void this.resume(client);
+    if (!this.#resumed) void this.#resume(client);
   }
 
   /** Bring back the transcript and progress of the stored session, or check the site is usable. */
-  private async resume(client: ChatClient): Promise<void> {
-    this.resumed = true;
+  async #resume(client: ChatClient): Promise<void> {
+    this.#resumed = true;
     try {
-      const before = this.current.messages;
-      const view = client.sessionId ? await client.resume(this.abort.signal) : null;
+      const before = this.#current.messages;
+      const view = client.sessionId ? await client.resume(this.#abort.signal) : null;
       if (!view) {
-        if (!this.current.messages.length) await client.check();
+        if (!this.#current.messages.length) await client.check();
         return;
       }
       // The visitor typed while the session loaded: the live conversation wins.
-      if (this.current.messages !== before) return;
+      if (this.#current.messages !== before) return;
       const messages = view.transcript.map((t, i): ConversationMessage => ({ id: t.id ?? `t${i}`, role: t.role, sentences: [t.text], tail: '' }));
-      this.fieldsFromServer = true;
-      this.set({
+      this.#fieldsFromServer = true;
+      this.#set({
         messages,
         fields: view.fields ?? [],
-        ...this.dataPatch(view),
+        ...this.#dataPatch(view),
         status: view.status,
         // Where it completed is not in the transcript: the mark goes after what is there.
         ...(view.status === 'complete' ? { completedAfter: messages.at(-1)?.id ?? null } : {}),
         ...(view.status === 'closed' ? { notice: { kind: 'info', text: 'closed' } as const } : {}),
       });
     } catch (e) {
-      this.showError(e as WidgetError, null);
+      this.#showError(e as WidgetError, null);
     }
   }
 
-  private dataPatch(d: DataEventData): Partial<ConversationState> {
+  #dataPatch(d: DataEventData): Partial<ConversationState> {
     const patch: Partial<ConversationState> = { data: d.data, invalid: d.invalid };
-    if (this.fieldsFromServer) return patch;
+    if (this.#fieldsFromServer) return patch;
     // Before the template's field list is known, the data event's keys are the checklist.
-    const fields = this.current.fields;
+    const fields = this.#current.fields;
     const known = new Set(fields.map((f) => f.name));
     const more = [...Object.keys(d.data), ...d.missing, ...d.invalid.map((i) => i.field)].filter((n) => !known.has(n) && known.add(n));
     if (more.length) patch.fields = [...fields, ...more.map((name) => ({ name, required: d.missing.includes(name) }))];
@@ -225,28 +228,28 @@ export class ConversationController implements ReactiveController {
 
   /** The visitor sends `text` (already trimmed by the element); false when it cannot be sent now. */
   send(text: string): boolean {
-    if (!text || this.current.busy || this.blocked) return false;
+    if (!text || this.#current.busy || this.blocked) return false;
     const message = { id: uuid(), text };
-    this.set({ messages: [...this.current.messages, { id: message.id, role: 'user', sentences: [text], tail: '' }] });
-    this.host.dispatchEvent(widgetEvent('chat-widget-message', { role: 'user', id: message.id, text, sessionId: this.sessionId }));
-    void this.runTurn(message);
+    this.#set({ messages: [...this.#current.messages, { id: message.id, role: 'user', sentences: [text], tail: '' }] });
+    this.#host.dispatchEvent(widgetEvent('chat-widget-message', { role: 'user', id: message.id, text, sessionId: this.sessionId }));
+    void this.#runTurn(message);
     return true;
   }
 
   /** The error notice's button: the same message again, under the same id. */
   retry(message: OutgoingMessage): void {
-    if (!this.current.busy) void this.runTurn(message);
+    if (!this.#current.busy) void this.#runTurn(message);
   }
 
   /** Stop the reply being written (the turn ends at the gateway, on whichever replica relays it). */
   stop(): void {
-    void this.client?.stop().catch(() => {});
+    void this.#client?.stop().catch(() => {});
   }
 
-  private async runTurn(message: OutgoingMessage): Promise<void> {
-    const client = this.ensureClient();
+  async #runTurn(message: OutgoingMessage): Promise<void> {
+    const client = this.#ensureClient();
     if (!client) return;
-    this.set({ busy: true, notice: null });
+    this.#set({ busy: true, notice: null });
     const replyId = `reply-${message.id}`;
     const reply: ConversationMessage = { id: replyId, role: 'assistant', sentences: [], tail: '' };
     try {
@@ -257,28 +260,28 @@ export class ConversationController implements ReactiveController {
             // A retry streams the reply again from the start (or the engine replays it).
             reply.sentences = [];
             reply.tail = '';
-            this.set({ messages: this.current.messages.filter((m) => m.id !== replyId), typing: true });
+            this.#set({ messages: this.#current.messages.filter((m) => m.id !== replyId), typing: true });
           },
-          onRetryWait: () => this.set({ notice: { kind: 'retrying' } }),
-          onEvent: (ev) => this.onWireEvent(ev, reply),
+          onRetryWait: () => this.#set({ notice: { kind: 'retrying' } }),
+          onEvent: (ev) => this.#onWireEvent(ev, reply),
         },
-        this.abort.signal,
+        this.#abort.signal,
       );
     } catch (e) {
       // A stop the visitor asked for keeps what was written so far and says so, calmly.
-      if ((e as WidgetError).code === 'turn_stopped') this.set({ notice: { kind: 'info', text: 'stopped' } });
-      else if (!this.abort.signal.aborted) this.showError(e as WidgetError, message);
+      if ((e as WidgetError).code === 'turn_stopped') this.#set({ notice: { kind: 'info', text: 'stopped' } });
+      else if (!this.#abort.signal.aborted) this.#showError(e as WidgetError, message);
     } finally {
-      this.set({ typing: false, busy: false });
+      this.#set({ typing: false, busy: false });
     }
   }
 
-  private withReply(reply: ConversationMessage): ConversationMessage[] {
-    const messages = this.current.messages;
+  #withReply(reply: ConversationMessage): ConversationMessage[] {
+    const messages = this.#current.messages;
     return messages.includes(reply) ? messages : [...messages, reply];
   }
 
-  private onWireEvent(ev: Exclude<WireEvent, { event: 'error' }>, reply: ConversationMessage): void {
+  #onWireEvent(ev: Exclude<WireEvent, { event: 'error' }>, reply: ConversationMessage): void {
     switch (ev.event) {
       case 'session':
         return;
@@ -286,60 +289,60 @@ export class ConversationController implements ReactiveController {
         const { sentences, rest } = takeSentences(reply.tail + ev.data.text);
         reply.sentences.push(...sentences);
         reply.tail = rest;
-        this.set({
-          messages: this.withReply(reply),
+        this.#set({
+          messages: this.#withReply(reply),
           typing: false,
-          ...(this.current.notice?.kind === 'retrying' ? { notice: null } : {}),
+          ...(this.#current.notice?.kind === 'retrying' ? { notice: null } : {}),
         });
         return;
       }
       case 'data':
-        this.set(this.dataPatch(ev.data));
+        this.#set(this.#dataPatch(ev.data));
         return;
       case 'done': {
         // The done event's reply is the truth; the streamed text normally equals it.
         if (reply.sentences.join('') + reply.tail !== ev.data.reply) reply.sentences = [ev.data.reply];
         else if (reply.tail) reply.sentences.push(reply.tail);
         reply.tail = '';
-        const wasComplete = this.current.status === 'complete';
+        const wasComplete = this.#current.status === 'complete';
         const completes = ev.data.status === 'complete' && !wasComplete;
-        this.set({
-          messages: this.withReply(reply),
+        this.#set({
+          messages: this.#withReply(reply),
           status: ev.data.status,
           notice: ev.data.status === 'closed' ? { kind: 'info', text: 'closed' } : null,
           ...(completes ? { completedAfter: reply.id } : {}),
         });
-        this.host.dispatchEvent(widgetEvent('chat-widget-message', { role: 'assistant', id: reply.id, text: ev.data.reply, sessionId: this.sessionId }));
+        this.#host.dispatchEvent(widgetEvent('chat-widget-message', { role: 'assistant', id: reply.id, text: ev.data.reply, sessionId: this.sessionId }));
         // Once per session: the required fields are in. The assistant may go on to offer the
         // optional ones, so the composer stays usable.
-        if (completes) this.host.dispatchEvent(widgetEvent('chat-widget-complete', { sessionId: this.sessionId, data: { ...this.current.data } }));
-        if (this.host.showProgress && !this.fieldsFromServer) void this.loadFields();
+        if (completes) this.#host.dispatchEvent(widgetEvent('chat-widget-complete', { sessionId: this.sessionId, data: { ...this.#current.data } }));
+        if (this.#host.showProgress && !this.#fieldsFromServer) void this.#loadFields();
         return;
       }
     }
   }
 
   /** The template's full field list (with optional fields) for the checklist, once per session. */
-  private async loadFields(): Promise<void> {
-    this.fieldsFromServer = true;
+  async #loadFields(): Promise<void> {
+    this.#fieldsFromServer = true;
     try {
-      const view: SessionView | null | undefined = await this.client?.resume(this.abort.signal);
-      if (view?.fields?.length) this.set({ fields: view.fields });
+      const view: SessionView | null | undefined = await this.#client?.resume(this.#abort.signal);
+      if (view?.fields?.length) this.#set({ fields: view.fields });
     } catch {
-      this.fieldsFromServer = false;
+      this.#fieldsFromServer = false;
     }
   }
 
-  private showError(err: WidgetError, retry: OutgoingMessage | null): void {
+  #showError(err: WidgetError, retry: OutgoingMessage | null): void {
     if (FATAL_CODES.has(err.code)) {
-      this.set({ fatal: true, notice: null });
+      this.#set({ fatal: true, notice: null });
       return;
     }
     if (err.code === 'session_not_found' || err.code === 'session_closed') {
-      this.fieldsFromServer = false;
-      this.set({ status: null, completedAfter: null, notice: { kind: 'error', text: 'sessionExpired', retry } });
+      this.#fieldsFromServer = false;
+      this.#set({ status: null, completedAfter: null, notice: { kind: 'error', text: 'sessionExpired', retry } });
       return;
     }
-    this.set({ notice: { kind: 'error', text: 'failed', retry } });
+    this.#set({ notice: { kind: 'error', text: 'failed', retry } });
   }
 }
