@@ -128,7 +128,7 @@ export class ConversationController implements ReactiveController {
     return Boolean(this.#ensureClient()?.store.read().open);
   }
 
-  /** The composer may send: a site to talk to and a session still open. */
+  /** Nothing can be sent: no site to talk to, or the session is closed. */
   get blocked(): boolean {
     return this.#current.fatal || this.#current.status === 'closed';
   }
