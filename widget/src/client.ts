@@ -8,7 +8,7 @@
  */
 import { createSseParser } from '@chat/shared/sse';
 import type { WireEvent } from '@chat/shared/events';
-import type { ChatMessage, SessionView, StopResponse, VisitorContext } from '@chat/shared';
+import type { ChatMessage, SessionView, StopResponse, TokenResponse, VisitorContext } from '@chat/shared';
 import { SessionStore } from './session-store.js';
 import { TokenKeeper } from './token-keeper.js';
 import { WidgetError, httpError, toWidgetError } from './widget-error.js';
@@ -28,9 +28,7 @@ export type OutgoingMessage = ChatMessage;
 export type FieldInfo = NonNullable<SessionView['fields']>[number];
 
 /** What the gateway tells the widget about its limits (from the `POST /v1/token` answer). */
-export interface GatewayLimits {
-  maxMessageChars: number;
-}
+export type GatewayLimits = Required<Pick<TokenResponse, 'maxMessageChars'>>;
 
 export interface TurnHandlers {
   /** A (re)try begins: anything shown from an earlier attempt's stream is void. */
