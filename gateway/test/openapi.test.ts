@@ -159,7 +159,8 @@ t.test('public answers match the public document', async (t) => {
   conforms(t, 'public', 'GET', '/metrics', await app.inject('/metrics'));
   const token = await app.inject({ method: 'POST', url: '/v1/token', headers: { origin: ACME_ORIGIN }, payload: { siteKey: 'pk_acme_web' } });
   t.equal(token.statusCode, 200);
-  t.same(Object.keys(token.json()).sort(), ['expiresAt', 'token'], 'nothing added, nothing dropped');
+  t.same(Object.keys(token.json()).sort(), ['expiresAt', 'maxMessageChars', 'token'], 'nothing added, nothing dropped');
+  t.equal(token.json().maxMessageChars, 4000, "the gateway's MAX_MESSAGE_CHARS (its default), for the widget's composer");
   conforms(t, 'public', 'POST', '/v1/token', token);
   conforms(t, 'public', 'POST', '/v1/token', await app.inject({ method: 'POST', url: '/v1/token', headers: { origin: ACME_ORIGIN }, payload: { siteKey: 'pk_nope' } }));
   conforms(t, 'public', 'POST', '/v1/token', await app.inject({ method: 'POST', url: '/v1/token', headers: { origin: 'https://evil.example' }, payload: { siteKey: 'pk_acme_web' } }));

@@ -115,6 +115,8 @@ export interface TokenResponse {
   token: string;
   /** ISO 8601 */
   expiresAt: string;
+  /** The gateway's MAX_MESSAGE_CHARS: the widget's composer accepts no longer message. */
+  maxMessageChars?: number;
 }
 
 export const tokenResponseSchema = {
@@ -124,6 +126,7 @@ export const tokenResponseSchema = {
   properties: {
     token: { type: 'string', description: 'A short-lived visitor JWT: send it as `Authorization: Bearer <token>`.' },
     expiresAt: { type: 'string', format: 'date-time' },
+    maxMessageChars: { type: 'integer', minimum: 1, description: 'The longest message `POST /v1/chat` accepts (MAX_MESSAGE_CHARS); longer ones are refused with 413 `message_too_long`.' },
   },
 } as const;
 

@@ -1,54 +1,12 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { guard } from 'lit/directives/guard.js';
-import type { DataEventData, InvalidField, SessionStatus, WireEvent } from '@chat/shared/events';
-import { ChatClient, type FieldInfo, type OutgoingMessage } from './client.js';
-import { visitorContext } from './context.js';
+import { ConversationController, type ConversationMessage } from './conversation-controller.js';
+import type { FieldInfo } from './client.js';
 import { widgetEvent } from './events.js';
+import { trapTab } from './focus-trap.js';
 import { pickLocale, type Strings } from './i18n.js';
 import { linkify } from './linkify.js';
-import { takeSentences } from './sentences.js';
 import { styles } from './chat-widget.styles.js';
-import type { WidgetError } from './widget-error.js';
-
-/** Where the script came from: the API's default origin, so one tag is enough. */
-const SCRIPT_ORIGIN = (() => {
-  try {
-    return new URL(import.meta.url).origin;
-  } catch {
-    return location.origin;
-  }
-})();
-
-export const WIDGET_CONFIG = {
-  /** Longest message the composer accepts; the gateway enforces its own MAX_MESSAGE_CHARS. */
-  maxMessageChars: 2000,
-};
-
-interface ChatMessage {
-  id: string;
-  role: 'user' | 'assistant';
-  /** Finished sentences: these are in the live log. */
-  sentences: string[];
-  /** The sentence still being written: shown, but hidden from screen readers until it ends. */
-  tail: string;
-}
-
-type Notice =
-  | { kind: 'retrying'; text: string }
-  | { kind: 'error'; text: string; retry: OutgoingMessage | null }
-  | { kind: 'info'; text: string };
-
-const FATAL_CODES = new Set(['site_not_found', 'origin_not_allowed']);
-
-function uuid(): string {
-  // randomUUID needs a secure context; plain-http host pages still deserve unique ids.
-  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
-  const b = crypto.getRandomValues(new Uint8Array(16));
-  b[6] = ((b[6] ?? 0) & 0x0f) | 0x40;
-  b[8] = ((b[8] ?? 0) & 0x3f) | 0x80;
-  const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
 
 const humanize = (name: string) => {
   const s = name.replace(/[_-]+/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
@@ -78,7 +36,6 @@ const filled = (v: unknown) => v !== undefined && v !== null && v !== '';
  *   customer's backend with the tenant's identity secret; used instead of `POST /v1/token`.
  * @prop {string | null} sessionId - Read-only: the current session id, if any.
  * @prop {Record<string, unknown>} data - Read-only: the data collected so far.
- * @method show() / hide() / toggle() - Open or close the panel.
  *
  * @fires chat-widget-open - `{open: true}` when the panel opens.
  * @fires chat-widget-close - `{open: false}` when the panel closes.
@@ -87,21 +44,31 @@ const filled = (v: unknown) => v !== undefined && v !== null && v !== '';
  *
  * @csspart launcher - The round button that opens the panel.
  * @csspart panel - The chat panel (a dialog).
- * @csspart header - The panel's header; `title` its heading, `close-button` its close button.
+ * @csspart header - The panel's header.
+ * @csspart title - The panel's heading.
+ * @csspart close-button - The header's close button.
  * @csspart progress - The checklist of fields (with `show-progress`).
  * @csspart log - The transcript.
- * @csspart message - Every message bubble; also `message-user` or `message-assistant`.
- * @csspart notice - Retry and error notices; `retry-button` is its button.
- * @csspart composer - The form at the bottom; `input` the text box, `send-button` the button, `stop-button`
- *   the button that replaces it while a reply is written (stops the reply).
+ * @csspart message - Every message bubble.
+ * @csspart message-user - The visitor's bubbles.
+ * @csspart message-assistant - The assistant's bubbles.
+ * @csspart typing - The typing indicator shown until the reply's first words.
+ * @csspart notice - Retry and error notices, and the "complete" mark in the log.
+ * @csspart retry-button - The notice's button that sends a failed message again.
+ * @csspart composer - The form at the bottom.
+ * @csspart input - The composer's text box.
+ * @csspart send-button - The composer's send button.
+ * @csspart stop-button - The button that replaces it while a reply is written (stops the reply).
  *
  * @cssprop --chat-widget-accent - Launcher, visitor bubbles, send button (default #1d4ed8).
  * @cssprop --chat-widget-on-accent - Text on the accent colour (default #fff).
  * @cssprop --chat-widget-font - Font family (default: the system UI font).
  * @cssprop --chat-widget-font-size - Base font size (default 15px).
  * @cssprop --chat-widget-radius - Corner radius of panel and bubbles (default 16px).
- * @cssprop --chat-widget-bg / --chat-widget-fg - Panel background and text.
- * @cssprop --chat-widget-width / --chat-widget-height - Panel size on wide screens (380px / 600px).
+ * @cssprop --chat-widget-bg - Panel background.
+ * @cssprop --chat-widget-fg - Panel text.
+ * @cssprop --chat-widget-width - Panel width on wide screens (380px).
+ * @cssprop --chat-widget-height - Panel height on wide screens (600px).
  * @cssprop --chat-widget-offset - Distance from the viewport's corner (20px).
  * @cssprop --chat-widget-z-index - Stacking level (2147483000).
  */
@@ -118,16 +85,6 @@ export class ChatWidget extends LitElement {
     showProgress: { type: Boolean, attribute: 'show-progress' },
     theme: { reflect: true },
     getToken: { attribute: false },
-    _messages: { state: true },
-    _typing: { state: true },
-    _busy: { state: true },
-    _notice: { state: true },
-    _fatal: { state: true },
-    _fields: { state: true },
-    _data: { state: true },
-    _invalid: { state: true },
-    _status: { state: true },
-    _completedAfter: { state: true },
     _draft: { state: true },
   };
 
@@ -141,24 +98,11 @@ export class ChatWidget extends LitElement {
   declare theme: 'light' | 'dark' | 'auto';
   declare getToken: (() => Promise<string>) | undefined;
 
-  declare private _messages: ChatMessage[];
-  declare private _typing: boolean;
-  declare private _busy: boolean;
-  declare private _notice: Notice | null;
-  declare private _fatal: string | null;
-  declare private _fields: FieldInfo[];
-  declare private _data: Record<string, unknown>;
-  declare private _invalid: InvalidField[];
-  declare private _status: SessionStatus | null;
-  /** The reply after which the log marks the intake complete (the reply that completed it). */
-  declare private _completedAfter: string | null;
+  /** What the visitor is typing. */
   declare private _draft: string;
 
-  private client: ChatClient | undefined;
-  private clientKey = '';
-  private abort = new AbortController();
-  private resumed = false;
-  private fieldsFromServer = false;
+  /** The conversation: client, session, resume, retries, errors; this element renders it. */
+  private readonly conversation = new ConversationController(this);
   private stickToBottom = true;
 
   constructor() {
@@ -172,78 +116,47 @@ export class ChatWidget extends LitElement {
     this.showProgress = false;
     this.theme = 'light';
     this.getToken = undefined;
-    this._messages = [];
-    this._typing = false;
-    this._busy = false;
-    this._notice = null;
-    this._fatal = null;
-    this._fields = [];
-    this._data = {};
-    this._invalid = [];
-    this._status = null;
-    this._completedAfter = null;
     this._draft = '';
   }
 
+  /** The current session id, if any. */
   get sessionId(): string | null {
-    return this.ensureClient()?.sessionId ?? null;
+    return this.conversation.sessionId;
   }
 
+  /** The data the assistant collected so far (a copy). */
   get data(): Record<string, unknown> {
-    return { ...this._data };
+    return { ...this.conversation.state.data };
   }
 
+  /** Open the panel. */
   show(): void {
     this.open = true;
   }
 
+  /** Close the panel. */
   hide(): void {
     this.open = false;
   }
 
+  /** Open the panel if closed, close it if open. */
   toggle(): void {
     this.open = !this.open;
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.abort = new AbortController();
     // A reload mid-conversation brings the panel back as the visitor left it.
-    if (!this.open && this.ensureClient()?.store.read().open) this.open = true;
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.abort.abort();
-    this.client?.dispose();
-    this.client = undefined;
-    this.clientKey = '';
+    if (!this.open && this.conversation.wasOpen) this.open = true;
   }
 
   private get strings(): Strings {
     return pickLocale(this.lang, this.closest('[lang]')?.getAttribute('lang'), document.documentElement.lang, navigator.language).strings;
   }
 
-  private ensureClient(): ChatClient | undefined {
-    if (!this.siteKey && !this.getToken) return undefined;
-    const api = (this.api || SCRIPT_ORIGIN).replace(/\/+$/, '');
-    const key = `${api}|${this.siteKey}|${this.getToken ? 'custom' : ''}`;
-    if (this.client && this.clientKey === key) return this.client;
-    this.client?.dispose();
-    this.client = new ChatClient({
-      api,
-      siteKey: this.siteKey,
-      getToken: this.getToken,
-      context: () => visitorContext({ href: location.href, referrer: document.referrer, language: navigator.language }, this.getAttribute('context')),
-    });
-    this.clientKey = key;
-    this.resumed = false;
-    return this.client;
-  }
-
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('siteKey') || changed.has('api') || changed.has('getToken')) {
-      if (this.client && this.clientKey) this.resumed = false;
+      this.conversation.configChanged();
     }
     const log = this.renderRoot.querySelector?.('.log');
     if (log) this.stickToBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 48;
@@ -261,180 +174,20 @@ export class ChatWidget extends LitElement {
   }
 
   private onOpened(byVisitor: boolean): void {
-    const client = this.ensureClient();
-    client?.store.update({ open: true });
+    this.conversation.setOpen(true);
     this.dispatchEvent(widgetEvent('chat-widget-open', { open: true }));
     if (byVisitor) this.renderRoot.querySelector<HTMLElement>('textarea')?.focus();
-    if (!client) {
-      this._fatal = this.strings.misconfigured;
-      return;
-    }
-    if (!this.resumed) void this.resume(client);
   }
 
   private onClosed(): void {
-    this.ensureClient()?.store.update({ open: false });
+    this.conversation.setOpen(false);
     this.dispatchEvent(widgetEvent('chat-widget-close', { open: false }));
     this.renderRoot.querySelector<HTMLElement>('.launcher')?.focus();
   }
 
-  /** Bring back the transcript and progress of the stored session, or check the site is usable. */
-  private async resume(client: ChatClient): Promise<void> {
-    this.resumed = true;
-    try {
-      const before = this._messages;
-      const view = client.sessionId ? await client.resume(this.abort.signal) : null;
-      if (!view) {
-        if (!this._messages.length) await client.check();
-        return;
-      }
-      // The visitor typed while the session loaded: the live conversation wins.
-      if (this._messages !== before) return;
-      this._messages = view.transcript.map((t, i) => ({ id: t.id ?? `t${i}`, role: t.role, sentences: [t.text], tail: '' }));
-      this._fields = view.fields;
-      this.fieldsFromServer = true;
-      this.applyData(view);
-      this._status = view.status;
-      // Where it completed is not in the transcript: the mark goes after what is there.
-      if (view.status === 'complete') this._completedAfter = this._messages.at(-1)?.id ?? null;
-      if (view.status === 'closed') this._notice = { kind: 'info', text: this.strings.closed };
-    } catch (e) {
-      this.showError(e as WidgetError, null);
-    }
-  }
-
-  private applyData(d: DataEventData): void {
-    this._data = d.data;
-    this._invalid = d.invalid;
-    if (this.fieldsFromServer) return;
-    // Before the template's field list is known, the data event's keys are the checklist.
-    const known = new Set(this._fields.map((f) => f.name));
-    const more = [...Object.keys(d.data), ...d.missing, ...d.invalid.map((i) => i.field)].filter((n) => !known.has(n) && known.add(n));
-    if (more.length) this._fields = [...this._fields, ...more.map((name) => ({ name, required: d.missing.includes(name) }))];
-  }
-
   private onSubmit(e: Event): void {
     e.preventDefault();
-    const text = this._draft.trim();
-    if (!text || this._busy || this._fatal || this._status === 'closed') return;
-    this._draft = '';
-    const message = { id: uuid(), text };
-    this._messages = [...this._messages, { id: message.id, role: 'user', sentences: [text], tail: '' }];
-    this.dispatchEvent(widgetEvent('chat-widget-message', { role: 'user', id: message.id, text, sessionId: this.sessionId }));
-    void this.runTurn(message);
-  }
-
-  private async runTurn(message: OutgoingMessage): Promise<void> {
-    const client = this.ensureClient();
-    if (!client) return;
-    this._busy = true;
-    this._notice = null;
-    const replyId = `reply-${message.id}`;
-    const reply: ChatMessage = { id: replyId, role: 'assistant', sentences: [], tail: '' };
-    try {
-      await client.sendTurn(
-        message,
-        {
-          onAttempt: () => {
-            // A retry streams the reply again from the start (or the engine replays it).
-            this._messages = this._messages.filter((m) => m.id !== replyId);
-            reply.sentences = [];
-            reply.tail = '';
-            this._typing = true;
-          },
-          onRetryWait: () => {
-            this._notice = { kind: 'retrying', text: this.strings.retrying };
-          },
-          onEvent: (ev) => this.onWireEvent(ev, reply),
-        },
-        this.abort.signal,
-      );
-    } catch (e) {
-      // A stop the visitor asked for keeps what was written so far and says so, calmly.
-      if ((e as WidgetError).code === 'turn_stopped') this._notice = { kind: 'info', text: this.strings.stopped };
-      else if (!this.abort.signal.aborted) this.showError(e as WidgetError, message);
-    } finally {
-      this._typing = false;
-      this._busy = false;
-    }
-  }
-
-  private onWireEvent(ev: Exclude<WireEvent, { event: 'error' }>, reply: ChatMessage): void {
-    switch (ev.event) {
-      case 'session':
-        return;
-      case 'token': {
-        if (this._notice?.kind === 'retrying') this._notice = null;
-        if (!this._messages.includes(reply)) this._messages = [...this._messages, reply];
-        this._typing = false;
-        const { sentences, rest } = takeSentences(reply.tail + ev.data.text);
-        reply.sentences.push(...sentences);
-        reply.tail = rest;
-        this.requestUpdate();
-        return;
-      }
-      case 'data':
-        this.applyData(ev.data);
-        return;
-      case 'done': {
-        this._notice = null;
-        if (!this._messages.includes(reply)) this._messages = [...this._messages, reply];
-        // The done event's reply is the truth; the streamed text normally equals it.
-        if (reply.sentences.join('') + reply.tail !== ev.data.reply) reply.sentences = [ev.data.reply];
-        else if (reply.tail) reply.sentences.push(reply.tail);
-        reply.tail = '';
-        this.requestUpdate();
-        const wasComplete = this._status === 'complete';
-        this._status = ev.data.status;
-        this.dispatchEvent(widgetEvent('chat-widget-message', { role: 'assistant', id: reply.id, text: ev.data.reply, sessionId: this.sessionId }));
-        // Once per session: the required fields are in. The assistant may go on to offer the
-        // optional ones, so the composer stays usable.
-        if (ev.data.status === 'complete' && !wasComplete) {
-          this._completedAfter = reply.id;
-          this.dispatchEvent(widgetEvent('chat-widget-complete', { sessionId: this.sessionId, data: { ...this._data } }));
-        }
-        if (ev.data.status === 'closed') this._notice = { kind: 'info', text: this.strings.closed };
-        if (this.showProgress && !this.fieldsFromServer) void this.loadFields();
-        return;
-      }
-    }
-  }
-
-  /** The template's full field list (with optional fields) for the checklist, once per session. */
-  private async loadFields(): Promise<void> {
-    this.fieldsFromServer = true;
-    try {
-      const view = await this.client?.resume(this.abort.signal);
-      if (view?.fields.length) this._fields = view.fields;
-    } catch {
-      this.fieldsFromServer = false;
-    }
-  }
-
-  private showError(err: WidgetError, retry: OutgoingMessage | null): void {
-    const s = this.strings;
-    if (FATAL_CODES.has(err.code)) {
-      this._fatal = s.misconfigured;
-      this._notice = null;
-      return;
-    }
-    if (err.code === 'session_not_found' || err.code === 'session_closed') {
-      this._status = null;
-      this._completedAfter = null;
-      this.fieldsFromServer = false;
-      this._notice = { kind: 'error', text: s.sessionExpired, retry };
-      return;
-    }
-    this._notice = { kind: 'error', text: s.failed, retry };
-  }
-
-  /** Stop the reply being written (the turn ends at the gateway, on whichever replica relays it). */
-  private onStop(): void {
-    void this.client?.stop().catch(() => {});
-  }
-
-  private onRetry(message: OutgoingMessage): void {
-    if (!this._busy) void this.runTurn(message);
+    if (this.conversation.send(this._draft.trim())) this._draft = '';
   }
 
   private onInputKeydown(e: KeyboardEvent): void {
@@ -451,21 +204,7 @@ export class ChatWidget extends LitElement {
       this.open = false;
       return;
     }
-    if (e.key !== 'Tab') return;
-    const focusable = [...this.renderRoot.querySelectorAll<HTMLElement>('.panel :is(button, a[href], textarea, [tabindex="0"])')].filter(
-      (el) => !el.hasAttribute('disabled') && el.getClientRects().length > 0,
-    );
-    const first = focusable[0];
-    const last = focusable[focusable.length - 1];
-    const active = (this.renderRoot as ShadowRoot).activeElement;
-    if (!first || !last) return;
-    if (e.shiftKey && (active === first || !active)) {
-      e.preventDefault();
-      last.focus();
-    } else if (!e.shiftKey && active === last) {
-      e.preventDefault();
-      first.focus();
-    }
+    trapTab(e, this.renderRoot as ShadowRoot, '.panel');
   }
 
   private renderText(text: string): Array<TemplateResult | string> {
@@ -479,7 +218,7 @@ export class ChatWidget extends LitElement {
    * reply's finished sentences, from being re-linkified and re-diffed per token. `sentences` grows
    * in place (push) or is replaced (done, retry), hence both its identity and length as keys.
    */
-  private renderMessage(m: ChatMessage, s: Strings): unknown {
+  private renderMessage(m: ConversationMessage, s: Strings): unknown {
     return guard([m, m.sentences, m.sentences.length, m.tail, s], () => html`<div class="msg ${m.role}" part="message message-${m.role}" data-id=${m.id}>
       <span class="sr-only">${m.role === 'user' ? s.you : s.assistant}: </span>${guard([m.sentences, m.sentences.length], () =>
         m.sentences.map((t) => html`<span>${this.renderText(t)}</span>`),
@@ -488,17 +227,18 @@ export class ChatWidget extends LitElement {
   }
 
   private renderProgress(s: Strings): TemplateResult | typeof nothing {
-    if (!this.showProgress || !this._fields.length) return nothing;
-    const bad = new Set(this._invalid.map((i) => i.field));
-    const done = (f: FieldInfo) => filled(this._data[f.name]) && !bad.has(f.name);
-    const count = this._fields.filter(done).length;
+    const { fields, invalid, data } = this.conversation.state;
+    if (!this.showProgress || !fields.length) return nothing;
+    const bad = new Set(invalid.map((i) => i.field));
+    const done = (f: FieldInfo) => filled(data[f.name]) && !bad.has(f.name);
+    const count = fields.filter(done).length;
     return html`<section class="progress" part="progress" aria-label=${s.progress}>
       <div class="progress-head">
-        <span>${s.progress}</span><span class="count">${s.progressCount(count, this._fields.length)}</span>
+        <span>${s.progress}</span><span class="count">${s.progressCount(count, fields.length)}</span>
       </div>
-      <progress class="bar" aria-hidden="true" max=${this._fields.length} .value=${count}></progress>
+      <progress class="bar" aria-hidden="true" max=${fields.length} .value=${count}></progress>
       <ul>
-        ${this._fields.map((f) => {
+        ${fields.map((f) => {
           const ok = done(f);
           return html`<li class="${ok ? 'done' : ''} ${f.required ? '' : 'opt'}" data-field=${f.name}>
             <span class="check" aria-hidden="true">${ok ? '✓' : ''}</span>${humanize(f.name)}<span class="sr-only">, ${ok ? s.fieldDone : s.fieldTodo}</span>
@@ -508,14 +248,14 @@ export class ChatWidget extends LitElement {
     </section>`;
   }
 
-  private renderNotice(): TemplateResult | typeof nothing {
-    const n = this._notice;
+  private renderNotice(s: Strings): TemplateResult | typeof nothing {
+    const n = this.conversation.state.notice;
     if (!n) return nothing;
     const retry = n.kind === 'error' ? n.retry : null;
     return html`<div class="notice ${n.kind}" part="notice" role=${n.kind === 'error' ? 'alert' : 'status'}>
-      <span>${n.text}</span>
+      <span>${s[n.kind === 'retrying' ? 'retrying' : n.text]}</span>
       ${retry
-        ? html`<button type="button" part="retry-button" class="retry" @click=${() => this.onRetry(retry)}>${this.strings.retry}</button>`
+        ? html`<button type="button" part="retry-button" class="retry" @click=${() => this.conversation.retry(retry)}>${s.retry}</button>`
         : nothing}
     </div>`;
   }
@@ -523,7 +263,8 @@ export class ChatWidget extends LitElement {
   protected override render(): TemplateResult {
     const s = this.strings;
     const title = this.title || s.title;
-    const blocked = Boolean(this._fatal) || this._status === 'closed';
+    const { fatal, messages, completedAfter, typing, busy, maxMessageChars } = this.conversation.state;
+    const blocked = this.conversation.blocked;
     // title="" stops the host's `title` attribute from showing as a tooltip over the whole widget.
     return html`<div class="root" title="">
       ${this.open
@@ -541,35 +282,35 @@ export class ChatWidget extends LitElement {
         </header>
         ${this.renderProgress(s)}
         <div class="log" part="log" role="log" aria-live="polite" aria-label=${title} tabindex="0">
-          ${this._fatal
-            ? html`<div class="fatal" role="alert">${this._fatal}</div>`
-            : this._messages.length
+          ${fatal
+            ? html`<div class="fatal" role="alert">${s.misconfigured}</div>`
+            : messages.length
               ? nothing
               : html`<div class="msg assistant welcome" part="message message-assistant">${s.welcome}</div>`}
-          ${this._messages.map((m) => [
+          ${messages.map((m) => [
             this.renderMessage(m, s),
             // In the log, after the reply that completed the intake: it scrolls with the conversation.
-            m.id === this._completedAfter ? html`<div class="complete-mark" part="notice complete">${s.complete}</div>` : nothing,
+            m.id === completedAfter ? html`<div class="complete-mark" part="notice complete">${s.complete}</div>` : nothing,
           ])}
-          ${this._typing
+          ${typing
             ? html`<div class="typing" part="typing" role="status"><span class="sr-only">${s.typing}</span><i aria-hidden="true"></i><i aria-hidden="true"></i><i aria-hidden="true"></i></div>`
             : nothing}
         </div>
-        ${this.renderNotice()}
+        ${this.renderNotice(s)}
         <form part="composer" class="composer" @submit=${this.onSubmit}>
           <textarea
             part="input"
             rows="1"
             aria-label=${s.messageLabel}
             placeholder=${s.placeholder}
-            maxlength=${WIDGET_CONFIG.maxMessageChars}
+            maxlength=${maxMessageChars}
             ?disabled=${blocked}
             .value=${this._draft}
             @input=${(e: Event) => (this._draft = (e.target as HTMLTextAreaElement).value)}
             @keydown=${this.onInputKeydown}
           ></textarea>
-          ${this._busy
-            ? html`<button part="stop-button" class="send stop" type="button" aria-label=${s.stop} @click=${this.onStop}>
+          ${busy
+            ? html`<button part="stop-button" class="send stop" type="button" aria-label=${s.stop} @click=${() => this.conversation.stop()}>
                 <svg viewBox="0 0 24 24" aria-hidden="true"><rect x="7" y="7" width="10" height="10" rx="1.5" /></svg>
               </button>`
             : html`<button part="send-button" class="send" type="submit" aria-label=${s.send} ?disabled=${blocked || !this._draft.trim()}>

@@ -7,8 +7,8 @@
  * retry can never produce a duplicate turn.
  */
 import { createSseParser } from '@chat/shared/sse';
-import type { DataEventData, SessionStatus, WireEvent } from '@chat/shared/events';
-import type { VisitorContext } from './context.js';
+import type { WireEvent } from '@chat/shared/events';
+import type { ChatMessage, SessionView, StopResponse, TokenResponse, VisitorContext } from '@chat/shared';
 import { SessionStore } from './session-store.js';
 import { TokenKeeper } from './token-keeper.js';
 import { WidgetError, httpError, toWidgetError } from './widget-error.js';
@@ -21,28 +21,14 @@ export const RETRY_CONFIG = {
   maxDelayMs: 8_000,
 };
 
-export interface OutgoingMessage {
-  id: string;
-  text: string;
-}
+/** A visitor message as the contract sends it; a retry sends the same id. */
+export type OutgoingMessage = ChatMessage;
 
-export interface TranscriptEntry {
-  role: 'user' | 'assistant';
-  text: string;
-  id?: string;
-}
+/** One field of the template, as a session view lists it (for the progress checklist). */
+export type FieldInfo = NonNullable<SessionView['fields']>[number];
 
-export interface FieldInfo {
-  name: string;
-  description?: string;
-  required: boolean;
-}
-
-export interface SessionView extends DataEventData {
-  status: SessionStatus;
-  transcript: TranscriptEntry[];
-  fields: FieldInfo[];
-}
+/** What the gateway tells the widget about its limits (from the `POST /v1/token` answer). */
+export type GatewayLimits = Required<Pick<TokenResponse, 'maxMessageChars'>>;
 
 export interface TurnHandlers {
   /** A (re)try begins: anything shown from an earlier attempt's stream is void. */
@@ -65,6 +51,8 @@ export interface ClientOptions {
   getToken?: (() => Promise<string>) | undefined;
   /** The visitor context, read when a session's first turn is sent (and only then). */
   context?: (() => VisitorContext | undefined) | undefined;
+  /** The gateway said its limits (with each token it hands out). */
+  onLimits?: ((limits: GatewayLimits) => void) | undefined;
 }
 
 function backoff(attempt: number): number {
@@ -260,7 +248,7 @@ export class ChatClient {
     const sessionId = this.sessionId;
     if (!sessionId) return false;
     const res = await this.call(`/v1/sessions/${encodeURIComponent(sessionId)}/stop`, { method: 'POST' });
-    return ((await res.json()) as { stopped: boolean }).stopped;
+    return ((await res.json()) as StopResponse).stopped;
   }
 
   /** The session to resume after a reload, or null when there is none (expired, not ours). */

@@ -4,15 +4,9 @@
  * referrer is an origin; the site's own facts come from the element's `context` attribute.
  */
 
-// The contract's VisitorContext (shared/src/requests.ts), restated: the widget imports only the
-// browser-safe subpaths of @chat/shared (errors, events, sse).
-export type ContextValue = string | number | boolean;
-export interface VisitorContext {
-  url?: string;
-  referrer?: string;
-  language?: string;
-  attributes?: Record<string, ContextValue>;
-}
+import type { ContextValue, VisitorContext } from '@chat/shared';
+
+export type { ContextValue, VisitorContext };
 
 /** Longest `context` attribute accepted, in bytes of JSON. */
 export const CONTEXT_ATTRIBUTE_MAX_BYTES = 1024;

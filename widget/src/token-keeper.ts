@@ -4,6 +4,8 @@
  * A refresh presents the previous token so the gateway keeps the same visitor id: the
  * session belongs to that id, so a new one would lose the conversation.
  */
+import type { TokenResponse } from '@chat/shared';
+import type { GatewayLimits } from './client.js';
 import { SessionStore } from './session-store.js';
 import { WidgetError, httpError, toWidgetError } from './widget-error.js';
 
@@ -25,6 +27,8 @@ export interface TokenKeeperOptions {
   siteKey: string;
   store: SessionStore;
   getToken?: (() => Promise<string>) | undefined;
+  /** Called with the limits a `POST /v1/token` answer states (a `getToken` token states none). */
+  onLimits?: ((limits: GatewayLimits) => void) | undefined;
 }
 
 /** `exp`/`iat` from a JWT's payload, without trusting it for anything but timing. */
@@ -138,8 +142,10 @@ export class TokenKeeper {
         throw (await refusedByCors(this.opts.api)) ? misconfigured() : toWidgetError(e);
       }
       if (!res.ok) throw await httpError(res);
-      const body = (await res.json()) as { token?: unknown; expiresAt?: unknown };
+      const body = (await res.json()) as Partial<Record<keyof TokenResponse, unknown>>;
       if (typeof body.token !== 'string') throw new WidgetError('internal', 'The token answer has no token.');
+      // An older gateway states no limit: the composer keeps its default.
+      if (Number.isInteger(body.maxMessageChars) && (body.maxMessageChars as number) > 0) this.opts.onLimits?.({ maxMessageChars: body.maxMessageChars as number });
       held = hold(body.token, toEpochMs(body.expiresAt));
       this.opts.store.update({ token: held.token, expiresAt: toEpochMs(body.expiresAt) ?? held.expiresAt });
     }

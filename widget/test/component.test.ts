@@ -36,6 +36,7 @@ t.test('launcher opens a labelled dialog; Tab stays inside; Esc closes and retur
   t.match(await p.locator('chat-widget .welcome').innerText(), /Hi!/, 'welcome line shown before the first exchange');
   t.equal(await p.getByRole('log').count(), 1, 'transcript is a log');
   t.equal(await p.getByRole('textbox', { name: 'Message' }).count(), 1, 'message box is labelled');
+  t.equal(await p.getByRole('textbox', { name: 'Message' }).getAttribute('maxlength'), '4000', "no gateway has stated its limit: the gateway's default");
 
   const seen = new Set<string | null>();
   for (let i = 0; i < 8; i++) {

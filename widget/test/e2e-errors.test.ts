@@ -1,6 +1,7 @@
 // Failures as a visitor meets them: the engine going away mid-conversation gives a calm
 // notice and an automatic retry of the same message; a message the gateway refuses gives an
-// error with a retry button. Real gateway, engine and Redis.
+// error with a retry button (the composer's limit is the gateway's MAX_MESSAGE_CHARS, so only a
+// script gets a longer one there). Real gateway, engine and Redis.
 import t from 'tap';
 import { hostPage, launchBrowser, newPage, say, startHost, startStack, waitForReply } from './helper.js';
 
@@ -42,7 +43,17 @@ t.test('a refused message: an error with a retry button', async (t) => {
   const p = await newPage(browser);
   await p.goto(`${host.origin}/`);
   await p.getByRole('button', { name: 'Open chat' }).click();
-  await say(p, 'x'.repeat(MAX_MESSAGE_CHARS + 1));
+  // The composer takes its limit from the gateway (the token answer's maxMessageChars)...
+  const input = p.getByRole('textbox', { name: 'Message' });
+  await p.waitForFunction((n) => document.querySelector('chat-widget')?.shadowRoot?.querySelector('textarea')?.maxLength === n, MAX_MESSAGE_CHARS);
+  await input.fill('y'.repeat(MAX_MESSAGE_CHARS + 50));
+  t.equal((await input.inputValue()).length, MAX_MESSAGE_CHARS, 'typing stops at the gateway limit');
+  // ...a longer value set by a script still reaches the gateway, which refuses it.
+  await input.evaluate((el, text) => {
+    (el as HTMLTextAreaElement).value = text;
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+  }, 'x'.repeat(MAX_MESSAGE_CHARS + 1));
+  await input.press('Enter');
   const alert = p.getByRole('alert');
   await alert.waitFor();
   t.match(await alert.innerText(), /could not be sent/);

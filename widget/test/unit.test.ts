@@ -1,12 +1,11 @@
 // The widget's pure parts, in Node: links, sentence batching, locale choice, token expiry
-// parsing, HTTP error mapping, the visitor context and the bundle's template minifier.
+// parsing, HTTP error mapping and the visitor context (the bundle's template minifier: package.test.ts).
 import t from 'tap';
 import { linkify, safeHref } from '../src/linkify.js';
 import { takeSentences } from '../src/sentences.js';
 import { pickLocale, LOCALES } from '../src/i18n.js';
 import { toEpochMs } from '../src/token-keeper.js';
 import { WidgetError, httpError, toWidgetError } from '../src/widget-error.js';
-import { minifyTemplates } from '../build-minify-templates.js';
 import { pageUrl, parseAttributes, visitorContext } from '../src/context.js';
 
 t.test('linkify keeps text as text and links only http(s)', async (t) => {
@@ -110,15 +109,4 @@ t.test('visitor context: page origin and path with utm_* keys only, referrer ori
   t.same(parseAttributes(`{"k":"${'x'.repeat(1014)}"}`, warn), { k: 'x'.repeat(1014) }, '1024 bytes exactly is accepted');
   t.equal(parseAttributes('  ', warn), null, 'blank: nothing');
   t.same(visitorContext(page, '{}', warn)?.attributes, undefined, 'an empty object adds nothing');
-});
-
-t.test('template minifier drops layout whitespace only', async (t) => {
-  const src = 'const a = html`<div class="x">\n    <span>${b}</span>\n    <input\n      part="input"\n      .value=${c}\n    />\n  </div>`;\nconst s = css`\n  :host {\n    color: red;\n    margin: calc(1px + 2px);\n  }\n`;';
-  t.equal(
-    minifyTemplates(src),
-    'const a = html`<div class="x"><span>${b}</span><input part="input" .value=${c} /></div>`;\nconst s = css`:host{color:red;margin:calc(1px + 2px)}`;',
-  );
-  const nested = 'html`<ul>\n  ${xs.map((x) => html`<li>\n    ${x}\n  </li>`)}\n</ul>`';
-  t.equal(minifyTemplates(nested), 'html`<ul>${xs.map((x) => html`<li>${x}</li>`)}</ul>`');
-  t.equal(minifyTemplates("const q = `keep\n  this`;"), "const q = `keep\n  this`;");
 });

@@ -1,5 +1,5 @@
 /**
- * POST /v1/token {siteKey} -> {token, expiresAt}: a short-lived visitor token for a browser on one
+ * POST /v1/token {siteKey} -> {token, expiresAt, maxMessageChars}: a short-lived visitor token for a browser on one
  * of the site's origins. A still-valid (or recently expired) platform token of the same site in
  * `Authorization` keeps the visitor's `sub`, so a refreshing widget keeps its sessions.
  */
@@ -45,7 +45,7 @@ export default async function tokenRoutes(app: FastifyInstance, { config }: { co
       app.assertSiteOrigin(request, reply, site, true);
       const minted = app.mintVisitorToken(site, app.previousVisitor(request, site));
       reply.header('cache-control', 'no-store');
-      const body: TokenResponse = { token: minted.token, expiresAt: minted.expiresAt };
+      const body: TokenResponse = { token: minted.token, expiresAt: minted.expiresAt, maxMessageChars: config.maxMessageChars };
       return body;
     },
   );
