@@ -1,7 +1,8 @@
 /**
- * The streams this process is serving: relays (a turn it runs) and followers (a client reading a
- * session's log). Shutdown waits for them and ends what is left with `shutting_down`; a stop
- * request finds the relay of a session here.
+ * The streams one gateway (one Fastify instance) is serving: relays (a turn it runs) and followers
+ * (a client reading a session's log). Shutdown waits for them and ends what is left with
+ * `shutting_down`; a stop request finds the relay of a session here. One registry per app
+ * (plugins/streams.ts), so two gateways in one process never see each other's streams.
  */
 import type { ErrorCode } from '@chat/shared';
 
@@ -14,7 +15,7 @@ export interface ActiveStream {
   stop?(): void;
 }
 
-class StreamSet extends Set<ActiveStream> {
+export class ActiveStreams extends Set<ActiveStream> {
   private idle: Array<() => void> = [];
 
   override delete(s: ActiveStream): boolean {
@@ -28,6 +29,21 @@ class StreamSet extends Set<ActiveStream> {
     if (this.size === 0) return Promise.resolve();
     return new Promise((r) => this.idle.push(r));
   }
-}
 
-export const activeStreams = new StreamSet();
+  /** End every open stream with an error event (`shutting_down`). */
+  failAll(code: ErrorCode): void {
+    for (const s of [...this]) s.fail(code);
+  }
+
+  /** Stop this gateway's relay of a session's turn; true when there was one. */
+  stopRelay(sessionId: string): boolean {
+    let found = false;
+    for (const s of [...this]) {
+      if (s.kind === 'relay' && s.sessionId === sessionId && s.stop) {
+        s.stop();
+        found = true;
+      }
+    }
+    return found;
+  }
+}

@@ -20,13 +20,14 @@ import metricsPlugin from './plugins/metrics.js';
 import webhooksPlugin from './plugins/webhooks.js';
 import leadsPlugin from './plugins/leads.js';
 import eventLogPlugin from './plugins/event-log.js';
+import streamsPlugin from './plugins/streams.js';
+import turnsPlugin from './plugins/turns.js';
 import drainPlugin from './plugins/drain.js';
 import registryPlugin from './plugins/registry.js';
 import adminPlugin, { ADMIN_PREFIX } from './admin/plugin.js';
 import { Sessions } from './sessions.js';
 import { Previews } from './admin/previews.js';
 import { createEngineClient, type EngineClient } from './engine-client.js';
-import { activeStreams } from './active-streams.js';
 import type { EventLog } from './event-log/log.js';
 import tokenRoutes from './routes/token.js';
 import chatRoutes from './routes/chat.js';
@@ -96,6 +97,7 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Fastify
     await app.register(corsPlugin, { tenants });
     await app.register(limitsPlugin);
     await app.register(eventLogPlugin, { config, ...(deps.eventLog ? { log: deps.eventLog } : {}) });
+    await app.register(streamsPlugin, { config });
     await app.register(drainPlugin);
 
     app.decorate('sessions', new Sessions(app.kv, config.sessionTtlS));
@@ -103,12 +105,9 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Fastify
     const engine = deps.engine ?? createEngineClient(config, app.log);
     app.decorate('engine', engine);
     if (!deps.engine) app.addHook('onClose', async () => engine.close());
+    await app.register(turnsPlugin, { config });
     await app.register(webhooksPlugin, { config });
     await app.register(leadsPlugin, { config });
-    // Open streams would hold close() forever: end them with a retryable error first.
-    app.addHook('preClose', async () => {
-      for (const s of [...activeStreams]) s.fail('shutting_down');
-    });
 
     // Registered after every root hook and decorator, so each context inherits them all.
     await app.register(publicApi, { config });

@@ -7,21 +7,26 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { encodeEvent, type ErrorCode, type WireEvent } from '@chat/shared';
-import { activeStreams, type ActiveStream } from './active-streams.js';
+import type { ActiveStream, ActiveStreams } from './active-streams.js';
 import { parseEventId, type EventLog } from './event-log/log.js';
 import { errorEvent } from '@chat/shared';
 import { openStream } from './relay.js';
 import { wrote } from './stream-events.js';
-import { startHeartbeat, stopHeartbeat } from './heartbeats.js';
+import type { Heartbeats } from './heartbeats.js';
+import type { TurnCoordinator } from './turns/coordinator.js';
 
 export interface FollowOptions {
   request: FastifyRequest;
   reply: FastifyReply;
   sessionId: string;
-  log: EventLog;
+  log: Pick<EventLog, 'read' | 'changed'>;
+  /** Where the running turn is known (the log holds only events). */
+  coordinator: Pick<TurnCoordinator, 'running'>;
   /** Serve events strictly after this id. */
   afterId: string;
-  heartbeatMs: number;
+  /** This gateway's open streams (the follower is one until it ends) and their heartbeat. */
+  streams: ActiveStreams;
+  heartbeats: Heartbeats;
   /** Longest wait between two looks at the log when nothing was signalled in this process. */
   pollMs: number;
   /** Events read per XRANGE, and so the most held in memory for one follower. */
@@ -29,7 +34,7 @@ export interface FollowOptions {
 }
 
 export async function follow(opts: FollowOptions): Promise<void> {
-  const { request, reply, log, sessionId } = opts;
+  const { request, reply, log, coordinator, sessionId, streams, heartbeats } = opts;
   const out = reply.raw;
   openStream(request, reply);
   const ac = new AbortController();
@@ -44,9 +49,9 @@ export async function follow(opts: FollowOptions): Promise<void> {
       ac.abort();
     },
   };
-  activeStreams.add(self);
+  streams.add(self);
   out.on('close', () => ac.abort());
-  startHeartbeat(out, opts.heartbeatMs);
+  heartbeats.start(out);
   const write = async (ev: WireEvent, id: string) => {
     const ok = out.write(encodeEvent({ ...ev, id }));
     wrote(out, ev);
@@ -79,7 +84,7 @@ export async function follow(opts: FollowOptions): Promise<void> {
         } else servedOpen = true;
       }
       if (events.length === opts.batch) continue; // more behind: keep reading
-      const running = await log.running(sessionId);
+      const running = await coordinator.running(sessionId);
       if (running && running.seq > terminalSeq) {
         await log.changed(sessionId, opts.pollMs, ac.signal);
         continue;
@@ -95,13 +100,13 @@ export async function follow(opts: FollowOptions): Promise<void> {
     request.log.warn({ err: e }, 'event log read failed');
     failure = 'state_unavailable';
   } finally {
-    stopHeartbeat(out, opts.heartbeatMs);
+    heartbeats.stop(out);
     if (failure && !out.destroyed) {
       const ev = errorEvent(failure);
       out.write(encodeEvent(ev));
       wrote(out, ev);
     }
     if (!out.writableEnded) out.end();
-    activeStreams.delete(self);
+    streams.delete(self);
   }
 }

@@ -1,7 +1,8 @@
 /**
- * `: ping` for every open stream from one shared loop per period (slotted-loop.ts), not one timer
- * per stream: an idle stream costs a map entry rather than a Timeout and its closure. A stream
- * hears its first ping within `periodMs` of joining, then one every `periodMs`.
+ * `: ping` for every open stream of one gateway from one shared loop (slotted-loop.ts), not one
+ * timer per stream: an idle stream costs a map entry rather than a Timeout and its closure. A
+ * stream hears its first ping within `periodMs` of joining, then one every `periodMs`. One per
+ * app (plugins/streams.ts), with that app's period.
  */
 import type { ServerResponse } from 'node:http';
 import { SSE_PING } from '@chat/shared';
@@ -13,22 +14,24 @@ const ping = (res: ServerResponse) => {
   if (!res.destroyed && !res.writableEnded) res.write(SSE_PING);
 };
 
-/** One loop per period (one per app in practice; tests run apps with different periods). */
-const loops = new Map<number, SlottedLoop<ServerResponse, true>>();
+export class Heartbeats {
+  private readonly loop: SlottedLoop<ServerResponse, true>;
 
-/** Ping `res` every `periodMs` until `stopHeartbeat`. */
-export function startHeartbeat(res: ServerResponse, periodMs: number): void {
-  let loop = loops.get(periodMs);
-  if (!loop) loops.set(periodMs, (loop = new SlottedLoop(periodMs, ping)));
-  loop.add(res, true);
+  constructor(periodMs: number) {
+    this.loop = new SlottedLoop(periodMs, ping);
+  }
+
+  /** Ping `res` every period until `stop`. */
+  start(res: ServerResponse): void {
+    this.loop.add(res, true);
+  }
+
+  stop(res: ServerResponse): void {
+    this.loop.delete(res);
+  }
+
+  /** Streams being pinged right now. */
+  get size(): number {
+    return this.loop.size;
+  }
 }
-
-export function stopHeartbeat(res: ServerResponse, periodMs: number): void {
-  const loop = loops.get(periodMs);
-  if (!loop) return;
-  loop.delete(res);
-  if (loop.size === 0) loops.delete(periodMs);
-}
-
-/** Streams being pinged right now. */
-export const heartbeatMembers = (): number => [...loops.values()].reduce((n, l) => n + l.size, 0);

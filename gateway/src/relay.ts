@@ -15,9 +15,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
 import { SSE_HEADERS, createSseParser, encodeEvent, errorEvent, type ErrorCode, type WireEvent } from '@chat/shared';
 import { eventId, type TurnRecorder } from './event-log/log.js';
-import { activeStreams, type ActiveStream } from './active-streams.js';
+import type { ActiveStream, ActiveStreams } from './active-streams.js';
 import { wrote } from './stream-events.js';
-import { startHeartbeat, stopHeartbeat } from './heartbeats.js';
+import type { Heartbeats } from './heartbeats.js';
 
 type SseParser = ReturnType<typeof createSseParser>;
 
@@ -28,7 +28,9 @@ export interface RelayOptions {
   upstream: Readable;
   /** Aborts the upstream request. */
   abort: () => void;
-  heartbeatMs: number;
+  /** This gateway's open streams (the relay is one until it ends) and their heartbeat. */
+  streams: ActiveStreams;
+  heartbeats: Heartbeats;
   /** Called with the terminal event before the client stream ends (record the session's outcome). */
   onTerminal: (ev: WireEvent) => Promise<void>;
   /** The turn's number and log; without it ids are 1, 2, ... and nothing is logged. */
@@ -86,8 +88,8 @@ class Relay implements ActiveStream {
     this.out = reply.raw;
     openStream(request, reply);
     this.emit({ event: 'session', data: { sessionId: opts.sessionId } });
-    startHeartbeat(this.out, opts.heartbeatMs);
-    activeStreams.add(this);
+    opts.heartbeats.start(this.out);
+    opts.streams.add(this);
 
     upstream.on('data', (chunk: Buffer) => this.data(chunk));
     upstream.on('end', () => {
@@ -107,10 +109,10 @@ class Relay implements ActiveStream {
         // Nowhere to keep the reply: stop the engine's run.
         request.log.info('client disconnected mid-stream: aborting the engine run');
         this.ended = true;
-        stopHeartbeat(this.out, opts.heartbeatMs);
+        opts.heartbeats.stop(this.out);
         opts.abort();
         upstream.destroy();
-        activeStreams.delete(this);
+        opts.streams.delete(this);
         resolve();
         return;
       }
@@ -204,7 +206,7 @@ class Relay implements ActiveStream {
     this.ended = true;
     const { opts, out } = this;
     const { request, upstream, turn } = opts;
-    stopHeartbeat(out, opts.heartbeatMs);
+    opts.heartbeats.stop(out);
     if (abortUpstream) opts.abort();
     upstream.removeAllListeners('data');
     upstream.resume(); // never leave a paused upstream holding its socket
@@ -225,7 +227,7 @@ class Relay implements ActiveStream {
       wrote(out, ev);
       out.end();
     }
-    activeStreams.delete(this);
+    opts.streams.delete(this);
     this.resolve();
   }
 }

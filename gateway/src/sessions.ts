@@ -8,7 +8,7 @@ import { AppError, SESSION_STATUSES, type SessionStatus, type VisitorContext } f
 import type { Kv } from './plugins/redis.js';
 import type { Visitor } from './plugins/auth.js';
 import type { Site } from './tenants.js';
-import type { ClaimOwner } from './event-log/log.js';
+import type { ClaimOwner } from './turns/coordinator.js';
 
 export interface SessionRecord {
   id: string;

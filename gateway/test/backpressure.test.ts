@@ -12,6 +12,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { encodeEvent } from '@chat/shared';
 import { waitFor } from '../../scripts/testkit/index.js';
 import { relay } from '../src/relay.js';
+import { ActiveStreams } from '../src/active-streams.js';
+import { Heartbeats } from '../src/heartbeats.js';
 
 let pulled = 0;
 let aborted = false;
@@ -26,7 +28,7 @@ const upstream = new Readable({
 
 const app = Fastify();
 app.post('/relay', async (request, reply) => {
-  await relay({ request, reply, sessionId: 'S'.repeat(22), upstream, abort: () => (aborted = true), heartbeatMs: 60_000, onTerminal: async () => {} });
+  await relay({ request, reply, sessionId: 'S'.repeat(22), upstream, abort: () => (aborted = true), streams: new ActiveStreams(), heartbeats: new Heartbeats(60_000), onTerminal: async () => {} });
   return reply;
 });
 await app.listen({ port: 0, host: '127.0.0.1' });
@@ -66,7 +68,7 @@ t.test('an idle stream gets `: ping` comments every heartbeat', async (t) => {
   const idle = new Readable({ read() {} }); // an upstream with nothing to say yet
   const hb = Fastify();
   hb.post('/idle', async (request, reply) => {
-    await relay({ request, reply, sessionId: 'S'.repeat(22), upstream: idle, abort: () => idle.destroy(), heartbeatMs: 50, onTerminal: async () => {} });
+    await relay({ request, reply, sessionId: 'S'.repeat(22), upstream: idle, abort: () => idle.destroy(), streams: new ActiveStreams(), heartbeats: new Heartbeats(50), onTerminal: async () => {} });
     return reply;
   });
   await hb.listen({ port: 0, host: '127.0.0.1' });

@@ -14,15 +14,18 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { createSseParser, encodeEvent, type WireEvent } from '@chat/shared';
 import { waitFor } from '../../scripts/testkit/index.js';
 import { relay } from '../src/relay.js';
-import { heartbeatMembers } from '../src/heartbeats.js';
+import { Heartbeats } from '../src/heartbeats.js';
+import { ActiveStreams } from '../src/active-streams.js';
 
 const HEARTBEAT_MS = 40;
+const heartbeats = new Heartbeats(HEARTBEAT_MS);
+const streams = new ActiveStreams();
 const upstreams = new Map<string, Readable>();
 const app = Fastify();
 app.post<{ Params: { name: string } }>('/relay/:name', async (request, reply) => {
   const upstream = new Readable({ read() {} });
   upstreams.set(request.params.name, upstream);
-  await relay({ request, reply, sessionId: 'S'.repeat(22), upstream, abort: () => upstream.destroy(), heartbeatMs: HEARTBEAT_MS, onTerminal: async () => {} });
+  await relay({ request, reply, sessionId: 'S'.repeat(22), upstream, abort: () => upstream.destroy(), streams, heartbeats, onTerminal: async () => {} });
   return reply;
 });
 await app.listen({ port: 0, host: '127.0.0.1' });
@@ -57,15 +60,15 @@ const pings = (c: Client) => (c.text.match(/^: ping$/gm) ?? []).length;
 
 t.test('one shared heartbeat reaches every open stream, and goes away with the last one', async (t) => {
   const clients = await Promise.all(Array.from({ length: 20 }, (_, i) => open(`hb${i}`)));
-  t.equal(heartbeatMembers(), 20, 'every open stream is a member');
+  t.equal(heartbeats.size, 20, 'every open stream is a member');
   const at = clients.map(pings);
   await waitFor(() => clients.every((c, i) => pings(c) >= at[i]! + 2), 5000, 'two more pings on every stream');
   t.pass('every stream got two more pings');
   for (const [i] of clients.entries()) upstreams.get(`hb${i}`)!.push(encodeEvent({ event: 'done', data: { status: 'collecting', reply: '' } }));
   await Promise.all(clients.map((c) => c.ended));
   t.ok(clients.every((c) => c.events.at(-1)?.event === 'done'), 'each stream ended with its done');
-  await waitFor(() => heartbeatMembers() === 0, 5000, 'no member left');
-  t.equal(heartbeatMembers(), 0, 'nothing left to ping');
+  await waitFor(() => heartbeats.size === 0, 5000, 'no member left');
+  t.equal(heartbeats.size, 0, 'nothing left to ping');
 });
 
 t.test('after engine comments (no parser built for them), the events arrive whole and in order', async (t) => {

@@ -1,33 +1,33 @@
 /**
- * The shared lease loop (turn-leases.ts) against the real Redis event log: every held turn keeps
+ * The shared lease loop (turns/leases.ts) against the real Redis turn coordinator: every held turn keeps
  * its marker well past its lease, a released one lapses, a stop request reaches the running turn
  * through the renewal alone, and a session's later turn is not dropped when its earlier one is
- * released. "Another gateway process" is a second event-log connection to the same Redis.
+ * released. "Another gateway process" is a second coordinator connection to the same Redis.
  */
 import t from 'tap';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startRedis, waitFor } from '../../scripts/testkit/index.js';
-import { redisEventLog } from '../src/event-log/redis.js';
-import { TurnLeases } from '../src/turn-leases.js';
+import { redisTurnCoordinator } from '../src/turns/coordinator-redis.js';
+import { TurnLeases } from '../src/turns/leases.js';
 
 const redis = await startRedis();
 t.teardown(() => redis.stop());
-const opts = { url: redis.url, cluster: false, maxEvents: 100, ttlS: 60, onError: () => {} };
+const opts = { url: redis.url, cluster: false, ttlS: 60, onError: () => {} };
 // `here` runs the turns; its pub/sub stop listener is never registered, so a stop can only
 // arrive through a lease renewal. `elsewhere` is another process asking and looking.
-const here = await redisEventLog(opts);
-const elsewhere = await redisEventLog(opts);
+const here = await redisTurnCoordinator(opts);
+const elsewhere = await redisTurnCoordinator(opts);
 t.teardown(() => Promise.all([here.close(), elsewhere.close()]));
 
 const LEASE_MS = 600;
 const stopped: string[] = [];
-const leases = new TurnLeases({ log: here, leaseMs: LEASE_MS, onStop: (id) => stopped.push(id) });
+const leases = new TurnLeases({ coordinator: here, leaseMs: LEASE_MS, onStop: (id) => stopped.push(id) });
 
 // More turns than the loop has slots, so that every slot holds some.
 const sessions = Array.from({ length: 40 }, (_, i) => `lease-${i}`);
 const seqs = new Map<string, number>();
 for (const id of sessions) {
-  const claim = await here.claimTurn(id, `m-${id}`, LEASE_MS);
+  const claim = await here.claim(id, `m-${id}`, LEASE_MS);
   seqs.set(id, claim.seq);
   leases.hold(id, claim.seq);
 }
@@ -58,10 +58,10 @@ t.test('a released turn lapses; the others are still renewed', async (t) => {
 
 t.test("releasing a session's earlier turn keeps its later one renewed", async (t) => {
   const id = 'lease-later';
-  const first = await here.claimTurn(id, 'm-1', LEASE_MS);
+  const first = await here.claim(id, 'm-1', LEASE_MS);
   leases.hold(id, first.seq);
-  await here.endTurn(id, first.seq);
-  const second = await here.claimTurn(id, 'm-2', LEASE_MS);
+  await here.end(id, first.seq);
+  const second = await here.claim(id, 'm-2', LEASE_MS);
   t.equal(second.outcome, 'start');
   leases.hold(id, second.seq);
   leases.release(id, first.seq); // the earlier request's `finally` runs after the later turn began

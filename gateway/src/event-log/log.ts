@@ -1,11 +1,12 @@
 /**
- * The per-session event log that makes streams resumable, and the running-turn marker that makes
- * a turn findable from any gateway process (attach a duplicate request, stop it, follow it).
+ * The per-session event log that makes streams resumable: every event of every turn, kept so a
+ * client can resume with `Last-Event-ID` from any gateway process. Which turn runs (claims,
+ * leases, stop requests) is the turn coordinator's (turns/coordinator.ts), not the log's.
  *
- * Ids are `<turnSeq>-<n>`: turnSeq comes from one counter per session, n counts the turn's events
- * from 1 (the `session` event). They are valid Redis Stream ids, so the SSE `id:` is known before
- * Redis answers, and they grow across turns, so `Last-Event-ID` alone says where a client was.
- * `<turnSeq>-0` is never an event: "after `<seq>-0`" means "the whole turn `seq`".
+ * Ids are `<turnSeq>-<n>`: turnSeq comes from one counter per session (the coordinator's), n
+ * counts the turn's events from 1 (the `session` event). They are valid Redis Stream ids, so the
+ * SSE `id:` is known before Redis answers, and they grow across turns, so `Last-Event-ID` alone
+ * says where a client was. `<turnSeq>-0` is never an event: "after `<seq>-0`" means "the whole turn `seq`".
  */
 import type { WireEvent } from '@chat/shared';
 
@@ -14,57 +15,18 @@ export interface LoggedEvent {
   ev: WireEvent;
 }
 
-export type ClaimOutcome =
-  /** No turn was running: this request runs turn `seq`. */
-  | { outcome: 'start'; seq: number }
-  /** The same message id is running as turn `seq`: answer from its events. */
-  | { outcome: 'attach'; seq: number }
-  /** Another message is running. */
-  | { outcome: 'busy'; seq: number }
-  /** The session is not this owner's (or does not exist): nothing was claimed. */
-  | { outcome: 'foreign'; seq: number };
-
-/** Whose session a claim is for: checked in the same atomic step where the store can. */
-export interface ClaimOwner {
-  tenantId: string;
-  sub: string;
-  /** The session's site ('' for a console preview's session). */
-  siteId: string;
-  issuer: 'platform' | 'customer';
-}
-
-export interface RunningTurn {
-  seq: number;
-  messageId: string;
-}
-
 export interface EventLog {
   readonly kind: 'redis' | 'memory';
-  /**
-   * Atomically: start a turn (next seq, marker with a lease) unless one is running. With `owner`,
-   * the Redis log first checks the session record belongs to it (`foreign` otherwise, nothing
-   * written), so a claim can run beside the ownership read; the memory log leaves that to the read.
-   */
-  claimTurn(sessionId: string, messageId: string, leaseMs: number, owner?: ClaimOwner): Promise<ClaimOutcome>;
-  /** Extend the marker's lease; `stop` when someone asked to stop this turn. */
-  renewTurn(sessionId: string, seq: number, leaseMs: number): Promise<{ held: boolean; stop: boolean }>;
-  /** Remove the marker if it is still this turn's. */
-  endTurn(sessionId: string, seq: number): Promise<void>;
-  /** Undo a claim whose request was refused: remove the marker and hand the seq back (if still the last). */
-  giveBack(sessionId: string, seq: number): Promise<void>;
-  running(sessionId: string): Promise<RunningTurn | null>;
   /** Append events, oldest first, in one command (capped log, session TTL). Callers batch; see TurnRecorder. */
   append(sessionId: string, events: LoggedEvent[]): Promise<void>;
   /** Events strictly after `afterId`, oldest first, at most `count`. */
   read(sessionId: string, afterId: string, count: number): Promise<LoggedEvent[]>;
   /** Resolves when something may have been appended to this session (or after `maxMs`). */
   changed(sessionId: string, maxMs: number, signal: AbortSignal): Promise<void>;
-  /** Flag the running turn for stopping and tell every gateway process; false when none runs. */
-  requestStop(sessionId: string): Promise<boolean>;
-  /** Erase everything logged for the session (events, turn counter, marker): a visitor's erasure. */
+  /** Wake this process's waiters on `changed` (the session's turn ended here, or was given back). */
+  notify(sessionId: string): void;
+  /** Erase the session's events: a visitor's erasure (the coordinator forgets its turns). */
   forget(sessionId: string): Promise<void>;
-  /** Called with a session id whenever any process asks to stop its turn. */
-  onStop(fn: (sessionId: string) => void): void;
   close(): Promise<void>;
 }
 

@@ -6,7 +6,7 @@
  * the poll interval.
  */
 import { AppError } from '@chat/shared';
-import { idBefore, type ClaimOutcome, type EventLog, type LoggedEvent } from './log.js';
+import { idBefore, type EventLog, type LoggedEvent } from './log.js';
 
 export function localWakeups() {
   const waiting = new Map<string, Set<() => void>>();
@@ -42,15 +42,7 @@ export function localWakeups() {
 
 export function memoryEventLog(opts: { maxEvents: number; ttlS: number }): EventLog {
   const logs = new Map<string, { events: LoggedEvent[]; expiresAt: number }>();
-  const seqs = new Map<string, number>();
-  const turns = new Map<string, { seq: number; messageId: string; stop: boolean; expiresAt: number }>();
   const wake = localWakeups();
-  const stopListeners: Array<(sessionId: string) => void> = [];
-  const liveTurn = (id: string) => {
-    const t = turns.get(id);
-    if (t && t.expiresAt <= Date.now()) turns.delete(id);
-    return t && t.expiresAt > Date.now() ? t : undefined;
-  };
   const liveLog = (id: string) => {
     const l = logs.get(id);
     if (l && l.expiresAt <= Date.now()) logs.delete(id);
@@ -59,36 +51,6 @@ export function memoryEventLog(opts: { maxEvents: number; ttlS: number }): Event
 
   return {
     kind: 'memory',
-    async claimTurn(sessionId, messageId, leaseMs): Promise<ClaimOutcome> {
-      const cur = liveTurn(sessionId);
-      if (cur) return { outcome: cur.messageId === messageId ? 'attach' : 'busy', seq: cur.seq };
-      const seq = (seqs.get(sessionId) ?? 0) + 1;
-      seqs.set(sessionId, seq);
-      turns.set(sessionId, { seq, messageId, stop: false, expiresAt: Date.now() + leaseMs });
-      return { outcome: 'start', seq };
-    },
-    async renewTurn(sessionId, seq, leaseMs) {
-      const cur = liveTurn(sessionId);
-      if (!cur || cur.seq !== seq) return { held: false, stop: false };
-      cur.expiresAt = Date.now() + leaseMs;
-      return { held: true, stop: cur.stop };
-    },
-    async endTurn(sessionId, seq) {
-      if (turns.get(sessionId)?.seq === seq) turns.delete(sessionId);
-      wake.notify(sessionId);
-    },
-    async giveBack(sessionId, seq) {
-      if (turns.get(sessionId)?.seq === seq) turns.delete(sessionId);
-      if (seqs.get(sessionId) === seq) {
-        if (seq <= 1) seqs.delete(sessionId);
-        else seqs.set(sessionId, seq - 1);
-      }
-      wake.notify(sessionId);
-    },
-    async running(sessionId) {
-      const cur = liveTurn(sessionId);
-      return cur ? { seq: cur.seq, messageId: cur.messageId } : null;
-    },
     async append(sessionId, events) {
       const log = liveLog(sessionId) ?? { events: [], expiresAt: 0 };
       for (const { id, ev } of events) {
@@ -106,25 +68,13 @@ export function memoryEventLog(opts: { maxEvents: number; ttlS: number }): Event
       return events.filter((e) => idBefore(afterId, e.id)).slice(0, count);
     },
     changed: (sessionId, maxMs, signal) => wake.wait(sessionId, maxMs, signal),
+    notify: (sessionId) => wake.notify(sessionId),
     async forget(sessionId) {
       logs.delete(sessionId);
-      seqs.delete(sessionId);
-      turns.delete(sessionId);
-    },
-    async requestStop(sessionId) {
-      const cur = liveTurn(sessionId);
-      if (!cur) return false;
-      cur.stop = true;
-      for (const fn of stopListeners) fn(sessionId);
-      return true;
-    },
-    onStop(fn) {
-      stopListeners.push(fn);
     },
     async close() {
       wake.close();
       logs.clear();
-      turns.clear();
     },
   };
 }

@@ -6,7 +6,6 @@
  */
 import fp from 'fastify-plugin';
 import { AppError } from '@chat/shared';
-import { activeStreams } from '../active-streams.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -31,14 +30,14 @@ export default fp(
       draining = true;
       let timer: NodeJS.Timeout | undefined;
       const expired = new Promise<'expired'>((r) => (timer = setTimeout(() => r('expired'), graceMs)));
-      const outcome = await Promise.race([activeStreams.whenEmpty().then(() => 'idle' as const), expired]);
+      const outcome = await Promise.race([app.streams.whenEmpty().then(() => 'idle' as const), expired]);
       clearTimeout(timer);
       if (outcome === 'expired') {
-        app.log.warn({ open: activeStreams.size }, 'grace period over: ending open streams with shutting_down');
-        for (const s of [...activeStreams]) s.fail('shutting_down');
-        await activeStreams.whenEmpty();
+        app.log.warn({ open: app.streams.size }, 'grace period over: ending open streams with shutting_down');
+        app.streams.failAll('shutting_down');
+        await app.streams.whenEmpty();
       }
     });
   },
-  { name: 'drain' },
+  { name: 'drain', dependencies: ['streams'] },
 );

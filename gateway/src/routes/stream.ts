@@ -4,21 +4,19 @@
  * without one, the running turn from its first event (or an empty stream when none runs).
  * POST /v1/sessions/:id/stop: abort the running turn, wherever it is relayed.
  * Same ownership rule as the other session routes: not yours is a 404 like a missing one.
+ * Both are the turn service's (turns/service.ts); here only HTTP.
  */
 import type { FastifyInstance } from 'fastify';
 import { AppError, sessionParamsSchema } from '@chat/shared';
 import type { Config } from '../config.js';
 import type { Visitor } from '../plugins/auth.js';
 import { readsLimit } from '../plugins/limits.js';
-import { EVENT_ID, eventId } from '../event-log/log.js';
-import { follow } from '../follow.js';
+import { EVENT_ID } from '../event-log/log.js';
 import { SERVER_ERRORS, errors, media, ref, sseDescription } from '../openapi.js';
 
 interface Params {
   id: string;
 }
-
-export const FOLLOW_BATCH = 200;
 
 export default async function streamRoutes(app: FastifyInstance, { config }: { config: Config }) {
   const reads = app.limit(readsLimit(config));
@@ -55,22 +53,7 @@ export default async function streamRoutes(app: FastifyInstance, { config }: { c
       const given = typeof header === 'string' && header !== '' ? header : request.query.lastEventId;
       if (given !== undefined && !EVENT_ID.test(given))
         throw new AppError('validation_failed', 'Last-Event-ID must be an event id of this stream, like 3-17.');
-      const rec = await app.sessions.own(request.params.id, request.visitor as Visitor);
-      let afterId = given;
-      if (afterId === undefined) {
-        const running = await app.eventLog.running(rec.id);
-        afterId = running ? eventId(running.seq, 0) : eventId(Number.MAX_SAFE_INTEGER, 0);
-      }
-      await follow({
-        request,
-        reply,
-        sessionId: rec.id,
-        log: app.eventLog,
-        afterId,
-        heartbeatMs: config.heartbeatMs,
-        pollMs: config.eventLogPollMs,
-        batch: FOLLOW_BATCH,
-      });
+      await app.turns.resume({ request, reply, visitor: request.visitor as Visitor, sessionId: request.params.id, ...(given !== undefined ? { lastEventId: given } : {}) });
       return reply;
     },
   );
@@ -91,8 +74,7 @@ export default async function streamRoutes(app: FastifyInstance, { config }: { c
       preHandler: reads,
     },
     async (request) => {
-      const rec = await app.sessions.own(request.params.id, request.visitor as Visitor);
-      return { stopped: await app.eventLog.requestStop(rec.id) };
+      return { stopped: await app.turns.stop(request.visitor as Visitor, request.params.id) };
     },
   );
 }

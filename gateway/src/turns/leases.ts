@@ -1,16 +1,16 @@
 /**
- * The leases of the turns this process runs, renewed from one shared loop (slotted-loop.ts)
+ * The leases of the turns this gateway runs, renewed from one shared loop (slotted-loop.ts)
  * instead of one timer per turn. Each turn is renewed every `leaseMs / 3` as before (a little
  * sooner: the period is rounded down to the loop's tick). The renewals of one tick go out in the
  * same event-loop turn, which node-redis sends as one pipelined write.
  * A renewal that finds the turn's `stop` flag stops it here: the path for a stop request whose
  * pub/sub message this process missed.
  */
-import type { EventLog } from './event-log/log.js';
-import { SlottedLoop } from './slotted-loop.js';
+import type { TurnCoordinator } from './coordinator.js';
+import { SlottedLoop } from '../slotted-loop.js';
 
 export interface TurnLeasesOptions {
-  log: Pick<EventLog, 'renewTurn'>;
+  coordinator: Pick<TurnCoordinator, 'renew'>;
   leaseMs: number;
   /** A renewal saw a stop request for this session's turn. */
   onStop: (sessionId: string) => void;
@@ -21,9 +21,9 @@ export class TurnLeases {
   private readonly loop: SlottedLoop<string, number>;
 
   constructor(opts: TurnLeasesOptions) {
-    const { log, leaseMs, onStop } = opts;
+    const { coordinator, leaseMs, onStop } = opts;
     this.loop = new SlottedLoop(Math.max(100, Math.floor(leaseMs / 3)), (sessionId, seq, slot) => {
-      log.renewTurn(sessionId, seq, leaseMs).then(
+      coordinator.renew(sessionId, seq, leaseMs).then(
         // A failed renewal is retried a period later; the lease outlives two missed ones.
         (r) => r.stop && slot.get(sessionId) === seq && onStop(sessionId),
         () => {},
