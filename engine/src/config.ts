@@ -13,6 +13,8 @@ export interface EngineConfig {
   openaiBaseUrl: string | undefined;
   openaiApiKey: string | undefined;
   anthropicApiKey: string | undefined;
+  /** Another Messages-API endpoint (a proxy, a gateway, a local test server); unset → api.anthropic.com. */
+  anthropicBaseUrl: string | undefined;
   embeddedTokenDelayMs: number;
   sessionTtlS: number;
   contextMessages: number;
@@ -86,6 +88,7 @@ export function loadConfig(env: Env = process.env): EngineConfig {
     openaiBaseUrl: env.OPENAI_BASE_URL || undefined,
     openaiApiKey: env.OPENAI_API_KEY || undefined,
     anthropicApiKey: env.ANTHROPIC_API_KEY || undefined,
+    anthropicBaseUrl: env.ANTHROPIC_BASE_URL || undefined,
     embeddedTokenDelayMs: int(env, 'EMBEDDED_TOKEN_DELAY_MS', 0, 0, 10_000),
     sessionTtlS: int(env, 'SESSION_TTL_S', 86_400, 1),
     contextMessages,

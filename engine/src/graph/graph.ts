@@ -18,11 +18,13 @@ export interface GraphDeps {
   /** The most messages of `history` the reply node passes to the model. */
   contextMessages: number;
   maxFieldAttempts: number;
+  /** The clock relative dates ("tomorrow") are read against; default the real one (the eval suite fixes it). */
+  now?: () => Date;
 }
 
 export function buildGraph(deps: GraphDeps) {
   return new StateGraph(IntakeState)
-    .addNode('extract', makeExtractNode(deps.extractor))
+    .addNode('extract', makeExtractNode(deps.extractor, deps.now))
     .addNode('validate', makeValidateNode(deps))
     .addNode('reply', makeReplyNode(deps))
     .addEdge(START, 'extract')

@@ -7,6 +7,7 @@ import { HumanMessage, SystemMessage } from '@langchain/core/messages';
 import { dataSchema } from '@chat/shared';
 import { extractDataMessage, extractSystemPrompt } from '../graph/prompts.js';
 import { extract, type ExtractContext, type Extraction } from './extract/index.js';
+import { tidyPhone } from './extract/phone.js';
 
 export type Extractor = (text: string, ctx: ExtractContext, signal?: AbortSignal) => Promise<Extraction>;
 
@@ -27,11 +28,16 @@ export function structuredExtractor(model: BaseChatModel): Extractor {
     };
     const structured = model.withStructuredOutput(schema, { name: 'record_fields', method: 'functionCalling' });
     const out = (await structured.invoke(
-      [new SystemMessage(extractSystemPrompt(ctx.template, ctx.askedField)), new HumanMessage(extractDataMessage(ctx.data)), new HumanMessage(text)],
+      [new SystemMessage(extractSystemPrompt(ctx.template, ctx.askedField, ctx.now ?? new Date())), new HumanMessage(extractDataMessage(ctx.data)), new HumanMessage(text)],
       { signal, tags: [EXTRACT_TAG] },
     )) as Record<string, unknown>;
     const values: Record<string, unknown> = {};
-    for (const k of Object.keys(ctx.template.fields)) if (out[k] !== undefined && out[k] !== null) values[k] = out[k];
+    for (const [k, def] of Object.entries(ctx.template.fields)) {
+      const v = out[k];
+      if (v === undefined || v === null) continue;
+      // "(415) 555-0134" as the model copied it: the brackets go, the digits stay (as for the embedded model).
+      values[k] = def.format === 'phone' && typeof v === 'string' ? tidyPhone(v) : v;
+    }
     const corrected = Array.isArray(out.corrected) ? out.corrected.filter((k): k is string => typeof k === 'string') : [];
     return { values, corrected };
   };

@@ -30,7 +30,14 @@ export async function createModel(config: EngineConfig): Promise<ModelSetup> {
   }
   if (provider === 'anthropic') {
     const { ChatAnthropic } = await import('@langchain/anthropic');
-    const model = new ChatAnthropic({ model: name, apiKey: config.anthropicApiKey, maxRetries: 1, maxTokens: config.maxReplyTokens });
+    const model = new ChatAnthropic({
+      model: name,
+      apiKey: config.anthropicApiKey,
+      maxRetries: 1,
+      maxTokens: config.maxReplyTokens,
+      // The client also reads ANTHROPIC_BASE_URL itself; passing it makes the engine's config the one source.
+      ...(config.anthropicBaseUrl ? { anthropicApiUrl: config.anthropicBaseUrl } : {}),
+    });
     return { model, extractor: structuredExtractor(model), name: config.model };
   }
   return { model: new EmbeddedChatModel({ tokenDelayMs: config.embeddedTokenDelayMs }), extractor: ruleExtractor, name: 'embedded' };

@@ -3,11 +3,11 @@ import type { LangGraphRunnableConfig } from '@langchain/langgraph';
 import type { Extractor } from '../../models/extractor.js';
 import type { IntakeStateType, IntakeUpdate } from '../state.js';
 
-export function makeExtractNode(extractor: Extractor) {
+export function makeExtractNode(extractor: Extractor, now: () => Date = () => new Date()) {
   return async function extract(state: IntakeStateType, config: LangGraphRunnableConfig): Promise<IntakeUpdate> {
     const text = state.input?.text ?? '';
     if (!state.template || !text.trim()) return { candidates: {}, corrected: [] };
-    const out = await extractor(text, { template: state.template, askedField: state.askedField, data: state.data }, config.signal);
+    const out = await extractor(text, { template: state.template, askedField: state.askedField, data: state.data, now: now() }, config.signal);
     return { candidates: out.values, corrected: out.corrected };
   };
 }

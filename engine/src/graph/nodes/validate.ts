@@ -73,7 +73,9 @@ export function makeValidateNode(opts: { maxFieldAttempts: number }) {
 
     const candidates = { ...state.candidates };
     // "skip" to an optional question declines it rather than being taken as its value.
-    if (asked && askedIsOptional && DECLINE.test(text.trim())) {
+    // A yes/no question is answered by "nope" or "none" ("any allergies?" "nope"): that is false, not a refusal.
+    const answeredNo = asked !== null && candidates[asked] === false;
+    if (asked && askedIsOptional && !answeredNo && DECLINE.test(text.trim())) {
       delete candidates[asked];
       if (!declined.includes(asked)) declined.push(asked);
     }

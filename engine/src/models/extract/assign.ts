@@ -52,6 +52,8 @@ export interface AssignOptions<T> {
   fits?: (f: FieldInfo, hit: Hit<T>) => boolean;
   /** Whether a hit may go to the only candidate field with neither its name nor its question nearby. */
   unprompted?: (f: FieldInfo, hit: Hit<T>) => boolean;
+  /** Last resort for a hit no field claimed by name, question or being the only one. */
+  fallback?: (candidates: FieldInfo[], hit: Hit<T>) => FieldInfo | undefined;
 }
 
 /**
@@ -74,7 +76,7 @@ export function assign<T>(
     scored.sort((a, b) => a.d - b.d);
     const asked = fitting.find((f) => f.key === askedField);
     const only = fitting.length === 1 && (opts.unprompted?.(fitting[0]!, hit) ?? true) ? fitting[0] : undefined;
-    const field = scored[0]?.f ?? asked ?? only;
+    const field = scored[0]?.f ?? asked ?? only ?? opts.fallback?.(fitting, hit);
     if (field) {
       const list = out.get(field.key);
       if (list) list.push(hit);

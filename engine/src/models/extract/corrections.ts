@@ -13,6 +13,8 @@ const CUES = [
   /\b(?:that's|that is|it's|was)\s+(?:wrong|incorrect|a typo)\b/gi,
   /\binstead\b/gi,
   /^\s*no\b/gi,
+  // es, fr, de: "perdón, somos seis", "pardon, c'est le routeur", "Entschuldigung, ich meine Designer"
+  /(?<![\p{L}])(?:perd[oó]n|quiero decir|mejor dicho|en realidad|pardon|d[ée]sol[ée]e?|je veux dire|plut[oô]t|entschuldigung|sorry|ich meine|eigentlich|korrektur)(?![\p{L}])/giu,
 ];
 
 /** Sentence ends: a cue speaks for the rest of its own sentence only. */

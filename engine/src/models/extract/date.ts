@@ -1,4 +1,4 @@
-import { type Hit, dropOverlaps, matchAll } from './hits.js';
+import { type Hit, dropOverlaps, endsWith, matchAll } from './hits.js';
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 const MONTH = String.raw`(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?`;
@@ -51,6 +51,36 @@ function later(count: number, unit: string, now: Date): string {
   return isoOf(addDays(t, count * (UNIT_DAYS[u] ?? 1)));
 }
 
+/** Month names in es, fr, de (index 0-11), for "20 de marzo", "15 avril", "1. April". */
+const FOREIGN_MONTHS: Record<string, number> = {
+  enero: 0, febrero: 1, marzo: 2, abril: 3, mayo: 4, junio: 5, julio: 6, agosto: 7, septiembre: 8, setiembre: 8, octubre: 9, noviembre: 10, diciembre: 11,
+  janvier: 0, 'février': 1, fevrier: 1, mars: 2, avril: 3, mai: 4, juin: 5, juillet: 6, 'août': 7, aout: 7, septembre: 8, octobre: 9, novembre: 10, 'décembre': 11, decembre: 11,
+  januar: 0, februar: 1, 'märz': 2, maerz: 2, april: 3, juni: 5, juli: 6, august: 7, september: 8, oktober: 9, dezember: 11,
+};
+const FOREIGN_MONTH = `(${Object.keys(FOREIGN_MONTHS).sort((a, b) => b.length - a.length).join('|')})`;
+/** Weekdays in es, fr, de, Sunday first like getUTCDay. */
+const FOREIGN_DAYS: Array<string[]> = [
+  ['domingo', 'dimanche', 'sonntag'],
+  ['lunes', 'lundi', 'montag'],
+  ['martes', 'mardi', 'dienstag'],
+  ['miércoles', 'miercoles', 'mercredi', 'mittwoch'],
+  ['jueves', 'jeudi', 'donnerstag'],
+  ['viernes', 'vendredi', 'freitag'],
+  ['sábado', 'sabado', 'samedi', 'samstag'],
+];
+const FOREIGN_DAY = `(${FOREIGN_DAYS.flat().join('|')})`;
+const foreignDay = (name: string) => FOREIGN_DAYS.findIndex((names) => names.includes(name.toLowerCase()));
+/** No letter on either side (JavaScript's \b is ASCII only: "sábado", "März"). */
+const L_BEFORE = String.raw`(?<![\p{L}\d])`;
+const L_AFTER = String.raw`(?![\p{L}])`;
+
+function weekdayIndex(target: number, strictlyAfter: boolean, now: Date): string {
+  const t = today(now);
+  let ahead = (target - t.getUTCDay() + 7) % 7;
+  if (ahead === 0 && strictlyAfter) ahead = 7;
+  return isoOf(addDays(t, ahead));
+}
+
 const count = (s: string) => (/^\d+$/.test(s) ? Number(s) : (SMALL[s.toLowerCase()] ?? NaN));
 
 type Rule = { re: RegExp; read: (m: RegExpExecArray, now: Date) => string | null };
@@ -73,7 +103,23 @@ const RULES: Rule[] = [
     read: (m, now) => upcoming(monthIndex(m[2]!), +m[1]!, m[3], now),
   },
   { re: /\b(?:the\s+)?day\s+after\s+tomorrow\b/i, read: (_m, now) => isoOf(addDays(today(now), 2)) },
-  { re: /\b(today|tonight|tomorrow|tmrw|tmr)\b/i, read: (m, now) => isoOf(addDays(today(now), /^to(day|night)$/i.test(m[1]!) ? 0 : 1)) },
+  // With the usual slips: "tomorow", "tommorow", "tommorrow".
+  { re: /\b(today|tonight|tom+or+ow|tmrw|tmr)\b/i, read: (m, now) => isoOf(addDays(today(now), /^to(day|night)$/i.test(m[1]!) ? 0 : 1)) },
+  // es, fr, de: "pasado mañana", "après-demain", "übermorgen"; "mañana", "demain", "morgen"; "hoy", "aujourd'hui", "heute".
+  // "por la mañana" and "guten Morgen" are the morning, not tomorrow.
+  { re: new RegExp(`${L_BEFORE}(pasado\\s+mañana|après-demain|apres-demain|übermorgen)${L_AFTER}`, 'iu'), read: (_m, now) => isoOf(addDays(today(now), 2)) },
+  {
+    re: new RegExp(`${L_BEFORE}(?<!(?:la|esta|guten|am|heute|pasado)\\s+)(mañana|demain|morgen|hoy|aujourd'hui|heute)${L_AFTER}`, 'iu'),
+    read: (m, now) => isoOf(addDays(today(now), /^(hoy|aujourd'hui|heute)$/i.test(m[1]!) ? 0 : 1)),
+  },
+  {
+    re: new RegExp(`${L_BEFORE}(?:el\\s+|le\\s+|am\\s+|den\\s+)?(\\d{1,2})(?:\\.|º|er)?\\s+(?:de\\s+)?${FOREIGN_MONTH}${L_AFTER}(?:\\s+(?:de\\s+)?(\\d{4}))?`, 'iu'),
+    read: (m, now) => upcoming(FOREIGN_MONTHS[m[2]!.toLowerCase()]!, +m[1]!, m[3], now),
+  },
+  {
+    re: new RegExp(`${L_BEFORE}(próximo\\s+|proximo\\s+|prochain\\s+|nächsten\\s+|naechsten\\s+|kommenden\\s+)?${FOREIGN_DAY}${L_AFTER}(\\s+prochain)?`, 'iu'),
+    read: (m, now) => weekdayIndex(foreignDay(m[2]!), Boolean(m[1] || m[3]), now),
+  },
   // "next Monday" is the first Monday after today; "this Monday" or a bare "Monday" may be today.
   { re: new RegExp(String.raw`\b(next|this|on|coming)?\s*${WEEKDAY}\b`, 'i'), read: (m, now) => weekday(m[2]!, m[1]?.toLowerCase() === 'next', now) },
   {
@@ -88,11 +134,16 @@ const RULES: Rule[] = [
   { re: /\bnext\s+month\b/i, read: (_m, now) => { const t = today(now); return isoOf(utc(t.getUTCFullYear(), t.getUTCMonth() + 1, 1)); } },
 ];
 
+/** "Saturday not Friday": a date ruled out. */
+const NEGATED = /\b(?:not|no|nicht|pas)\s+(?:on\s+|the\s+|el\s+|le\s+|am\s+)?$/i;
+
 /** Dates as ISO `YYYY-MM-DD`, relative ones counted from `now` in UTC. */
 export function findDates(text: string, now: Date): Hit<string>[] {
   const hits: Hit<string>[] = [];
   for (const { re, read } of RULES)
     for (const m of matchAll(text, re)) {
+      const lead0 = m[0].length - m[0].trimStart().length;
+      if (endsWith(NEGATED, text, m.index + lead0)) continue;
       const value = read(m, now);
       // A weekday rule may match only leading spaces before the name; trim them off the span.
       const lead = m[0].length - m[0].trimStart().length;

@@ -21,6 +21,17 @@ export const SYNONYMS: Record<string, string[]> = {
   medium: ['mid', 'average'],
   email: ['e-mail', 'mail'],
   phone: ['call', 'telephone', 'ring'],
+  indoor: ['indoors', 'inside', 'in the dining room'],
+  outdoor: ['outdoors', 'outside', 'terrace', 'patio', 'garden', 'al fresco'],
+  // es, fr, de
+  interior: ['dentro', 'adentro', 'indoor', 'inside'],
+  terraza: ['fuera', 'afuera', 'exterior', 'al aire libre', 'outdoor', 'outside'],
+  barra: ['en la barra', 'bar'],
+  routeur: ['box', 'router'],
+  'répéteur': ['repeteur', 'répéteur wifi', 'extender', 'repeater'],
+  entwickler: ['entwicklerin', 'developer', 'softwareentwickler', 'softwareentwicklerin'],
+  designer: ['designerin'],
+  vertrieb: ['sales', 'verkauf'],
 };
 
 /** "not flat" is a value ruled out. */
@@ -28,19 +39,24 @@ const NEGATED = /\b(?:not|no|isn't|isnt|never)\s+(?:a\s+|an\s+|the\s+)?$/i;
 
 const words = (v: string) => v.toLowerCase().split(/[\s_-]+/).filter(Boolean);
 
-/** Damerau-free edit distance, enough to forgive one typo ("pitchd", "flta" does not pass). */
+/**
+ * Edit distance counting a swap of two neighbours as one typo (optimal string alignment), enough to
+ * forgive one slip: "pitchd", "desinger" pass, "flta" for "flat" too (a swap), "flxx" does not.
+ */
 function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  let prev2: number[] = [];
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
+    const row = [i];
     for (let j = 1; j <= b.length; j++) {
-      const cur = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
+      let d = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, prev2[j - 2]! + 1);
+      row.push(d);
     }
+    prev2 = prev;
+    prev = row;
   }
-  return row[b.length]!;
+  return prev[b.length]!;
 }
 
 function exact(text: string, values: string[]): EnumHit[] {

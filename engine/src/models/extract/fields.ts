@@ -28,7 +28,7 @@ const ALIASES: Record<string, string[]> = {
   name: ['called'],
 };
 
-const NOT_A_PERSON = /\b(company|business|organi[sz]ation|product|project|pet|street|domain|user|file|brand|team)\b/i;
+const NOT_A_PERSON = /\b(company|business|organi[sz]ation|product|project|pet|street|domain|user|file|brand|team|empresa|entreprise|société|firma|produit|producto|produkt)\b/i;
 
 /** Split a key like `full_name` or `firstName` into lower-case words. */
 export function keyWords(key: string): string[] {
@@ -41,9 +41,11 @@ export function keyWords(key: string): string[] {
 
 function namePart(words: string[]): NamePart | null {
   const joined = words.join('');
-  if (/^(first|given|fore)/.test(joined)) return 'first';
-  if (/^(last|sur|family)/.test(joined)) return 'last';
+  if (/^(first|given|fore|vorname|prenom|prénom)/.test(joined)) return 'first';
+  if (/^(last|sur|family|nachname|apellido|nom_de_famille)/.test(joined)) return 'last';
   if (words.includes('name') || /name$/.test(joined)) return 'full';
+  // es, fr, de keys: "nombre", "nom", "nombre_completo", "nom_complet".
+  if (words[0] === 'nombre' || words[0] === 'nom') return 'full';
   return null;
 }
 
@@ -54,7 +56,7 @@ export function fieldKind(key: string, def: FieldDefinition): FieldKind {
   if (def.type === 'boolean') return 'boolean';
   if (def.type === 'number' || def.type === 'integer') return 'number'; // numeric enums too: numbers find them
   if (def.enum) return 'enum';
-  const described = /\bname\b/i.test(def.description ?? '');
+  const described = /(?<![\p{L}])(?:name|nombre|nom)(?![\p{L}])/iu.test(def.description ?? '');
   const byKey = namePart(keyWords(key)) !== null;
   if ((byKey || described) && !NOT_A_PERSON.test(`${key} ${def.description ?? ''}`)) return 'name';
   return 'text';

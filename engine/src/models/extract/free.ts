@@ -7,6 +7,12 @@ const DECLINE = new RegExp(
       "no(?: [\\w']+)?", 'nope', 'nah', 'none', 'n/?a', 'skip', 'pass', 'later', 'not now', 'no thanks',
       'rather not(?: say)?', 'prefer not(?: to say)?',
       "(?:do not|don'?t) (?:have|know)(?: (?:one|any|it|yet))?", 'not sure(?: yet)?', 'unsure', 'no idea', 'idk', 'dunno',
+      // a time that is no date: nothing to record for a date question
+      "whenever(?:,? i'?m flexible)?", "i'?m flexible", 'flexible', 'any ?time', 'asap', 'as soon as possible',
+      // es, fr, de
+      'paso', 'saltar', 'prefiero no(?: decirlo| decir)?', 'no s[eé]', 'ninguno', 'ninguna',
+      'passer', 'non merci', 'je pr[ée]f[èe]re ne pas(?: le dire)?', 'je ne sais pas', 'aucun', 'aucune',
+      '[üu]berspringen', 'lieber nicht', 'nein danke', 'wei[ßs] (?:ich )?nicht', 'keine ahnung', 'keine', 'kein',
     ].join('|') +
     ')[.!]*$',
   'i',

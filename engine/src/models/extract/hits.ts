@@ -62,7 +62,8 @@ export function phraseRe(phrase: string): RegExp {
   let re = phrases.get(phrase);
   if (!re) {
     const body = phrase.trim().split(/\s+/).map(escapeRe).join('\\s+');
-    re = new RegExp(`(?<![\\w'])${body}(?![\\w'])`, 'gi');
+    // "modem's lights": a possessive 's ends the word; any other apostrophe joins it ("don't").
+    re = new RegExp(`(?<![\\w'])${body}(?![\\w]|'(?!s\\b))`, 'gi');
     if (phrases.size < 10_000) phrases.set(phrase, re);
   }
   return re;

@@ -13,7 +13,9 @@ import { findEnumValues, type EnumHit } from './enum.js';
 import { type FieldInfo, templateFields } from './fields.js';
 import { freeAnswer, sameAsBefore } from './free.js';
 import { type Hit, mask, normalise } from './hits.js';
-import { findName } from './name.js';
+import { findLooseName, findName } from './name.js';
+import { SYNONYMS } from './enum.js';
+import { affirmedByTopic } from './boolean.js';
 import { findNumbers, type NumberHit } from './number.js';
 import { findPhones } from './phone.js';
 
@@ -75,7 +77,11 @@ export function extract(rawText: string, ctx: ExtractContext): Extraction {
 
   const nameFields = ofKind('name');
   if (nameFields.length) {
-    const name = findName(rest, asked?.kind === 'name');
+    const exclude = notNames(fields);
+    let name = findName(rest, asked?.kind === 'name');
+    // "Extender" answering "your name?" is the device, "Skip" a refusal: another field's value is no name.
+    if (name && name.value.toLowerCase().split(' ').every((w) => exclude.has(w))) name = null;
+    if (!name && nameFields.every((f) => ctx.data[f.key] === undefined)) name = findLooseName(rest, exclude);
     // One word answering "your last name?" is the last name; a full name is shared out by part.
     const single = !name?.value.includes(' ');
     if (name) keep(asked?.kind === 'name' && (single || asked.part === 'full') ? new Map([[asked.key, [name]]]) : splitName(name, nameFields));
@@ -83,13 +89,21 @@ export function extract(rawText: string, ctx: ExtractContext): Extraction {
 
   for (const f of ofKind('enum')) {
     const hit = pickEnum(rest, f, fields, ctx.askedField);
-    if (hit) keep(new Map([[f.key, [hit]]]));
+    // A value already collected changes only when its question was asked, its field named or in a
+    // correction: "it won't pair with the router" describes the problem, the device stays the extender.
+    const prompted = hit && (f.key === ctx.askedField || nearness(rest, f, hit) < Infinity || inCorrection(scopes, hit.start));
+    if (hit && (ctx.data[f.key] === undefined || prompted)) keep(new Map([[f.key, [hit]]]));
   }
 
   const yesNo = findBooleans(rest);
   for (const f of ofKind('boolean')) {
     const hits = f.key === ctx.askedField ? yesNo : yesNo.filter((h) => nearness(rest, f, h) < Infinity);
     if (hits.length) keep(new Map([[f.key, [hits[0]!]]]));
+    else {
+      // "one of the kids has a gluten allergy" answers "any allergies?"; "open to relocating" says yes unasked.
+      const said = affirmedByTopic(rest, f, f.key === ctx.askedField);
+      if (said) keep(new Map([[f.key, [said]]]));
+    }
   }
 
   const numbers = findNumbers(rest);
@@ -97,8 +111,14 @@ export function extract(rawText: string, ctx: ExtractContext): Extraction {
     assign<number>(rest, numbers, ofKind('number'), ctx.askedField, {
       // A number outside a numeric enum belongs there only as an answer to its question (then it is reported invalid).
       fits: (f, h) => !f.def.enum || f.def.enum.includes(h.value) || f.key === ctx.askedField,
-      // An amount ("2k", "$1,500") may go to the only numeric field unasked; a bare digit may not.
-      unprompted: (f, h) => (h as NumberHit).unit && !f.def.enum,
+      // An amount ("2k", "$1,500") or a head count ("table for four") may go to the only numeric field unasked; a bare digit may not.
+      unprompted: (f, h) => Boolean((h as NumberHit).unit || (h as NumberHit).count) && !f.def.enum,
+      // An amount nobody labelled goes to the one field about money ("looking for 65k": the salary, not the years).
+      fallback: (cands, h) => {
+        if (!(h as NumberHit).unit) return undefined;
+        const money = cands.filter((f) => f.words.some((w) => MONEY.test(w)));
+        return money.length === 1 ? money[0] : undefined;
+      },
     }),
   );
 
@@ -122,6 +142,26 @@ export function extract(rawText: string, ctx: ExtractContext): Extraction {
   return { values, corrected };
 }
 
+/** Words of a field about money: its amounts need no label. */
+const MONEY = /^(?:salary|budget|price|cost|pay|wage|income|spend|eur|usd|gbp|rate|fee|sueldo|salario|presupuesto|salaire|gehalt|budget)$/;
+
+const CALENDAR = 'monday tuesday wednesday thursday friday saturday sunday today tomorrow january february march april may june july august september october november december'.split(' ');
+const REFUSALS = 'skip pass none nope nah no yes ok okay sure later unknown maybe thanks'.split(' ');
+
+/** Words no name is made of in this template: its enum values and their synonyms, refusals, days and months. */
+function notNames(fields: FieldInfo[]): Set<string> {
+  const set = new Set([...CALENDAR, ...REFUSALS]);
+  for (const f of fields)
+    for (const v of f.def.enum ?? []) {
+      const value = String(v).toLowerCase();
+      for (const w of [value, ...value.split(/[\s_-]+/)]) {
+        set.add(w);
+        for (const syn of SYNONYMS[w] ?? []) for (const sw of syn.split(/\s+/)) set.add(sw);
+      }
+    }
+  return set;
+}
+
 /** One name, shared out by part: a full-name field takes it all, first and last names take theirs. */
 function splitName(name: Hit<string>, targets: FieldInfo[]): Map<string, Hit<string>[]> {
   const words = name.value.split(' ');
@@ -139,6 +179,8 @@ function splitName(name: Hit<string>, targets: FieldInfo[]): Map<string, Hit<str
  */
 function pickEnum(text: string, f: FieldInfo, fields: FieldInfo[], askedField: string | null): EnumHit | null {
   const hits = findEnumValues(text, f.def.enum ?? []);
+  // "what's the difference between normal and urgent?" asks about the choices; it picks none.
+  if (/\?\s*$/.test(text) && new Set(hits.filter((h) => h.how === 'exact').map((h) => h.value)).size > 1) return null;
   const prompted = hits.find((h) => f.key === askedField || nearness(text, f, h) < Infinity);
   if (prompted) return prompted;
   const otherWords = new Set(fields.filter((o) => o.key !== f.key).flatMap((o) => o.words));

@@ -5,12 +5,19 @@ export interface NumberHit extends Hit<number> {
   scale: number;
   /** Written with a currency or a magnitude ("$", "dollars", "2k", "thousand"): an amount, not a stray digit. */
   unit: boolean;
+  /** A head count: "table for four", "we are 6 people", "party of 7", "somos seis". */
+  count?: boolean;
 }
 
 const ONES: Record<string, number> = {
   zero: 0, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
   eleven: 11, twelve: 12, thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17, eighteen: 18, nineteen: 19,
   twenty: 20, thirty: 30, forty: 40, fifty: 50, sixty: 60, seventy: 70, eighty: 80, ninety: 90,
+  // es, fr, de up to twenty ("one" words left out: "una mesa", "un routeur", "eine Frage" count nothing;
+  // nor "once", English before it is Spanish).
+  dos: 2, tres: 3, cuatro: 4, cinco: 5, seis: 6, siete: 7, ocho: 8, nueve: 9, diez: 10, doce: 12, quince: 15, veinte: 20,
+  deux: 2, trois: 3, quatre: 4, cinq: 5, sept: 7, huit: 8, neuf: 9, dix: 10, onze: 11, douze: 12, quinze: 15, vingt: 20,
+  zwei: 2, drei: 3, vier: 4, 'fünf': 5, sechs: 6, sieben: 7, acht: 8, neun: 9, zehn: 10, elf: 11, 'zwölf': 12, 'fünfzehn': 15, zwanzig: 20,
 };
 const SCALES: Record<string, number> = { hundred: 100, thousand: 1e3, grand: 1e3, million: 1e6, billion: 1e9 };
 /** Suffixes after digits: "2k", "1.5m", "3 thousand". Single letters only when attached, so "150 m" stays 150. */
@@ -26,9 +33,18 @@ const DIGITS = new RegExp(
     String.raw`(${CURRENCY_AFTER}\b)?(?![\w])`,
   'gi',
 );
-const WORD = /[a-z]+(?:-[a-z]+)?/gi;
+const WORD = /\p{L}+(?:-\p{L}+)?/gu;
 
 const RANGE = /^\s*(?:-|–|to)\s*$/i;
+
+/** Before a head count: "table for", "party of", "we are", "somos", "nous sommes", "wir sind". */
+const COUNT_BEFORE =
+  /(?:\b(?:table|tabel|booking|book|reservation|reserve|dinner|lunch|brunch|breakfast|mesa|reserva|reservar|tisch)\s+(?:for|para|pour|für)|\bparty\s+of|\bwe\s+are|\bwe're|\bthere\s+(?:are|will\s+be)|\bsomos|\bseremos|\bnous\s+sommes|\bon\s+(?:est|sera)|\bwir\s+sind)\s+$/i;
+/** After one: "6 people", "cuatro personas". */
+const COUNT_AFTER = /^\s+(?:people|persons|guests|adults|pax|personas|comensales|personnes|personen|gäste)(?![\p{L}])/iu;
+/** "for two." or "for 2 tomorrow": a bare "for N" ends its phrase (not "for 4 years"). */
+const FOR_BEFORE = /\b(?:for|para|pour|für)\s+$/i;
+const FOR_AFTER = /^\s*(?:[,.;!?)]|$|(?:on|at|tomorrow|tonight|today|this|next|el|le|am|mañana|demain|morgen)(?![\p{L}]))/iu;
 
 /** "not 2k" is a number being taken back. */
 const NEGATED = /\bnot\s+(?:about\s+|around\s+|even\s+)?$/i;
@@ -91,6 +107,11 @@ function fromWords(text: string): NumberHit[] {
 export function findNumbers(text: string): NumberHit[] {
   const hits = dropOverlaps([...fromDigits(text), ...fromWords(text)]) as NumberHit[];
   lendScales(text, hits);
+  for (const h of hits) {
+    if (h.unit || !Number.isInteger(h.value) || h.value < 1 || h.value > 999) continue;
+    const after = text.slice(h.end, h.end + 40);
+    h.count = endsWith(COUNT_BEFORE, text, h.start) || COUNT_AFTER.test(after) || (endsWith(FOR_BEFORE, text, h.start) && FOR_AFTER.test(after));
+  }
   return hits.filter((h) => !endsWith(NEGATED, text, h.start));
 }
 

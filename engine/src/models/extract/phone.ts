@@ -15,11 +15,22 @@ function looksLikePhone(raw: string): boolean {
   return shaped || digits >= 10;
 }
 
+/**
+ * A number as written, minus the parentheses around an area code: "(415) 555-0134" → "415 555-0134",
+ * "+44 (0)20 7946 0958" → "+44 020 7946 0958". The digits are the visitor's; only the brackets go,
+ * because a stored phone starts with a digit or "+" (the template's `format: phone`).
+ */
+export function tidyPhone(raw: string): string {
+  if (!/[()]/.test(raw)) return raw;
+  // The trunk zero in "+44 (0)20 …" is not dialled from abroad.
+  return raw.replace(/^(\+\d{1,3})\s*\(0\)\s*/, '$1 ').replace(/\((\d+)\)/g, ' $1 ').replace(/\s*([-.])\s*/g, '$1').replace(/\s+/g, ' ').trim();
+}
+
 export function findPhones(text: string): Hit<string>[] {
   const hits: Hit<string>[] = [];
   for (const m of matchAll(text, CANDIDATE)) {
     const raw = m[0];
-    if (looksLikePhone(raw)) hits.push({ value: raw, start: m.index, end: m.index + raw.length });
+    if (looksLikePhone(raw)) hits.push({ value: tidyPhone(raw), start: m.index, end: m.index + raw.length });
   }
   return hits;
 }

@@ -29,7 +29,7 @@ t.test('several fields in one message', async (t) => {
     [
       'My name is carla diaz and my roof is sloped; about $1,500 per month; phone (555) 123-4567',
       null,
-      { name: 'Carla Diaz', phone: '(555) 123-4567', budget: 1500, roof: 'pitched' },
+      { name: 'Carla Diaz', phone: '555 123-4567', budget: 1500, roof: 'pitched' },
     ],
     [
       'start on 2027-03-01 with two thousand dollars a month',

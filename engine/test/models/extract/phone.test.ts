@@ -6,7 +6,10 @@ const values = (text: string) => findPhones(text).map((h) => h.value);
 t.test('phones in international and local formats', async (t) => {
   const cases: Array<[string, string[]]> = [
     ['+44 20 7946 0958', ['+44 20 7946 0958']],
-    ['call me on (555) 123-4567 after 5', ['(555) 123-4567']],
+    // Brackets around an area code go (a stored phone starts with a digit or "+"); the digits stay.
+    ['call me on (555) 123-4567 after 5', ['555 123-4567']],
+    ['call me at (415) 555-0134', ['415 555-0134']],
+    ['+44 (0)20 7946 0958', ['+44 20 7946 0958']],
     ['+1-202-555-0143', ['+1-202-555-0143']],
     ['mobile 07700 900123, thanks', ['07700 900123']],
     ['+33 1 23 45 67 89', ['+33 1 23 45 67 89']],
@@ -28,4 +31,14 @@ t.test('numbers that are not phones', async (t) => {
     '3 bedrooms and 2 floors',
   ];
   for (const text of cases) t.same(values(text), [], text);
+});
+
+t.test('a national number in parentheses passes the template format once extracted (the lead-intake miss)', async (t) => {
+  const { fieldValidators } = await import('@chat/shared');
+  const check = fieldValidators({ id: 'p', version: 1, fields: { phone: { type: 'string', format: 'phone' } } }).phone!;
+  t.notOk(check('(415) 555-0134'), 'as typed, the format refuses it');
+  for (const text of ['call me at (415) 555-0134', '(020) 7946 0018', '+1 (212) 555-0199']) {
+    const [v] = values(text);
+    t.ok(v && check(v), `${text} -> ${v}`);
+  }
 });
