@@ -4,7 +4,7 @@
  * A refresh presents the previous token so the gateway keeps the same visitor id: the
  * session belongs to that id, so a new one would lose the conversation.
  */
-import { SessionStore } from './session-store.js';
+import type { SessionStore } from './session-store.js';
 import { WidgetError, httpError, toWidgetError } from './widget-error.js';
 
 export const TOKEN_CONFIG = {
