@@ -52,7 +52,6 @@ async function main() {
   try {
     const redis = await startRedis();
     stops.push(() => redis.stop());
-    let cluster: RedisCluster | undefined;
     const clusterP = withCluster ? startRedisCluster(3) : Promise.resolve(undefined);
     const [engineStream, engineFast, engineMemory] = await Promise.all([
       startEngine({ redisUrl: redis.url, tokenDelayMs: opts.streamDelayMs }),
@@ -69,7 +68,7 @@ async function main() {
       gw(aux.url, { heartbeatMs: IDLE_HEARTBEAT_MS, poolConnections: opts.idleStreams + 300 }),
     ]);
     Object.assign(procs, { gateway_stream: gatewayStream, gateway_fast: gatewayFast, gateway_aux: gatewayAux });
-    cluster = await clusterP;
+    const cluster: RedisCluster | undefined = await clusterP;
     let clusterEngines: ServiceProcess[] = [];
     if (cluster) {
       stops.push(() => cluster!.stop());

@@ -25,6 +25,12 @@ const extra = process.argv.slice(2);
 const tc = await run('npm', ['run', '--silent', 'typecheck']);
 if (tc.code === 0) passed++; else { failed++; console.error('typecheck failed'); }
 
+// Habits (issue #13): lint, formatting and declared dependencies, each one pass/fail line like typecheck.
+for (const [script, what] of [['lint', 'lint (npm run lint)'], ['format:check', 'formatting (npm run format)'], ['deps:check', 'dependency check (npm run deps:check)']]) {
+  const r = await run('npm', ['run', '--silent', script, ...(script === 'lint' ? ['--', '--quiet'] : [])]); // warnings: `npm run lint`
+  if (r.code === 0) passed++; else { failed++; console.error(`${what} failed`); }
+}
+
 const b = await run('npm', ['run', '--silent', 'build']);
 if (b.code === 0) passed++; else { failed++; console.error('build failed'); }
 

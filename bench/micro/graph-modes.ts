@@ -63,7 +63,7 @@ async function session(mode: Mode) {
 }
 
 const only = process.env.MODE; if (only) for (const k of Object.keys(modes)) if (k !== only) delete modes[k];
-for (const [name, mode] of Object.entries(modes)) for (let i = 0; i < 30; i++) await session(mode); // warm-up
+for (const mode of Object.values(modes)) for (let i = 0; i < 30; i++) await session(mode); // warm-up
 // Interleaved rounds; the least CPU per mode (other processes on the machine only ever add).
 const results: Record<string, number> = {};
 for (let round = 0; round < 5; round++) {

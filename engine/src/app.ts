@@ -10,7 +10,7 @@ import authPlugin from './plugins/auth.js';
 import errorsPlugin from './plugins/errors.js';
 import statePlugin from './plugins/state.js';
 import metricsPlugin, { METRICS_ROUTE } from './plugins/metrics.js';
-import { tracingCallbacks } from './tracing.js';
+import { shutdownTracing, tracingCallbacks } from './tracing.js';
 import drainPlugin from './plugins/drain.js';
 import { TurnScopedSaver } from './state/turn-saver.js';
 import healthRoutes, { OPEN_ROUTES } from './routes/health.js';
@@ -53,6 +53,7 @@ export async function buildApp(config: EngineConfig, opts: BuildOptions = {}): P
   );
   // Langfuse keys are read from the environment directly: optional, and nothing else depends on them.
   const callbacks = await tracingCallbacks(process.env, app.log);
+  app.addHook('onClose', shutdownTracing);
   const graph = callbacks.length ? (compiled.withConfig({ callbacks }) as typeof compiled) : compiled;
   app.log.info({ model: model.name, checkpointer: config.checkpointer }, 'engine ready');
 

@@ -47,7 +47,7 @@ export async function startRedisCluster(nodes = 3): Promise<RedisCluster> {
     ));
   }
   const stop = async () => {
-    await Promise.all(procs.map((p) => (p.exitCode !== null || p.signalCode !== null ? undefined : new Promise<void>((r) => { p.once('exit', () => r()); p.kill('SIGKILL'); }))));
+    await Promise.all(procs.map((p) => (p.exitCode !== null || p.signalCode !== null ? Promise.resolve() : new Promise<void>((r) => { p.once('exit', () => r()); p.kill('SIGKILL'); }))));
     rmSync(dir, { recursive: true, force: true });
   };
   try {

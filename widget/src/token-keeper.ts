@@ -6,7 +6,7 @@
  */
 import type { TokenResponse } from '@chat/shared';
 import type { GatewayLimits } from './client.js';
-import { SessionStore } from './session-store.js';
+import type { SessionStore } from './session-store.js';
 import { WidgetError, httpError, toWidgetError } from './widget-error.js';
 
 export const TOKEN_CONFIG = {

@@ -4,11 +4,10 @@
  * - customer tokens, minted on a tenant's backend with its `identitySecret` (`iss` = the tenant id),
  *   whose `sub` is the customer's own user id (identity verification).
  * The unverified `iss`/`tid` only choose which key and rules to verify with; every claim is then
- * checked by a verifier that was built at start-up for exactly that key.
+ * checked by @fastify/jwt's verifier with exactly that key (a tenant's: its current identity secret).
  */
 import fp from 'fastify-plugin';
 import fastifyJwt, { type JWT } from '@fastify/jwt';
-import { createVerifier } from 'fast-jwt';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '@chat/shared';
@@ -118,18 +117,13 @@ export default fp<AuthPluginOptions>(
     const jwts = app.jwt as unknown as Record<string, JWT>;
     const platform = jwts[PLATFORM_NS]!;
 
-    // Tenants come and go while the gateway runs (the back office): a tenant's verifier is built on
-    // first use and rebuilt when its identity secret changes.
-    const tenantVerifiers = new Map<string, { secret: string; verify: (t: string) => Claims }>();
+    // Tenants come and go while the gateway runs (the back office): a customer token is verified with
+    // its tenant's identity secret as it is now, under the platform's rules but its own issuer (the
+    // tenant id) and no `jti` required.
     function tenantVerifier(tid: string): ((t: string) => Claims) | undefined {
-      const secret = tenants.tenants.get(tid)?.identitySecret;
-      if (!secret) return undefined;
-      let v = tenantVerifiers.get(tid);
-      if (!v || v.secret !== secret) {
-        const verify = createVerifier({ ...base, maxAge: config.tokenMaxAgeS * 1000, key: secret, allowedIss: tid, requiredClaims: required }) as (t: string) => Claims;
-        tenantVerifiers.set(tid, (v = { secret, verify }));
-      }
-      return v.verify;
+      const key = tenants.tenants.get(tid)?.identitySecret;
+      if (!key) return undefined;
+      return (t: string) => platform.verify<Claims>(t, { key, allowedIss: tid, requiredClaims: required });
     }
 
     /** Verify a token whose signer is chosen by its unverified claims; every check is the verifier's. */

@@ -99,7 +99,7 @@ t.test('a receiver that fails three times then succeeds gets exactly one accepte
 t.test('a gateway killed between attempts loses nothing: another process delivers it', async (t) => {
   await gw.kill();
   gw = await startGateway({ ...env, WEBHOOK_RETRY_SCHEDULE_MS: '1500' });
-  acmeRx.respond = (r, n) => (acmeRx.received.filter((x) => x.headers['webhook-id'] === r.headers['webhook-id']).length === 1 ? 503 : 200);
+  acmeRx.respond = (r) => (acmeRx.received.filter((x) => x.headers['webhook-id'] === r.headers['webhook-id']).length === 1 ? 503 : 200);
   const sessionId = await completeIntake(gw.url);
   const id = eventId(sessionId, 'session.completed');
   await waitFor(async () => (await record(sessionId, 'session.completed')).attempts === '1', 10_000, 'first attempt recorded');

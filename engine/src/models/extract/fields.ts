@@ -34,7 +34,7 @@ const NOT_A_PERSON = /\b(company|business|organi[sz]ation|product|project|pet|st
 export function keyWords(key: string): string[] {
   return key
     .replace(/([a-z])([A-Z])/g, '$1 $2')
-    .split(/[\s_\-]+/)
+    .split(/[\s_-]+/)
     .map((w) => w.toLowerCase())
     .filter(Boolean);
 }

@@ -83,7 +83,10 @@ function fromWords(text: string): NumberHit[] {
         // multiplying again would reach Infinity on a long enough message.
         if (s === 100 && current >= 100) break;
         if (s === 100) current = (current || 1) * 100;
-        else (total += (current || 1) * s), (current = 0);
+        else {
+          total += (current || 1) * s;
+          current = 0;
+        }
       } else if (w === 'a' && used === 0 && next in SCALES) continue;
       else if (w === 'and' && scaled && next.split('-').every((p) => p in ONES)) continue; // "one hundred and fifty"
       else break;
