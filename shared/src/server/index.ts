@@ -4,3 +4,4 @@
  * the console import `@chat/shared` only; nothing here may reach a browser bundle.
  */
 export * from './config.js';
+export * from './http.js';
