@@ -4,6 +4,7 @@
  * request finds the relay of a session here.
  */
 import type { ErrorCode } from '@chat/shared';
+import { WorkSet } from '@chat/shared/server';
 
 export interface ActiveStream {
   kind: 'relay' | 'follow';
@@ -14,20 +15,4 @@ export interface ActiveStream {
   stop?(): void;
 }
 
-class StreamSet extends Set<ActiveStream> {
-  private idle: Array<() => void> = [];
-
-  override delete(s: ActiveStream): boolean {
-    const had = super.delete(s);
-    if (this.size === 0) for (const fn of this.idle.splice(0)) fn();
-    return had;
-  }
-
-  /** Resolves when no stream is open (at once when none is). */
-  whenEmpty(): Promise<void> {
-    if (this.size === 0) return Promise.resolve();
-    return new Promise((r) => this.idle.push(r));
-  }
-}
-
-export const activeStreams = new StreamSet();
+export const activeStreams = new WorkSet<ActiveStream>();

@@ -5,3 +5,5 @@
  */
 export * from './config.js';
 export * from './http.js';
+export * from './lifecycle.js';
+export * from './redis.js';
