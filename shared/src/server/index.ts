@@ -7,3 +7,4 @@ export * from './config.js';
 export * from './http.js';
 export * from './lifecycle.js';
 export * from './redis.js';
+export * from './metrics.js';
