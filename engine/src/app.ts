@@ -2,12 +2,11 @@
  * buildApp(config): plugins, then routes. Never listens (server.ts does), so tests build the same app.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
-import { randomUUID } from 'node:crypto';
+import { baseFastifyOptions, installErrorHandling } from '@chat/shared/server';
 import type { EngineConfig } from './config.js';
 import { compileGraph } from './graph/graph.js';
 import { createModel, type ModelSetup } from './models/providers.js';
 import authPlugin from './plugins/auth.js';
-import errorsPlugin from './plugins/errors.js';
 import statePlugin from './plugins/state.js';
 import metricsPlugin, { METRICS_ROUTE } from './plugins/metrics.js';
 import { shutdownTracing, tracingCallbacks } from './tracing.js';
@@ -23,23 +22,12 @@ export interface BuildOptions {
   logger?: boolean | object;
 }
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-
 export async function buildApp(config: EngineConfig, opts: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    // Content stays out of logs unless LOG_CONTENT=true; these paths catch a careless log call.
-    logger: opts.logger ?? { level: config.logLevel, redact: config.logContent ? [] : ['text', 'data', 'body', '*.text', '*.data', '*.body'] },
-    bodyLimit: config.bodyLimitBytes,
-    onProtoPoisoning: 'error',
-    onConstructorPoisoning: 'error',
-    requestIdHeader: false,
-    genReqId: (req) => {
-      const given = req.headers['x-request-id'];
-      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-    },
+    ...baseFastifyOptions({ ...config, ...(opts.logger !== undefined ? { logger: opts.logger } : {}) }),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
   });
-  await app.register(errorsPlugin);
+  installErrorHandling(app);
   await app.register(drainPlugin);
   await app.register(authPlugin, { engineKey: config.engineKey, open: [...OPEN_ROUTES, METRICS_ROUTE] });
   await app.register(statePlugin, { config });

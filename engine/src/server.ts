@@ -1,12 +1,8 @@
-/** Load config, build, listen; on SIGTERM/SIGINT stop accepting and close with grace. */
+/** Load config, build, listen; on SIGTERM/SIGINT stop accepting and close with grace (@chat/shared/server). */
+import { serve } from '@chat/shared/server';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
-import { installRandomPool } from './random-pool.js';
-import { snapshotEnv } from './env-snapshot.js';
-
-// Two process-wide costs LangChain pays on every runnable call, cut at the source (see each file).
-installRandomPool();
-snapshotEnv();
+import { installRuntimePatches } from './runtime-patches.js';
 
 async function main() {
   let config;
@@ -19,22 +15,10 @@ async function main() {
     }
     throw e;
   }
+  const patches = installRuntimePatches();
   const app = await buildApp(config);
-  await app.listen({ port: config.port, host: config.host });
-  let closing = false;
-  const shutdown = async (signal: string) => {
-    if (closing) return;
-    closing = true;
-    app.log.info({ signal }, 'shutting down');
-    // Running turns get SHUTDOWN_GRACE_MS to finish; this bounds anything else that hangs.
-    const force = setTimeout(() => process.exit(1), config.shutdownGraceMs + 5000);
-    force.unref();
-    await app.drain(config.shutdownGraceMs);
-    await app.close();
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  if (patches.length) app.log.info({ patches }, 'runtime patches active');
+  await serve(app, config);
 }
 
 void main();

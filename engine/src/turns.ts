@@ -11,7 +11,7 @@ import { tokenize } from './models/embedded.js';
 import type { SessionStore } from './state/session-store.js';
 import type { StoredEntry } from './state/transcript.js';
 import type { TurnScopedSaver } from './state/turn-saver.js';
-import { isRedisError } from './plugins/errors.js';
+import { isRedisError } from '@chat/shared/server';
 
 export interface TurnDeps {
   graph: IntakeGraph;

@@ -5,6 +5,7 @@
  * (plugins/streams.ts), so two gateways in one process never see each other's streams.
  */
 import type { ErrorCode } from '@chat/shared';
+import { WorkSet } from '@chat/shared/server';
 
 export interface ActiveStream {
   kind: 'relay' | 'follow';
@@ -15,21 +16,7 @@ export interface ActiveStream {
   stop?(): void;
 }
 
-export class ActiveStreams extends Set<ActiveStream> {
-  private idle: Array<() => void> = [];
-
-  override delete(s: ActiveStream): boolean {
-    const had = super.delete(s);
-    if (this.size === 0) for (const fn of this.idle.splice(0)) fn();
-    return had;
-  }
-
-  /** Resolves when no stream is open (at once when none is). */
-  whenEmpty(): Promise<void> {
-    if (this.size === 0) return Promise.resolve();
-    return new Promise((r) => this.idle.push(r));
-  }
-
+export class ActiveStreams extends WorkSet<ActiveStream> {
   /** End every open stream with an error event (`shutting_down`). */
   failAll(code: ErrorCode): void {
     for (const s of [...this]) s.fail(code);

@@ -6,11 +6,9 @@
  * registered at the root; then two encapsulated contexts, one per HTTP API, each with its own
  * OpenAPI document (openapi.ts): the public routes (publicApi below) and the admin API (admin/plugin.ts).
  */
-import Fastify, { type FastifyInstance, type FastifyReply, type RouteOptions } from 'fastify';
-import { randomUUID } from 'node:crypto';
-import { errorBody } from '@chat/shared';
+import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
+import { baseFastifyOptions, installErrorHandling } from '@chat/shared/server';
 import type { Config } from './config.js';
-import { installErrorHandling } from './errors.js';
 import { validatorCompiler } from './validation.js';
 import redisPlugin, { type Kv } from './plugins/redis.js';
 import authPlugin from './plugins/auth.js';
@@ -54,38 +52,17 @@ export interface Deps {
   onRoute?: (route: RouteOptions) => void;
 }
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
-
 export async function buildApp(config: Config, deps: Deps = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: {
-      level: config.logLevel,
-      // Content stays out of logs unless LOG_CONTENT=true; these paths catch a careless log call.
-      redact: ['req.headers.authorization', ...(config.logContent ? [] : ['text', 'data', 'body', '*.text', '*.data', '*.body'])],
-    },
-    bodyLimit: config.bodyLimitBytes,
-    onProtoPoisoning: 'error',
-    onConstructorPoisoning: 'error',
+    ...baseFastifyOptions(config),
     requestTimeout: config.requestTimeoutMs,
     // Fastify accepts a hop count at runtime (proxy-addr) though its types omit it.
     trustProxy: config.trustProxy as boolean | string,
-    // A caller's id is kept when it is a sane token, so logs join across hops.
-    genReqId: (req) => {
-      const given = req.headers['x-request-id'];
-      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-    },
-    // A malformed URL (`/%`) is refused by the router before any error handler: keep it JSON (found by fuzzing).
-    frameworkErrors: (err, _request, reply) => {
-      void (reply as unknown as FastifyReply).code(400).type('application/json; charset=utf-8').send(errorBody('bad_request', err.message));
-    },
   });
 
   if (deps.onRoute) app.addHook('onRoute', deps.onRoute);
   app.setValidatorCompiler(validatorCompiler);
   installErrorHandling(app);
-  app.addHook('onRequest', async (request, reply) => {
-    void reply.header('x-request-id', request.id);
-  });
 
   // A plugin that refuses to start (a bad registry in production) must not leave connections open.
   try {

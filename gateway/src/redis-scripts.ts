@@ -1,4 +1,9 @@
 /**
+ * Transitional: the event log, the webhook outbox and the admin store still run their scripts by
+ * text here. New code defines them with @chat/shared/server's `defineLua`, creates its client with
+ * them (`newRedisClient(url, cluster, scripts)`) and calls `runScript` (node-redis's own EVALSHA
+ * with EVAL on NOSCRIPT), as the Kv (plugins/redis.ts) and the engine do.
+ *
  * Lua scripts by SHA: EVALSHA saves sending the script text on every call (CLAIM/RENEW/END run
  * per turn, INCR_WINDOW per request). A restarted Redis or a new cluster node answers NOSCRIPT
  * once and gets the source with EVAL, which also caches it there.

@@ -3,11 +3,12 @@
  * store. Without REDIS_URL everything is in process memory, with a loud warning.
  */
 import fp from 'fastify-plugin';
-import { createClient, createCluster } from 'redis';
+import { newRedisClient } from '@chat/shared/server';
 import type { BaseCheckpointSaver } from '@langchain/langgraph-checkpoint';
 import type { EngineConfig } from '../config.js';
 import { createCheckpointer } from '../state/checkpointer.js';
-import type { RedisCommands } from '../state/redis.js';
+import type { RedisSaverClient } from '../state/redis-saver.js';
+import { ENGINE_SCRIPTS, type RedisCommands } from '../state/redis.js';
 import { memorySessionStore, redisSessionStore, type SessionStore } from '../state/session-store.js';
 
 declare module 'fastify' {
@@ -17,15 +18,6 @@ declare module 'fastify' {
     sessionStore: SessionStore;
     stateReady(): Promise<boolean>;
   }
-}
-
-export function connectRedis(url: string, cluster: boolean) {
-  if (cluster) {
-    const rootNodes = url.split(',').map((u) => ({ url: u.trim() }));
-    return createCluster({ rootNodes, defaults: { socket: { connectTimeout: 2000 }, disableOfflineQueue: true } });
-  }
-  // Fail fast while Redis is away (no offline queue): a turn answers 503 state_unavailable instead of hanging.
-  return createClient({ url, disableOfflineQueue: true, socket: { connectTimeout: 2000, reconnectStrategy: (n) => Math.min(50 * 2 ** n, 2000) } });
 }
 
 export default fp<{ config: EngineConfig }>(
@@ -39,7 +31,9 @@ export default fp<{ config: EngineConfig }>(
       app.decorate('stateReady', async () => true);
       return;
     }
-    const client = connectRedis(config.redisUrl, config.redisCluster);
+    // Fail fast while Redis is away (no offline queue): a turn answers 503 state_unavailable instead of hanging.
+    const client = newRedisClient<RedisSaverClient & { on(e: 'error', fn: (err: Error) => void): unknown; connect(): Promise<unknown>; close(): Promise<void> }>(
+      config.redisUrl, { cluster: config.redisCluster, scripts: ENGINE_SCRIPTS });
     client.on('error', (err: Error) => app.log.warn({ err: err.message }, 'redis error'));
     await client.connect();
     const r = client as unknown as RedisCommands;
@@ -55,7 +49,7 @@ export default fp<{ config: EngineConfig }>(
       }
     });
     app.addHook('onClose', async () => {
-      await (client as { close?: () => Promise<void>; quit?: () => Promise<unknown> }).close?.();
+      await client.close();
     });
   },
   { name: 'state' },

@@ -2,13 +2,14 @@
  * Per-session turn lock: SET NX PX, released by compare-and-delete so that a turn whose lock
  * expired can never release the lock of the turn that followed it.
  */
-import { lua, runScript, type RedisCommands } from './redis.js';
+import { defineLua, runScript } from '@chat/shared/server';
+import type { RedisCommands } from './redis.js';
 
 export const lockKey = (sessionId: string) => `lock:{${sessionId}}`;
 
-export const RELEASE = lua(`if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`);
+export const RELEASE = defineLua('lockRelease', `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`);
 
-export const EXTEND = lua(`if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`);
+export const EXTEND = defineLua('lockExtend', `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`);
 
 /** Keep a held lock alive; false when it was lost (expired and taken by another turn). */
 export async function extendLock(r: RedisCommands, sessionId: string, token: string, ttlMs: number): Promise<boolean> {
@@ -20,7 +21,7 @@ export async function acquireLock(r: RedisCommands, sessionId: string, token: st
   return ok === 'OK';
 }
 
-const PTTL = lua(`return redis.call('PTTL', KEYS[1])`);
+export const PTTL = defineLua('lockPttl', `return redis.call('PTTL', KEYS[1])`);
 
 /** Milliseconds left on the lock's lease (0 when it is free). */
 export async function lockRemainingMs(r: RedisCommands, sessionId: string): Promise<number> {

@@ -1,5 +1,5 @@
 /**
- * The Lua scripts behind RedisSaver: each saver operation is one EVALSHA, so a write is one
+ * The Lua scripts behind RedisSaver (node-redis scripts: the client is created with SAVER_SCRIPTS): each saver operation is one EVALSHA, so a write is one
  * round trip and atomic, and "latest" needs no second trip.
  *
  * Key layout (T = encoded thread id, N = encoded checkpoint_ns, both free of `{}:,`):
@@ -12,14 +12,7 @@
  * Every key carries the `{T}` hash tag, so a thread lives in one cluster slot and the scripts
  * may touch keys derived from ARGV (trimmed checkpoints cannot be named by the caller).
  */
-import { createHash } from 'node:crypto';
-
-export interface LuaScript {
-  source: string;
-  sha: string;
-}
-
-const lua = (source: string): LuaScript => ({ source, sha: createHash('sha1').update(source).digest('hex') });
+import { defineLua } from '@chat/shared/server';
 
 /**
  * KEYS: registry, nss, idx, blobs, cp, w. ARGV: pre (`<p>:{T}:N:`), ns, id, parent, checkpoint,
@@ -27,7 +20,7 @@ const lua = (source: string): LuaScript => ({ source, sha: createHash('sha1').up
  * Writes the checkpoint, trims the namespace to `keep` checkpoints (their writes and the blobs
  * no kept checkpoint reads go too), then refreshes the TTL of every key of the thread.
  */
-export const PUT = lua(`
+export const PUT = defineLua('saverPut', `
 local reg, nss, idx, blobs, cp, wr = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
 local pre, ns, id = ARGV[1], ARGV[2], ARGV[3]
 local ttl, keep = tonumber(ARGV[8]), tonumber(ARGV[9])
@@ -64,7 +57,7 @@ return n
  * KEYS: idx. ARGV: pre, id ('' = latest). Returns nil or
  * [id, checkpoint, metadata, parent, refs, [blob values in refs order], [write field, value, ...]].
  */
-export const GET = lua(`
+export const GET = defineLua('saverGet', `
 local idx, pre, id = KEYS[1], ARGV[1], ARGV[2]
 if id == '' then
   local last = redis.call('ZREVRANGE', idx, 0, 0)
@@ -88,7 +81,7 @@ return {id, cp[1], cp[2], cp[3] or '', cp[4] or '', values, redis.call('HGETALL'
  * already stored (a retried task must not change what it wrote), 'set' overwrites (errors,
  * interrupts: LangGraph's negative indices).
  */
-export const PUT_WRITES = lua(`
+export const PUT_WRITES = defineLua('saverPutWrites', `
 local reg, wr, ttl = KEYS[1], KEYS[2], tonumber(ARGV[1])
 for i = 2, #ARGV, 3 do
   if ARGV[i] == 'nx' then redis.call('HSETNX', wr, ARGV[i + 1], ARGV[i + 2])
@@ -103,7 +96,7 @@ return 1
 `);
 
 /** KEYS: registry. Deletes every key the registry names, then the registry. */
-export const DELETE_THREAD = lua(`
+export const DELETE_THREAD = defineLua('saverDeleteThread', `
 local keys = redis.call('SMEMBERS', KEYS[1])
 for i = 1, #keys, 500 do redis.call('DEL', unpack(keys, i, math.min(i + 499, #keys))) end
 redis.call('DEL', KEYS[1])
@@ -114,7 +107,7 @@ return #keys
  * KEYS: nss. ARGV: base (`<p>:{T}`), ns ('' with ARGV[3] = '0' = every namespace), '1' if ns
  * is given, before id ('' = none). Returns [ns, [ids newest first], ns, [ids], ...].
  */
-export const LIST = lua(`
+export const LIST = defineLua('saverList', `
 local base, before = ARGV[1], ARGV[4]
 local nss = ARGV[3] == '1' and {ARGV[2]} or redis.call('SMEMBERS', KEYS[1])
 local out = {}
@@ -128,3 +121,6 @@ for _, ns in ipairs(nss) do
 end
 return out
 `);
+
+/** Pass to newRedisClient's `scripts` (or createClient's, via scriptsOption) for a client a RedisSaver uses. */
+export const SAVER_SCRIPTS = [PUT, GET, PUT_WRITES, DELETE_THREAD, LIST];

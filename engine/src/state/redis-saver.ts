@@ -32,17 +32,13 @@ import {
 } from '@langchain/langgraph-checkpoint';
 import type { RunnableConfig } from '@langchain/core/runnables';
 import { RESP_TYPES } from 'redis';
-import { DELETE_THREAD, GET, LIST, PUT, PUT_WRITES, type LuaScript } from './redis-saver-scripts.js';
+import { runScript, type LuaScript } from '@chat/shared/server';
+import { DELETE_THREAD, GET, LIST, PUT, PUT_WRITES } from './redis-saver-scripts.js';
 
 type Arg = string | Buffer;
-type EvalOptions = { keys: string[]; arguments: Arg[] };
-/** The two calls the saver makes for its operations (same shape on a client and a cluster). */
-interface ScriptCalls {
-  evalSha(sha: string, options: EvalOptions): Promise<unknown>;
-  eval(script: string, options: EvalOptions): Promise<unknown>;
-}
+/** The saver's scripts run on a view of the client whose replies are Buffers (same shape on a client and a cluster). */
 interface BinaryReplies {
-  withTypeMapping(mapping: { [RESP_TYPES.BLOB_STRING]: BufferConstructor }): ScriptCalls;
+  withTypeMapping(mapping: { [RESP_TYPES.BLOB_STRING]: BufferConstructor }): object;
 }
 interface ScanClient {
   scanIterator(options: { MATCH: string; TYPE: string; COUNT: number }): AsyncIterable<string[]>;
@@ -53,7 +49,7 @@ interface ClusterNodes {
 }
 /**
  * What the saver needs of a node-redis v5 connection: `createClient()` and `createCluster()`
- * results both fit. Structural, because their generic types differ with modules and RESP version.
+ * results both fit, created with SAVER_SCRIPTS (redis-saver-scripts.ts) in their `scripts`. Structural, because their generic types differ with modules and RESP version.
  */
 export type RedisSaverClient = BinaryReplies & (ScanClient | ClusterNodes);
 
@@ -86,7 +82,7 @@ export class RedisSaver extends BaseCheckpointSaver {
   readonly keepLatest: number;
   readonly prefix: string;
   private readonly client: RedisSaverClient;
-  private readonly bin: ScriptCalls;
+  private readonly bin: object;
 
   constructor({ client, ttlSeconds = 86400, keepLatest = 3, prefix = 'lg', serde }: RedisSaverOptions) {
     super(serde);
@@ -115,14 +111,8 @@ export class RedisSaver extends BaseCheckpointSaver {
     };
   }
 
-  private async run(script: LuaScript, keys: string[], args: Arg[]): Promise<unknown> {
-    try {
-      return await this.bin.evalSha(script.sha, { keys, arguments: args });
-    } catch (e) {
-      // After a restart, a failover or on a new cluster node the script cache is empty: EVAL loads it.
-      if (e instanceof Error && e.message.startsWith('NOSCRIPT')) return this.bin.eval(script.source, { keys, arguments: args });
-      throw e;
-    }
+  private run(script: LuaScript, keys: string[], args: Arg[]): Promise<unknown> {
+    return runScript(this.bin, script, keys, args);
   }
 
   override async getTuple(config: RunnableConfig): Promise<CheckpointTuple | undefined> {

@@ -6,7 +6,8 @@
  */
 import type { DataEventData, SessionStatus, TranscriptEntry } from '@chat/shared';
 import { lockKey } from './lock.js';
-import { lua, runScript, type RedisCommands } from './redis.js';
+import { defineLua, runScript } from '@chat/shared/server';
+import type { RedisCommands } from './redis.js';
 
 export const transcriptKey = (sessionId: string) => `tx:{${sessionId}}`;
 
@@ -25,7 +26,7 @@ export function toTranscriptEntry(e: StoredEntry): TranscriptEntry {
  * the turn's memory arrives in the round trip that locks it. Returns false when the lock is held.
  * KEYS: lock, transcript. ARGV: lock token, lock ttl ms, entries to read.
  */
-export const START_TURN = lua(`
+export const START_TURN = defineLua('startTurn', `
 if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return false end
 local n = tonumber(ARGV[3])
 if n <= 0 then return {} end
@@ -39,7 +40,7 @@ return redis.call('LRANGE', KEYS[2], -n, -1)`);
  * The payload is the last key of a stored line (see `encodeEntry`) and `,"` occurs in JSON only
  * between keys (a quote inside a string is escaped), so cutting at `,"replay":` is exact.
  */
-export const FINISH_TURN = lua(`
+export const FINISH_TURN = defineLua('finishTurn', `
 local n = #ARGV
 if n > 4 then redis.call('RPUSH', KEYS[1], unpack(ARGV, 5, n)) end
 local past = -(2 * tonumber(ARGV[4]) + 1)
@@ -86,7 +87,7 @@ export async function readTranscript(r: RedisCommands, sessionId: string): Promi
  * Erase what the store keeps for a session: its transcript, and the lock the eraser holds
  * (compare-and-delete, so another holder's lock is left alone). KEYS: transcript, lock. ARGV: token.
  */
-export const DELETE_SESSION = lua(`
+export const DELETE_SESSION = defineLua('deleteSession', `
 redis.call('DEL', KEYS[1])
 if redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('DEL', KEYS[2]) end
 return 1`);

@@ -11,6 +11,8 @@ import { createClient } from 'redis';
 import { deltaChannelHistoryTests, validate } from '@langchain/langgraph-checkpoint-validation';
 import { startRedis, type RedisServer } from '../../../scripts/testkit/index.js';
 import { RedisSaver } from '../../src/state/redis-saver.js';
+import { scriptsOption } from '@chat/shared/server';
+import { SAVER_SCRIPTS } from '../../src/state/redis-saver-scripts.js';
 
 let server: RedisServer | undefined;
 let client: ReturnType<typeof createClient>;
@@ -24,7 +26,7 @@ const initializer = {
       server = await startRedis();
       url = server.url;
     }
-    client = createClient({ url });
+    client = createClient({ url, scripts: scriptsOption(SAVER_SCRIPTS) }) as unknown as typeof client;
     await client.connect();
   },
   async afterAll() {

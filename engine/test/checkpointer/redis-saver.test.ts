@@ -10,6 +10,8 @@ import { emptyCheckpoint, uuid6, type Checkpoint, type CheckpointMetadata } from
 import { Annotation, END, START, StateGraph } from '@langchain/langgraph';
 import { startRedis, waitFor } from '../../../scripts/testkit/index.js';
 import { RedisSaver } from '../../src/state/redis-saver.js';
+import { scriptsOption } from '@chat/shared/server';
+import { SAVER_SCRIPTS } from '../../src/state/redis-saver-scripts.js';
 import { startRespCounter } from './resp-counter.js';
 
 type Client = ReturnType<typeof createClient>;
@@ -39,7 +41,7 @@ t.test('RedisSaver on one redis-server', async (t) => {
   const redis = await startRedis();
   const counter = await startRespCounter(redis.port);
   const admin: Client = createClient({ url: redis.url });
-  const client: Client = createClient({ url: counter.url });
+  const client = createClient({ url: counter.url, scripts: scriptsOption(SAVER_SCRIPTS) }) as unknown as Client;
   await Promise.all([admin.connect(), client.connect()]);
   t.teardown(async () => {
     await Promise.all([admin.close(), client.close()]);
@@ -175,7 +177,7 @@ t.test('RedisSaver on one redis-server', async (t) => {
   });
 
   t.test('a compiled StateGraph resumes across two RedisSaver instances on two connections', async (t) => {
-    const other: Client = createClient({ url: redis.url });
+    const other = createClient({ url: redis.url, scripts: scriptsOption(SAVER_SCRIPTS) }) as unknown as Client;
     await other.connect();
     t.teardown(() => other.close());
     const State = Annotation.Root({ steps: Annotation<string[]>({ reducer: (a, b) => a.concat(b), default: () => [] }) });
@@ -203,7 +205,7 @@ t.test('RedisSaver on a one-node Redis Cluster (real slots, real cross-slot chec
   await admin.connect();
   await admin.sendCommand(['CLUSTER', 'ADDSLOTSRANGE', '0', '16383']);
   await waitFor(async () => (await admin.sendCommand<string>(['CLUSTER', 'INFO'])).includes('cluster_state:ok'), 10_000, 'cluster ok');
-  const cluster = createCluster({ rootNodes: [{ url: redis.url }] });
+  const cluster = createCluster({ rootNodes: [{ url: redis.url }], scripts: scriptsOption(SAVER_SCRIPTS) });
   await cluster.connect();
   t.teardown(async () => {
     await cluster.close();

@@ -6,6 +6,8 @@ import { startRedis } from '../../../scripts/testkit/index.js';
 import { createCheckpointer, REDIS_STACK_MISSING } from '../../src/state/checkpointer.js';
 import { createMemorySaver } from '../../src/state/memory-saver.js';
 import { RedisSaver } from '../../src/state/redis-saver.js';
+import { scriptsOption } from '@chat/shared/server';
+import { SAVER_SCRIPTS } from '../../src/state/redis-saver-scripts.js';
 
 t.test('memory: LangGraph MemorySaver', async (t) => {
   t.ok(createMemorySaver() instanceof MemorySaver);
@@ -14,7 +16,7 @@ t.test('memory: LangGraph MemorySaver', async (t) => {
 
 t.test('redis: RedisSaver with the given options; redis-stack: a clear error while its package is absent', async (t) => {
   const redis = await startRedis();
-  const client = createClient({ url: redis.url });
+  const client = createClient({ url: redis.url, scripts: scriptsOption(SAVER_SCRIPTS) });
   await client.connect();
   t.teardown(async () => {
     await client.close();

@@ -6,8 +6,7 @@
  * `{sessionId}` hash tag), so nothing here ever spans two cluster slots.
  */
 import fp from 'fastify-plugin';
-import { evalCached, type ScriptClient } from '../redis-scripts.js';
-import { guarded, newRedisClient } from '../redis-client.js';
+import { defineLua, guarded, newRedisClient, runScript } from '@chat/shared/server';
 
 export interface Kv {
   /** Write fields and (re)set the key's TTL, atomically. `onlyIfExists` never resurrects an expired key. */
@@ -23,24 +22,24 @@ export interface Kv {
 }
 
 // One script so that a crash between INCR and PEXPIRE can never leave a counter without TTL.
-const INCR_WINDOW = `
+const INCR_WINDOW = defineLua('incrWindow', `
 local c = redis.call('INCR', KEYS[1])
 local ttl = redis.call('PTTL', KEYS[1])
 if c == 1 or ttl < 0 then
   redis.call('PEXPIRE', KEYS[1], ARGV[1])
   ttl = tonumber(ARGV[1])
 end
-return {c, ttl}`;
+return {c, ttl}`);
 
 // HSET + EXPIRE in one step; ARGV[1] ttl, ARGV[2] "1" = only if the key exists, then field/value pairs.
-const HSET_TTL = `
+const HSET_TTL = defineLua('hsetTtl', `
 if ARGV[2] == '1' and redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 redis.call('HSET', KEYS[1], unpack(ARGV, 3))
 redis.call('EXPIRE', KEYS[1], ARGV[1])
-return 1`;
+return 1`);
 
 /** The commands the Kv uses: a single client and a cluster client both fit. */
-interface Commands extends ScriptClient {
+interface Commands {
   hGetAll(key: string): Promise<unknown>;
   exists(key: string): Promise<number>;
   del(key: string): Promise<number>;
@@ -51,16 +50,15 @@ interface Commands extends ScriptClient {
 }
 
 export async function connectRedis(url: string, onError: (e: Error) => void, cluster = url.includes(',')): Promise<Kv> {
-  const client = newRedisClient<Commands>(url, cluster);
+  const client = newRedisClient<Commands>(url, { cluster, scripts: [INCR_WINDOW, HSET_TTL] });
   client.on('error', onError);
   await client.connect();
-  const run = (script: string, opts: { keys: string[]; arguments: string[] }) => evalCached(client, script, opts);
   return {
     kind: 'redis',
     hashSet: (key, fields, ttlS, onlyIfExists = false) =>
       guarded(async () => {
         const args = [String(ttlS), onlyIfExists ? '1' : '0', ...Object.entries(fields).flat()];
-        return (await run(HSET_TTL, { keys: [key], arguments: args })) === 1;
+        return (await runScript(client, HSET_TTL, [key], args)) === 1;
       }),
     hashGetAll: (key) =>
       guarded(async () => {
@@ -70,7 +68,7 @@ export async function connectRedis(url: string, onError: (e: Error) => void, clu
     del: (...keys) => guarded(async () => void (await Promise.all(keys.map((k) => client.del(k))))),
     incrWindow: (key, windowMs) =>
       guarded(async () => {
-        const [count, ttlMs] = (await run(INCR_WINDOW, { keys: [key], arguments: [String(windowMs)] })) as [number, number];
+        const [count, ttlMs] = (await runScript(client, INCR_WINDOW, [key], [String(windowMs)])) as [number, number];
         return { count, ttlMs };
       }),
     // A one-key read rather than PING: a cluster client routes it to a node like any command.
