@@ -6,7 +6,7 @@
  * choice, a value the visitor never gave, an out-of-range count); every other turn returns nothing.
  * The report must count exactly that. Template: table-booking (12 conversations).
  */
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { startFakeAnthropic, startFakeOpenAI, lastUserText } from '../../scripts/testkit/index.js';
 import { loadConfig } from '../src/config.js';
 import { createModel } from '../src/models/providers.js';
@@ -36,10 +36,7 @@ function script(said: string): Record<string, unknown> {
   return { ...out, corrected: [] };
 }
 
-interface Asserts {
-  same(found: any, wanted: any, message?: string): boolean;
-  equal(found: any, wanted: any, message?: string): boolean;
-}
+type Asserts = Pick<Test, 'same' | 'equal'>;
 
 function checkReport(t: Asserts, r: EvalReport) {
   const fields = convs.reduce((n, c) => n + Object.keys(c.expected).length, 0);
