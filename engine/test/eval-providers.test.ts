@@ -37,8 +37,8 @@ function script(said: string): Record<string, unknown> {
 }
 
 interface Asserts {
-  same(found: any, wanted: any, message: string): boolean;
-  equal(found: any, wanted: any, message: string): boolean;
+  same(found: any, wanted: any, ...rest: any[]): boolean;
+  equal(found: any, wanted: any, ...rest: any[]): boolean;
 }
 
 function checkReport(t: Asserts, r: EvalReport) {
