@@ -43,7 +43,7 @@ export interface DrainOptions<T> {
   /** What shutdown waits for. */
   work: WorkSet<T>;
   /** End one item when the grace period is over (it must leave `work` soon after). */
-  end(item: T): void;
+  end: (item: T) => void;
   /** What the work is called in the log line. */
   what: string;
 }
