@@ -3,3 +3,4 @@ export * from './redis.js';
 export * from './cluster.js';
 export * from './procs.js';
 export * from "./fake-openai.js";
+export * from './redis-stack.js';
