@@ -30,7 +30,7 @@ export async function loadToolArm(ctx: BenchContext, o: { users: number; seconds
   };
   const locust = {
     turns: turn.count,
-    turns_per_s: turn.rps,
+    turns_per_s: round(turn.rps, 1),
     ttft_ms: { p50: ttft.p50, p90: ttft.p90, p99: ttft.p99 },
     turn_ms_p50: turn.p50,
     failures,
