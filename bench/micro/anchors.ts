@@ -39,6 +39,9 @@ try {
   if (want('saver')) out.official_saver = await officialSaverArm({ sessions: 1, turns: 20, template: stack.tenants.template }, log);
   if (want('load')) out.load_tool = await loadToolArm(ctx, { users: 8, seconds: 10 }, log);
   await redis.close();
+} catch (e) {
+  process.stderr.write(`gateway log tail:\n${stack.gateway.output().slice(-3000)}\n`);
+  throw e;
 } finally {
   await stack.stop();
 }
