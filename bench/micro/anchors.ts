@@ -5,7 +5,7 @@
  */
 import { BenchContext, type BenchOptions } from '../lib/context.js';
 import { connect } from '../lib/redis-stats.js';
-import { startSmallStack, visitorToken } from '../lib/stack.js';
+import { removeDir, startSmallStack, visitorToken, writeBenchTenants } from '../lib/stack.js';
 import { startBareProxy } from '../lib/bare-proxy.js';
 import { bareProxyResult, bareProxyRound, newBareProxySamples } from '../arms/bare-proxy.js';
 import { officialSaverArm } from '../arms/official-saver.js';
@@ -17,8 +17,18 @@ const want = (a: string) => which.length === 0 || which.includes(a);
 const log = (m: string) => process.stderr.write(`[anchors] ${m}\n`);
 const opts: BenchOptions = { quick: true, rounds: 1, c1Turns: 6, c64TurnsPerWorker: 1, streamDelayMs: 5, longSessions: 1, longTurns: 20, throughputTurns: 0, throughputConcurrency: 1, idleStreams: 0 };
 
-const stack = await startSmallStack(opts.streamDelayMs);
 const out: Record<string, unknown> = {};
+// The official saver brings its own Redis Stack servers and engines.
+if (want('saver')) {
+  const tenants = writeBenchTenants();
+  removeDir(tenants.dir);
+  out.official_saver = await officialSaverArm({ sessions: 1, turns: 20, template: tenants.template }, log);
+}
+const stack = want('bare') || want('load') ? await startSmallStack(opts.streamDelayMs) : undefined;
+if (!stack) {
+  process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+  process.exit(0);
+}
 try {
   const token = await visitorToken(stack.gateway.url);
   const redis = await connect(stack.redisUrl);
@@ -36,7 +46,6 @@ try {
       await proxy.kill();
     }
   }
-  if (want('saver')) out.official_saver = await officialSaverArm({ sessions: 1, turns: 20, template: stack.tenants.template }, log);
   if (want('load')) out.load_tool = await loadToolArm(ctx, { users: 8, seconds: 10 }, log);
   await redis.close();
 } catch (e) {
