@@ -11,8 +11,10 @@ import { createCheckpointer } from '../../src/state/checkpointer.js';
 import { runSpec } from './vitest-run.js';
 
 const missing = redisStackMissing();
+// The suite runs 700+ checks against a real server: minutes on a loaded 2-core machine.
+t.setTimeout(600_000);
 
-t.test('official saver on Redis Stack', { skip: missing ?? false }, async (t) => {
+t.test('official saver on Redis Stack', { skip: missing ?? false, timeout: 600_000 }, async (t) => {
   const stack = await startRedisStack();
   t.teardown(() => stack.stop());
   const client = createClient({ url: stack.url });
