@@ -11,6 +11,9 @@ import type { GrowthSamples } from './arms/growth.js';
 import { turnsPerS, type ThroughputSamples } from './arms/throughput.js';
 import type { RoundTrips } from './arms/roundtrips.js';
 import type { IdleResult } from './arms/idle.js';
+import type { bareProxyResult } from './arms/bare-proxy.js';
+import type { officialSaverArm } from './arms/official-saver.js';
+import type { loadToolArm } from './arms/load-tool.js';
 import { median, p50, p99, round, summary } from './lib/stats.js';
 import { cdf, lineChart } from './lib/svg.js';
 import type { TurnResult } from './lib/turn-client.js';
@@ -22,7 +25,16 @@ export interface ReportInput {
   throughput: ThroughputSamples;
   roundTrips: RoundTrips;
   idle: IdleResult;
+  anchors: Anchors;
   wallS: number;
+}
+
+type Skipped = { skipped: string };
+/** The anchors measured beside us in the same run; each may be skipped, with the reason. */
+export interface Anchors {
+  official_saver: Awaited<ReturnType<typeof officialSaverArm>> | Skipped;
+  load_tool: Awaited<ReturnType<typeof loadToolArm>> | Skipped;
+  bare_proxy: ReturnType<typeof bareProxyResult> | Skipped;
 }
 
 const ttfts = (rs: TurnResult[]) => rs.map((r) => r.ttftMs);
@@ -70,6 +82,10 @@ export function writeReport(dir: string, input: ReportInput) {
     redis_vs_memory_throughput: round(turnsPerS(t, 'C_redis') / turnsPerS(t, 'C_memory')),
     idle_streams: { count: idle.count, rss_kb_per_stream: round(idle.rssKbPerStream, 2) },
     turns_per_s: round(turnsPerS(t, 'E2E_gateway'), 1),
+
+    official_saver: input.anchors.official_saver,
+    load_tool: input.anchors.load_tool,
+    bare_proxy: input.anchors.bare_proxy,
 
     detail: {
       ttft_ms: {
@@ -162,7 +178,39 @@ function markdown(r: Result): string {
     '',
     '![turn latency vs turn index](bench/results/turn-latency.svg) ![TTFT distribution](bench/results/ttft.svg)',
     '',
-    'k6 users: `scripts/load/chat.k6.js` runs the same journey (k6 is not installed on the machine that produced these figures).',
-    '',
+    ...anchorsMarkdown(r),
   ].join('\n');
+}
+
+const isSkipped = (a: object): a is { skipped: string } => 'skipped' in a;
+
+function anchorsMarkdown(r: Result): string[] {
+  const out = ['### Anchors, same run', ''];
+  const b = r.bare_proxy;
+  if (isSkipped(b)) out.push(`- Bare proxy hop: skipped (${b.skipped}).`);
+  else {
+    const line = (c: typeof b.c1, name: string) =>
+      `- ${name}: added TTFT p50/p99 bare proxy ${c.bare_added_ttft_ms.p50}/${c.bare_added_ttft_ms.p99} ms, gateway ${c.gateway_added_ttft_ms.p50}/${c.gateway_added_ttft_ms.p99} ms ` +
+      `(gateway / bare: ${c.gateway_over_bare.ttft_p50}x / ${c.gateway_over_bare.ttft_p99}x); added gap p99 bare ${c.bare_added_gap_ms.p99} ms, gateway ${c.gateway_added_gap_ms.p99} ms (${c.gateway_over_bare.gap_p99}x).`;
+    out.push(line(b.c1, 'Bare proxy hop, c1'), line(b.c64, 'Bare proxy hop, c64'));
+  }
+  const o = r.official_saver;
+  if (isSkipped(o)) out.push(`- Official LangGraph saver (Redis Stack): skipped (${o.skipped}).`);
+  else {
+    const last = `turn${o.turns}`;
+    const s = (x: typeof o.ours) =>
+      `${x.redis_roundtrips_per_turn} round trips/turn, bytes written turn 2 ${x.redis_bytes_written.turn2} / turn ${o.turns} ${x.redis_bytes_written[last]}, engine ms turn 2 ${x.engine_ms_per_turn.turn2} / turn ${o.turns} ${x.engine_ms_per_turn[last]}`;
+    out.push(`- Official LangGraph saver vs ours (${o.redis}, ${o.sessions} session(s) of ${o.turns} turns): ours ${s(o.ours)}; official ${s(o.official)}.`);
+  }
+  const l = r.load_tool;
+  if (isSkipped(l)) out.push(`- Independent load generator: skipped (${l.skipped}).`);
+  else
+    out.push(
+      `- Independent load generator (${l.tool}), ${l.users} visitors, ${l.seconds} s, model delay ${l.model_delay_ms_per_token} ms/token: ` +
+        `${l.locust.turns_per_s} turns/s, TTFT p50/p99 ${l.locust.ttft_ms.p50}/${l.locust.ttft_ms.p99} ms, ${l.locust.failures} failures (its CPU: ${l.locust.cpu_share_of_one_core} of a core); ` +
+        `node bench, same journey and turns: ${l.node.turns_per_s} turns/s, TTFT p50/p99 ${l.node.ttft_ms.p50}/${l.node.ttft_ms.p99} ms; ` +
+        `locust / node: ${l.locust_over_node.turns_per_s}x turns/s, ${l.locust_over_node.ttft_p50}x TTFT p50.`,
+    );
+  out.push('');
+  return out;
 }

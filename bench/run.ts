@@ -1,7 +1,11 @@
 /**
- * `npm run bench [-- --quick] [--rounds N] [--idle N] [--cluster|--no-cluster] [--only idle] [--out DIR]`: start the real processes
+ * `npm run bench [-- --quick] [--rounds N] [--idle N] [--cluster|--no-cluster] [--only idle] [--no-anchors] [--out DIR]`: start the real processes
  * (redis-server, engines, gateways, a three-node Redis Cluster) on free ports, run the arms
  * interleaved round by round, and write bench/results/latest.{json,md} and the SVG plots.
+ * The anchors measured beside us: a bare proxy hop (every round), the official LangGraph saver on
+ * Redis Stack and an independent load generator (Locust), each skipped with its reason where its
+ * tool is not installed; --quick runs the official saver on short sessions and leaves Locust to
+ * bench/load-tool.test.ts.
  * Timing is reported, never judged: CI runs `--quick` only to keep this working.
  */
 import { mkdirSync } from 'node:fs';
@@ -17,7 +21,13 @@ import { growthRound, newGrowthSamples } from './arms/growth.js';
 import { newThroughputSamples, throughputRound } from './arms/throughput.js';
 import { measureRoundTrips } from './arms/roundtrips.js';
 import { idleArm } from './arms/idle.js';
-import { writeReport } from './report.js';
+import { writeReport, type Anchors } from './report.js';
+import { bareProxyResult, bareProxyRound, newBareProxySamples } from './arms/bare-proxy.js';
+import { officialSaverArm } from './arms/official-saver.js';
+import { loadToolArm } from './arms/load-tool.js';
+import { startBareProxy } from './lib/bare-proxy.js';
+import { locustMissing } from './lib/locust.js';
+import { redisStackMissing } from '../scripts/testkit/index.js';
 import { engineSession, gatewaySession, runLoad } from './lib/journey.js';
 
 const argv = process.argv.slice(2);
@@ -37,6 +47,7 @@ const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefi
 if (only !== undefined && only !== 'idle') throw new Error(`--only: only 'idle' is supported, not ${only}`);
 // The cluster arm starts three more Redis nodes and two engines: full runs only, or --cluster.
 const withCluster = only === undefined && (flag('cluster') || (!quick && !flag('no-cluster')));
+const anchors = only === undefined && !flag('no-anchors');
 const IDLE_HEARTBEAT_MS = 1000;
 const outArg = argv[argv.indexOf('--out') + 1];
 // --out DIR: tests write elsewhere so that they never overwrite the committed results.
@@ -68,6 +79,8 @@ async function main() {
       gw(aux.url, { heartbeatMs: IDLE_HEARTBEAT_MS, poolConnections: opts.idleStreams + 300 }),
     ]);
     Object.assign(procs, { gateway_stream: gatewayStream, gateway_fast: gatewayFast, gateway_aux: gatewayAux });
+    // Anchor: a bare relaying hop in front of the streaming engine, beside the gateway.
+    if (anchors) procs.bare_proxy = await startBareProxy(engineStream.url);
     const cluster: RedisCluster | undefined = await clusterP;
     let clusterEngines: ServiceProcess[] = [];
     if (cluster) {
@@ -121,8 +134,10 @@ async function main() {
     const streaming = newStreamingSamples();
     const growth = await newGrowthSamples(ctx);
     const throughput = newThroughputSamples();
+    const bare = newBareProxySamples();
     for (let round = 0; round < opts.rounds; round++) {
       await streamingRound(ctx, streaming, round, aux);
+      if (procs.bare_proxy) await bareProxyRound(ctx, bare, round, procs.bare_proxy.url);
       await growthRound(ctx, growth, round);
       await throughputRound(ctx, throughput, round);
       log(`round ${round + 1}/${opts.rounds} done`);
@@ -130,8 +145,28 @@ async function main() {
     const idle = await idleArm(ctx, aux, IDLE_HEARTBEAT_MS);
     log(`idle streams: ${idle.count} open, ${idle.rssKbPerStream.toFixed(1)} KB RSS each`);
 
+    const anchorResults: Anchors = {
+      bare_proxy: procs.bare_proxy
+        ? bareProxyResult(bare, ctx.accounts.BARE_c64_bare ? (ctx.accounts.BARE_c64_bare.cpuMs.bare_proxy ?? NaN) / ctx.accounts.BARE_c64_bare.turns : undefined)
+        : { skipped: '--no-anchors' },
+      official_saver: { skipped: '--no-anchors' },
+      load_tool: { skipped: '--no-anchors' },
+    };
+    if (anchors) {
+      const noStack = redisStackMissing();
+      anchorResults.official_saver = noStack
+        ? { skipped: noStack }
+        : await officialSaverArm({ sessions: quick ? 1 : 2, turns: quick ? 20 : opts.longTurns, template: tenants.template }, log);
+      const noLocust = locustMissing();
+      anchorResults.load_tool = quick
+        ? { skipped: 'quick run: bench/load-tool.test.ts runs the ten-second smoke' }
+        : noLocust
+          ? { skipped: noLocust }
+          : await loadToolArm(ctx, { users: 64, seconds: 30 }, log);
+    }
+
     mkdirSync(OUT, { recursive: true });
-    const result = writeReport(OUT, { ctx, streaming, growth, throughput, roundTrips, idle, wallS: (performance.now() - started) / 1000 });
+    const result = writeReport(OUT, { ctx, streaming, growth, throughput, roundTrips, idle, anchors: anchorResults, wallS: (performance.now() - started) / 1000 });
     log(`wrote ${OUT}latest.json (turns/s ${result.turns_per_s.toFixed(1)})`);
   } finally {
     await closePools();

@@ -35,9 +35,9 @@ const b = await run('npm', ['run', '--silent', 'build']);
 if (b.code === 0) passed++; else { failed++; console.error('build failed'); }
 
 const main = await run('npx', ['tap', '-R', 'tap', ...extra], { capture: true });
-// The quick benchmark runs alone afterwards: it starts many processes and would only slow the
+// The quick benchmark and the load tool's smoke run alone afterwards: they start many processes and would only slow the
 // parallel suite (it checks that the bench keeps working; it never judges speed).
-const bench = extra.length ? { code: 0, out: '' } : await run('npx', ['tap', '-R', 'tap', '--disable-coverage', '-t', '300', 'bench/quick.test.ts'], { capture: true });
+const bench = extra.length ? { code: 0, out: '' } : await run('npx', ['tap', '-R', 'tap', '--disable-coverage', '-t', '300', 'bench/quick.test.ts', 'bench/load-tool.test.ts'], { capture: true });
 const tap = { code: main.code || bench.code, out: `${main.out}\n${bench.out}` };
 // Count the tests inside each file (4-space indent); a file that failed with no failing test
 // inside (crash, timeout, coverage) counts as one failure.

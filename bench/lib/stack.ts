@@ -111,6 +111,7 @@ export async function startSmallStack(tokenDelayMs: number) {
   const engine = await startEngine({ redisUrl: redis.url, tokenDelayMs });
   const gateway = await startGateway({ redisUrl: redis.url, engineUrl: engine.url, tenantsFile: tenants.file });
   return {
+    redisUrl: redis.url,
     tenants,
     engine,
     gateway,

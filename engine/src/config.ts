@@ -16,7 +16,7 @@ export const ENGINE_SETTINGS = {
   redisClusterFlag: bool({ env: 'REDIS_CLUSTER', default: false, doc: "use node-redis's cluster client with `REDIS_URL` as seed" }),
   checkpointer: oneOf({
     env: 'CHECKPOINTER', values: ['redis', 'memory', 'redis-stack'] as const, default: ({ values }) => (values.redisUrls ? 'redis' : 'memory'),
-    defaultDoc: '`redis` with REDIS_URL, else `memory`', doc: '`redis` (ours, plain Redis), `memory`, `redis-stack` (official saver, untested here)',
+    defaultDoc: '`redis` with REDIS_URL, else `memory`', doc: "`redis` (ours, plain Redis), `memory`, `redis-stack` (LangGraph's official saver, conformance-tested; needs Redis Stack: RedisJSON + RediSearch)",
   }),
   model: str({ env: 'MODEL', default: 'embedded', boundsDoc: '`embedded`, `openai:<model>`, `anthropic:<model>`', doc: 'the model behind replies and extraction' }),
   openaiBaseUrl: str({ env: 'OPENAI_BASE_URL', default: undefined, doc: 'any OpenAI-compatible endpoint' }),

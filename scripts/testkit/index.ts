@@ -4,3 +4,4 @@ export * from './cluster.js';
 export * from './procs.js';
 export * from "./fake-openai.js";
 export * from "./fake-anthropic.js";
+export * from './redis-stack.js';

@@ -26,6 +26,9 @@ export interface RedisOptions {
   appendonly?: boolean;
   appendfsync?: 'always' | 'everysec' | 'no';
   extraArgs?: string[];
+  /** The redis-server binary (default: `redis-server` on PATH) and extra environment for it. */
+  command?: string;
+  env?: Record<string, string>;
 }
 
 /** True when a redis-server on 127.0.0.1:`port` answers PING (a raw socket: no client library needed). */
@@ -48,7 +51,7 @@ export async function startRedis(opts: RedisOptions = {}): Promise<RedisServer> 
       '--appendonly', opts.appendonly ? 'yes' : 'no', '--appendfsync', opts.appendfsync ?? 'everysec',
       '--daemonize', 'no', '--loglevel', 'warning', ...(opts.extraArgs ?? []),
     ];
-    proc = track(spawn('redis-server', args, { stdio: ['ignore', 'ignore', 'inherit'] }));
+    proc = track(spawn(opts.command ?? 'redis-server', args, { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, ...opts.env } }));
     await waitFor(() => redisPing(port), 10_000, 'redis-server did not answer PING');
   };
   await launch();

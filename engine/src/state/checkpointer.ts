@@ -1,7 +1,11 @@
 /**
  * The one place that picks the checkpointer: `redis` (ours, plain Redis 7), `memory` (LangGraph's
- * MemorySaver) or `redis-stack` (LangGraph's official Redis saver, which needs RedisJSON and
- * RediSearch; not installed and not tested here).
+ * MemorySaver) or `redis-stack` (LangGraph's official saver, @langchain/langgraph-checkpoint-redis,
+ * which needs RedisJSON and RediSearch, i.e. Redis Stack). The official saver is given our node-redis
+ * v5 client (its own dependency is redis v4, used only by its fromUrl, which we do not call); LangGraph's
+ * conformance suite runs against it on a real Redis Stack (engine/test/checkpointer/official-saver.test.ts),
+ * and bench/arms/official-saver.ts measures it beside ours. It is loaded only when chosen.
+ * Its limits: it lists with KEYS (O(all keys), blocks Redis) and does not run on Redis Cluster with our client.
  */
 import type { BaseCheckpointSaver } from '@langchain/langgraph-checkpoint';
 import { createMemorySaver } from './memory-saver.js';
@@ -13,11 +17,16 @@ export type CheckpointerOptions = Omit<RedisSaverOptions, 'client'>;
 export const REDIS_STACK_MISSING =
   'install @langchain/langgraph-checkpoint-redis to use CHECKPOINTER=redis-stack (needs Redis Stack)';
 
-// A variable, so tsc neither resolves the optional package nor needs its types.
+export const REDIS_STACK_NO_MODULES =
+  'CHECKPOINTER=redis-stack needs RediSearch and RedisJSON on the Redis server (Redis Stack); FT._LIST failed';
+
+// A variable, so tsc does not check our v5 client against the package's redis v4 types.
 const REDIS_STACK_MODULE = '@langchain/langgraph-checkpoint-redis';
 
 interface RedisStackModule {
-  RedisSaver: new (client: unknown, ttl?: { defaultTTL?: number; refreshOnRead?: boolean }) => BaseCheckpointSaver;
+  RedisSaver: new (client: unknown, ttl?: { defaultTTL?: number; refreshOnRead?: boolean }) => BaseCheckpointSaver & {
+    ensureIndexes(): Promise<void>;
+  };
 }
 
 export async function createCheckpointer(
@@ -33,6 +42,12 @@ export async function createCheckpointer(
       return new RedisSaver({ client, ...opts });
     case 'redis-stack': {
       if (!client) throw new Error('CHECKPOINTER=redis-stack needs a connected Redis client (set REDIS_URL)');
+      // Fail at startup, not on the first list(): the official saver only logs a failed FT.CREATE.
+      try {
+        await (client as unknown as { ft: { _list(): Promise<unknown> } }).ft._list();
+      } catch (e) {
+        throw new Error(REDIS_STACK_NO_MODULES, { cause: e });
+      }
       let mod: RedisStackModule;
       try {
         mod = (await import(REDIS_STACK_MODULE)) as RedisStackModule;
@@ -41,7 +56,10 @@ export async function createCheckpointer(
       }
       // Its TTL is in minutes and refreshed on read.
       const ttlSeconds = opts.ttlSeconds ?? 86400;
-      return new mod.RedisSaver(client, ttlSeconds > 0 ? { defaultTTL: Math.ceil(ttlSeconds / 60), refreshOnRead: true } : undefined);
+      const saver = new mod.RedisSaver(client, ttlSeconds > 0 ? { defaultTTL: Math.ceil(ttlSeconds / 60), refreshOnRead: true } : undefined);
+      // Its RediSearch indexes (FT.CREATE; "already exists" is fine): without them list() finds nothing.
+      await saver.ensureIndexes();
+      return saver;
     }
     default:
       throw new Error(`unknown checkpointer kind "${String(kind)}"`);
