@@ -14,8 +14,16 @@ import { closePools } from './lib/turn-client.js';
 const turns = Number(process.argv[2] ?? 3000);
 const DIR = fileURLToPath(new URL('./results/profiles/', import.meta.url));
 
-interface Node { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number }
-interface Profile { nodes: Node[]; samples: number[]; timeDeltas: number[] }
+interface Node {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  hitCount?: number;
+}
+interface Profile {
+  nodes: Node[];
+  samples: number[];
+  timeDeltas: number[];
+}
 
 function top(file: string, n = 25) {
   const p = JSON.parse(readFileSync(file, 'utf8')) as Profile;
@@ -39,7 +47,14 @@ function top(file: string, n = 25) {
   }
   const pct = (v: number) => `${((100 * v) / total).toFixed(1)}%`;
   console.log(`\n${file.split('/').pop()} (${(total / 1e6).toFixed(1)} s sampled)`);
-  console.log('  by package:', [...byPkg].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([k, v]) => `${k} ${pct(v)}`).join(', '));
+  console.log(
+    '  by package:',
+    [...byPkg]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 12)
+      .map(([k, v]) => `${k} ${pct(v)}`)
+      .join(', '),
+  );
   for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, n)) console.log(`  ${pct(v).padStart(6)}  ${k}`);
 }
 
@@ -50,17 +65,33 @@ const redis = await startRedis();
 // Node 20 refuses --cpu-prof in NODE_OPTIONS: spawn the services with it on the command line.
 async function profiled(name: 'engine' | 'gateway', env: Record<string, string>) {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${DIR}${name}`, '--conditions=chat-source', '--import', 'tsx', `${name}/src/server.ts`], {
-    env: { ...process.env, NODE_ENV: 'test', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--cpu-prof', `--cpu-prof-dir=${DIR}${name}`, '--conditions=chat-source', '--import', 'tsx', `${name}/src/server.ts`],
+    {
+      env: { ...process.env, NODE_ENV: 'test', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', ...env },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   const url = `http://127.0.0.1:${port}`;
   await waitFor(async () => (await fetch(`${url}/healthz`).catch(() => null))?.ok === true, 30_000, `${name} up`);
-  return { url, kill: () => new Promise<void>((r) => { child.once('exit', () => r()); child.kill('SIGTERM'); }) };
+  return {
+    url,
+    kill: () =>
+      new Promise<void>((r) => {
+        child.once('exit', () => r());
+        child.kill('SIGTERM');
+      }),
+  };
 }
 const engine = await profiled('engine', { ENGINE_KEY, REDIS_URL: redis.url, EMBEDDED_TOKEN_DELAY_MS: '0' });
 const gateway = await profiled('gateway', {
-  ENGINE_KEY, JWT_SECRET, REDIS_URL: redis.url, ENGINE_URL: engine.url, TENANTS_FILE: tenants.file, RATE_TOKEN_PER_MINUTE: '100000000',
+  ENGINE_KEY,
+  JWT_SECRET,
+  REDIS_URL: redis.url,
+  ENGINE_URL: engine.url,
+  TENANTS_FILE: tenants.file,
+  RATE_TOKEN_PER_MINUTE: '100000000',
 });
 try {
   const token = await visitorToken(gateway.url);

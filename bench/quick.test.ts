@@ -14,17 +14,37 @@ import { redisStackMissing } from '../scripts/testkit/index.js';
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
 const REQUIRED = [
-  'gateway_added_ttft_ms.c1.p50', 'gateway_added_ttft_ms.c1.p99', 'gateway_added_ttft_ms.c64.p50', 'gateway_added_ttft_ms.c64.p99',
-  'relay_added_gap_ms.p50', 'relay_added_gap_ms.p99', 'events_in', 'events_out',
-  'turn200_over_turn2.engine_ms', 'turn200_over_turn2.redis_bytes', 'turn200_over_turn2.prompt_chars',
-  'redis_roundtrips_per_turn', 'redis_vs_memory_throughput', 'idle_streams.count', 'idle_streams.rss_kb_per_stream', 'turns_per_s',
+  'gateway_added_ttft_ms.c1.p50',
+  'gateway_added_ttft_ms.c1.p99',
+  'gateway_added_ttft_ms.c64.p50',
+  'gateway_added_ttft_ms.c64.p99',
+  'relay_added_gap_ms.p50',
+  'relay_added_gap_ms.p99',
+  'events_in',
+  'events_out',
+  'turn200_over_turn2.engine_ms',
+  'turn200_over_turn2.redis_bytes',
+  'turn200_over_turn2.prompt_chars',
+  'redis_roundtrips_per_turn',
+  'redis_vs_memory_throughput',
+  'idle_streams.count',
+  'idle_streams.rss_kb_per_stream',
+  'turns_per_s',
   // Anchor: the bare relaying hop runs in every bench.
-  'bare_proxy.c1.bare_added_ttft_ms.p50', 'bare_proxy.c1.gateway_added_ttft_ms.p50', 'bare_proxy.c1.bare_added_gap_ms.p99',
-  'bare_proxy.c64.bare_added_ttft_ms.p99', 'bare_proxy.c64.gateway_added_ttft_ms.p99',
+  'bare_proxy.c1.bare_added_ttft_ms.p50',
+  'bare_proxy.c1.gateway_added_ttft_ms.p50',
+  'bare_proxy.c1.bare_added_gap_ms.p99',
+  'bare_proxy.c64.bare_added_ttft_ms.p99',
+  'bare_proxy.c64.gateway_added_ttft_ms.p99',
 ];
 // Anchor: the official saver, where Redis Stack is installed (.ci/run installs it); quick runs use 20-turn sessions.
-const OFFICIAL = ['ours', 'official'].flatMap((s) => [`official_saver.${s}.redis_roundtrips_per_turn`, `official_saver.${s}.redis_bytes_written.turn2`,
-  `official_saver.${s}.redis_bytes_written.turn20`, `official_saver.${s}.engine_ms_per_turn.turn2`, `official_saver.${s}.engine_ms_per_turn.turn20`]);
+const OFFICIAL = ['ours', 'official'].flatMap((s) => [
+  `official_saver.${s}.redis_roundtrips_per_turn`,
+  `official_saver.${s}.redis_bytes_written.turn2`,
+  `official_saver.${s}.redis_bytes_written.turn20`,
+  `official_saver.${s}.engine_ms_per_turn.turn2`,
+  `official_saver.${s}.engine_ms_per_turn.turn20`,
+]);
 
 const get = (o: unknown, path: string) => path.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], o);
 

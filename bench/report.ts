@@ -43,7 +43,14 @@ const added = (gw: number[], direct: number[]) => ({ p50: round(p50(gw) - p50(di
 
 /** Median over sessions of the median of a small window of turns around `at`. */
 function windowMedian(g: GrowthSamples, from: number, to: number, pick: (s: GrowthSamples['turns'][0][0]) => number | undefined): number {
-  const perSession = g.turns.map((turns) => median(turns.filter((t) => t.turn >= from && t.turn <= to).map(pick).filter((v): v is number => v !== undefined && Number.isFinite(v))));
+  const perSession = g.turns.map((turns) =>
+    median(
+      turns
+        .filter((t) => t.turn >= from && t.turn <= to)
+        .map(pick)
+        .filter((v): v is number => v !== undefined && Number.isFinite(v)),
+    ),
+  );
   return median(perSession.filter(Number.isFinite));
 }
 
@@ -56,7 +63,14 @@ export function writeReport(dir: string, input: ReportInput) {
   const keysOrScan = Object.entries(ctx.accounts).reduce((a, [, acc]) => a + (acc.redis.keys ?? 0) + (acc.redis.scan ?? 0), 0);
   const accRedis = ctx.accounts.C_redis;
   const e2e = ctx.accounts.E2E_gateway;
-  const perTurnCpu = (acc: typeof e2e) => (acc ? Object.fromEntries(Object.entries(acc.cpuMs).filter(([, v]) => v > 0).map(([k, v]) => [k, round(v / acc.turns, 3)])) : {});
+  const perTurnCpu = (acc: typeof e2e) =>
+    acc
+      ? Object.fromEntries(
+          Object.entries(acc.cpuMs)
+            .filter(([, v]) => v > 0)
+            .map(([k, v]) => [k, round(v / acc.turns, 3)]),
+        )
+      : {};
   const commandsPerTurn = (acc: typeof e2e) => (acc ? round(Object.values(acc.redis).reduce((a, b) => a + b, 0) / acc.turns, 2) : NaN);
 
   const result = {
@@ -124,22 +138,43 @@ export function writeReport(dir: string, input: ReportInput) {
       cpu_ms_per_turn: { e2e_gateway: perTurnCpu(e2e), engine_direct_redis: perTurnCpu(accRedis), engine_direct_memory: perTurnCpu(ctx.accounts.C_memory) },
       peak_rss_kb: Object.fromEntries(Object.entries(ctx.accounts).map(([k, v]) => [k, v.peakRssKb])),
       idle,
-      arms: Object.fromEntries(Object.entries(ctx.accounts).map(([k, v]) => [k, { wall_s: round(v.wallMs / 1000, 2), turns: v.turns, redis_commands: v.redis }])),
+      arms: Object.fromEntries(
+        Object.entries(ctx.accounts).map(([k, v]) => [k, { wall_s: round(v.wallMs / 1000, 2), turns: v.turns, redis_commands: v.redis }]),
+      ),
     },
   };
   writeFileSync(join(dir, 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
   writeFileSync(join(dir, 'latest.md'), markdown(result));
 
-  const lat = lineChart(`Turn time vs turn index (engine, zero-delay model, ${g.turns.length} session(s))`, 'turn', 'ms (median over sessions)', [
-    { name: 'engine turn time', color: '#1f77b4', points: Array.from({ length: last }, (_, i) => [i + 1, median(g.turns.map((ts) => ts[i]?.engineMs ?? NaN).filter(Number.isFinite))] as [number, number]) },
-  ], { yMin: 0 });
+  const lat = lineChart(
+    `Turn time vs turn index (engine, zero-delay model, ${g.turns.length} session(s))`,
+    'turn',
+    'ms (median over sessions)',
+    [
+      {
+        name: 'engine turn time',
+        color: '#1f77b4',
+        points: Array.from(
+          { length: last },
+          (_, i) => [i + 1, median(g.turns.map((ts) => ts[i]?.engineMs ?? NaN).filter(Number.isFinite))] as [number, number],
+        ),
+      },
+    ],
+    { yMin: 0 },
+  );
   writeFileSync(join(dir, 'turn-latency.svg'), lat);
-  const dist = lineChart('TTFT distribution, gateway vs direct (CDF)', 'time to first token, ms', 'fraction of turns', [
-    { name: 'c1 gateway', color: '#d62728', points: cdf(ttfts(s.c1.gateway)) },
-    { name: 'c1 direct', color: '#1f77b4', points: cdf(ttfts(s.c1.direct)) },
-    { name: 'c64 gateway', color: '#ff9896', points: cdf(ttfts(s.c64.gateway)) },
-    { name: 'c64 direct', color: '#aec7e8', points: cdf(ttfts(s.c64.direct)) },
-  ], { yMin: 0 });
+  const dist = lineChart(
+    'TTFT distribution, gateway vs direct (CDF)',
+    'time to first token, ms',
+    'fraction of turns',
+    [
+      { name: 'c1 gateway', color: '#d62728', points: cdf(ttfts(s.c1.gateway)) },
+      { name: 'c1 direct', color: '#1f77b4', points: cdf(ttfts(s.c1.direct)) },
+      { name: 'c64 gateway', color: '#ff9896', points: cdf(ttfts(s.c64.gateway)) },
+      { name: 'c64 direct', color: '#aec7e8', points: cdf(ttfts(s.c64.direct)) },
+    ],
+    { yMin: 0 },
+  );
   writeFileSync(join(dir, 'ttft.svg'), dist);
   return result;
 }
@@ -155,12 +190,32 @@ function markdown(r: Result): string {
     ['Gateway-added TTFT, c64', `p50 ${a.c64.p50} ms, p99 ${a.c64.p99} ms`, 'p99 <= 10 ms', ok(a.c64.p99 <= 10)],
     ['Relay-added inter-token gap', `p50 ${r.relay_added_gap_ms.p50} ms, p99 ${r.relay_added_gap_ms.p99} ms`, 'p99 <= 1 ms', ok(r.relay_added_gap_ms.p99 <= 1)],
     ['Events out / in', `${r.events_out} / ${r.events_in}`, 'equal', ok(r.events_out === r.events_in)],
-    ['Turn 200 / turn 2', `engine ${g.engine_ms}x, Redis bytes ${g.redis_bytes}x, prompt ${g.prompt_chars}x`, 'each <= 1.2x', ok(g.engine_ms <= 1.2 && g.redis_bytes <= 1.2 && g.prompt_chars <= 1.2)],
-    ['Redis round trips per turn (engine)', `${r.redis_roundtrips_per_turn} (gateway adds ${r.detail.redis_roundtrips.gateway_per_turn}); KEYS/SCAN: ${r.detail.keys_or_scan_calls}`, '<= 6, no KEYS/SCAN', ok(r.redis_roundtrips_per_turn <= 6 && r.detail.keys_or_scan_calls === 0)],
+    [
+      'Turn 200 / turn 2',
+      `engine ${g.engine_ms}x, Redis bytes ${g.redis_bytes}x, prompt ${g.prompt_chars}x`,
+      'each <= 1.2x',
+      ok(g.engine_ms <= 1.2 && g.redis_bytes <= 1.2 && g.prompt_chars <= 1.2),
+    ],
+    [
+      'Redis round trips per turn (engine)',
+      `${r.redis_roundtrips_per_turn} (gateway adds ${r.detail.redis_roundtrips.gateway_per_turn}); KEYS/SCAN: ${r.detail.keys_or_scan_calls}`,
+      '<= 6, no KEYS/SCAN',
+      ok(r.redis_roundtrips_per_turn <= 6 && r.detail.keys_or_scan_calls === 0),
+    ],
     ['Redis / in-memory throughput', `${r.redis_vs_memory_throughput}x`, '>= 0.75x', ok(r.redis_vs_memory_throughput >= 0.75)],
-    ['Idle streams, one gateway', `${r.idle_streams.count} at ${r.idle_streams.rss_kb_per_stream} KB RSS each`, '5,000 at <= 20 KB', ok(r.idle_streams.count >= 5000 && r.idle_streams.rss_kb_per_stream <= 20)],
+    [
+      'Idle streams, one gateway',
+      `${r.idle_streams.count} at ${r.idle_streams.rss_kb_per_stream} KB RSS each`,
+      '5,000 at <= 20 KB',
+      ok(r.idle_streams.count >= 5000 && r.idle_streams.rss_kb_per_stream <= 20),
+    ],
     ['End-to-end turns/s (zero delay, via gateway)', `${r.turns_per_s}`, 'aim 400', ok(r.turns_per_s >= 400)],
-    ['Cluster: 2 engines / 1 engine', `${r.detail.cluster_2_over_1_engines}x (${r.detail.throughput_turns_per_s.CLUSTER_2_engines} vs ${r.detail.throughput_turns_per_s.CLUSTER_1_engine} turns/s)`, 'reported', '-'],
+    [
+      'Cluster: 2 engines / 1 engine',
+      `${r.detail.cluster_2_over_1_engines}x (${r.detail.throughput_turns_per_s.CLUSTER_2_engines} vs ${r.detail.throughput_turns_per_s.CLUSTER_1_engine} turns/s)`,
+      'reported',
+      '-',
+    ],
   ];
   const m = r.machine;
   return [
@@ -173,8 +228,12 @@ function markdown(r: Result): string {
     ...rows.map((x) => `| ${x.join(' | ')} |`),
     '',
     `TTFT p50 at c1: gateway ${r.detail.ttft_ms.c1.gateway.p50} ms, direct ${r.detail.ttft_ms.c1.direct.p50} ms; c64: gateway ${r.detail.ttft_ms.c64.gateway.p50} ms, direct ${r.detail.ttft_ms.c64.direct.p50} ms.`,
-    `Zero-delay throughput (turns/s): ${Object.entries(r.detail.throughput_turns_per_s).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
-    `CPU ms per end-to-end turn: ${Object.entries(r.detail.cpu_ms_per_turn.e2e_gateway).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
+    `Zero-delay throughput (turns/s): ${Object.entries(r.detail.throughput_turns_per_s)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}.`,
+    `CPU ms per end-to-end turn: ${Object.entries(r.detail.cpu_ms_per_turn.e2e_gateway)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}.`,
     '',
     '![turn latency vs turn index](bench/results/turn-latency.svg) ![TTFT distribution](bench/results/ttft.svg)',
     '',

@@ -38,8 +38,30 @@ const num = (name: string) => {
 };
 const quick = flag('quick');
 const opts: BenchOptions = quick
-  ? { quick, rounds: 1, c1Turns: 6, c64TurnsPerWorker: 1, streamDelayMs: 5, longSessions: 1, longTurns: 200, throughputTurns: 60, throughputConcurrency: 16, idleStreams: 300 }
-  : { quick, rounds: 4, c1Turns: 12, c64TurnsPerWorker: 2, streamDelayMs: 20, longSessions: 3, longTurns: 200, throughputTurns: 600, throughputConcurrency: 16, idleStreams: 5000 };
+  ? {
+      quick,
+      rounds: 1,
+      c1Turns: 6,
+      c64TurnsPerWorker: 1,
+      streamDelayMs: 5,
+      longSessions: 1,
+      longTurns: 200,
+      throughputTurns: 60,
+      throughputConcurrency: 16,
+      idleStreams: 300,
+    }
+  : {
+      quick,
+      rounds: 4,
+      c1Turns: 12,
+      c64TurnsPerWorker: 2,
+      streamDelayMs: 20,
+      longSessions: 3,
+      longTurns: 200,
+      throughputTurns: 600,
+      throughputConcurrency: 16,
+      idleStreams: 5000,
+    };
 opts.rounds = num('rounds') ?? opts.rounds;
 opts.idleStreams = num('idle') ?? opts.idleStreams;
 // --only idle: arm D alone (its figure printed, no report written), for working on the gateway's per-stream memory.
@@ -147,7 +169,10 @@ async function main() {
 
     const anchorResults: Anchors = {
       bare_proxy: procs.bare_proxy
-        ? bareProxyResult(bare, ctx.accounts.BARE_c64_bare ? (ctx.accounts.BARE_c64_bare.cpuMs.bare_proxy ?? NaN) / ctx.accounts.BARE_c64_bare.turns : undefined)
+        ? bareProxyResult(
+            bare,
+            ctx.accounts.BARE_c64_bare ? (ctx.accounts.BARE_c64_bare.cpuMs.bare_proxy ?? NaN) / ctx.accounts.BARE_c64_bare.turns : undefined,
+          )
         : { skipped: '--no-anchors' },
       official_saver: { skipped: '--no-anchors' },
       load_tool: { skipped: '--no-anchors' },
@@ -166,7 +191,16 @@ async function main() {
     }
 
     mkdirSync(OUT, { recursive: true });
-    const result = writeReport(OUT, { ctx, streaming, growth, throughput, roundTrips, idle, anchors: anchorResults, wallS: (performance.now() - started) / 1000 });
+    const result = writeReport(OUT, {
+      ctx,
+      streaming,
+      growth,
+      throughput,
+      roundTrips,
+      idle,
+      anchors: anchorResults,
+      wallS: (performance.now() - started) / 1000,
+    });
     log(`wrote ${OUT}latest.json (turns/s ${result.turns_per_s.toFixed(1)})`);
   } finally {
     await closePools();

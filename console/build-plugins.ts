@@ -45,9 +45,7 @@ export class Ajv {
 export const precompiledAjv: Plugin = {
   name: 'precompiled-ajv',
   setup(b) {
-    b.onResolve({ filter: /^ajv(-formats)?$/ }, (args) =>
-      fromShared(args.importer) ? { path: args.path, namespace: 'precompiled-ajv' } : undefined,
-    );
+    b.onResolve({ filter: /^ajv(-formats)?$/ }, (args) => (fromShared(args.importer) ? { path: args.path, namespace: 'precompiled-ajv' } : undefined));
     b.onLoad({ filter: /.*/, namespace: 'precompiled-ajv' }, (args) => ({
       contents: args.path === 'ajv' ? precompiledAjvSource() : 'export default function addFormats(ajv) { return ajv; }\n',
       loader: 'js',
@@ -60,8 +58,6 @@ export const precompiledAjv: Plugin = {
 export const browserLinearRegex: Plugin = {
   name: 'browser-linear-regex',
   setup(b) {
-    b.onResolve({ filter: /(^|\/)linear-regex(\.js)?$/ }, (args) =>
-      fromShared(args.importer) ? { path: `${here}src/shims/linear-regex.ts` } : undefined,
-    );
+    b.onResolve({ filter: /(^|\/)linear-regex(\.js)?$/ }, (args) => (fromShared(args.importer) ? { path: `${here}src/shims/linear-regex.ts` } : undefined));
   },
 };

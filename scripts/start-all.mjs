@@ -57,8 +57,14 @@ async function waitFor(check, ms, what) {
 const redisPing = (port) =>
   new Promise((resolve) => {
     const s = createConnection({ port, host: '127.0.0.1' }, () => s.write('PING\r\n'));
-    s.setTimeout(500, () => { s.destroy(); resolve(false); });
-    s.on('data', (d) => { s.destroy(); resolve(d.toString().startsWith('+PONG')); });
+    s.setTimeout(500, () => {
+      s.destroy();
+      resolve(false);
+    });
+    s.on('data', (d) => {
+      s.destroy();
+      resolve(d.toString().startsWith('+PONG'));
+    });
     s.on('error', () => resolve(false));
   });
 
@@ -72,7 +78,13 @@ const healthy = async (url) => {
 
 function run(name, cmd, args, env) {
   const child = spawn(cmd, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const prefix = (d) => d.toString().split('\n').filter(Boolean).map((l) => `[${name}] ${l}\n`).join('');
+  const prefix = (d) =>
+    d
+      .toString()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => `[${name}] ${l}\n`)
+      .join('');
   child.stdout.on('data', (d) => process.stdout.write(prefix(d)));
   child.stderr.on('data', (d) => process.stderr.write(prefix(d)));
   child.on('exit', (code, signal) => {
@@ -180,8 +192,22 @@ async function main() {
       const port = await pickPort(Number(process.env.REDIS_PORT || 6390));
       mkdirSync(`${DATA}/redis`, { recursive: true });
       run('redis', 'redis-server', [
-        '--port', String(port), '--bind', '127.0.0.1', '--dir', `${DATA}/redis`,
-        '--appendonly', 'yes', '--appendfsync', fsync, '--save', '', '--daemonize', 'no', '--loglevel', 'warning',
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--dir',
+        `${DATA}/redis`,
+        '--appendonly',
+        'yes',
+        '--appendfsync',
+        fsync,
+        '--save',
+        '',
+        '--daemonize',
+        'no',
+        '--loglevel',
+        'warning',
       ]);
       await waitFor(() => redisPing(port), 10_000, 'redis-server');
       redisUrl = `redis://127.0.0.1:${port}`;
@@ -232,13 +258,21 @@ async function main() {
   Curl (token valid 10 minutes; new one: npm run token -- pk_acme_web):
 
 curl -N ${gatewayUrl}/v1/chat -H 'Authorization: Bearer ${token}' -H 'Content-Type: application/json' -d '${body.replace(/'/g, "'\\''")}'
-${adminKey ? `
+${
+  adminKey
+    ? `
   Admin API (ADMIN_KEY is a dev key kept in .data/admin-key): the demo tenant's leads
 
 curl -s ${gatewayUrl}/admin/v1/tenants/acme/submissions -H 'Authorization: Bearer ${adminKey}'
-` : ''}${tenantKey ? `
+`
+    : ''
+}${
+  tenantKey
+    ? `
   Console: ${demoUrl}console  (tenant key for acme: ${tenantKey})
-` : ''}
+`
+    : ''
+}
   Ctrl-C stops everything.
 `);
 }

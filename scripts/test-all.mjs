@@ -10,7 +10,11 @@ function run(cmd, args, { capture = false } = {}) {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', capture ? 'pipe' : 'inherit', 'inherit'], env: { ...process.env, FORCE_COLOR: '0' } });
     let out = '';
-    if (capture) child.stdout.on('data', (d) => { out += d; process.stdout.write(d); });
+    if (capture)
+      child.stdout.on('data', (d) => {
+        out += d;
+        process.stdout.write(d);
+      });
     child.on('close', (code) => resolve({ code: code ?? 1, out }));
   });
 }
@@ -23,21 +27,39 @@ let skipped = 0;
 const extra = process.argv.slice(2);
 
 const tc = await run('npm', ['run', '--silent', 'typecheck']);
-if (tc.code === 0) passed++; else { failed++; console.error('typecheck failed'); }
+if (tc.code === 0) passed++;
+else {
+  failed++;
+  console.error('typecheck failed');
+}
 
 // Habits (issue #13): lint, formatting and declared dependencies, each one pass/fail line like typecheck.
-for (const [script, what] of [['lint', 'lint (npm run lint)'], ['format:check', 'formatting (npm run format)'], ['deps:check', 'dependency check (npm run deps:check)']]) {
+for (const [script, what] of [
+  ['lint', 'lint (npm run lint)'],
+  ['format:check', 'formatting (npm run format)'],
+  ['deps:check', 'dependency check (npm run deps:check)'],
+]) {
   const r = await run('npm', ['run', '--silent', script, ...(script === 'lint' ? ['--', '--quiet'] : [])]); // warnings: `npm run lint`
-  if (r.code === 0) passed++; else { failed++; console.error(`${what} failed`); }
+  if (r.code === 0) passed++;
+  else {
+    failed++;
+    console.error(`${what} failed`);
+  }
 }
 
 const b = await run('npm', ['run', '--silent', 'build']);
-if (b.code === 0) passed++; else { failed++; console.error('build failed'); }
+if (b.code === 0) passed++;
+else {
+  failed++;
+  console.error('build failed');
+}
 
 const main = await run('npx', ['tap', '-R', 'tap', ...extra], { capture: true });
 // The quick benchmark and the load tool's smoke run alone afterwards: they start many processes and would only slow the
 // parallel suite (it checks that the bench keeps working; it never judges speed).
-const bench = extra.length ? { code: 0, out: '' } : await run('npx', ['tap', '-R', 'tap', '--disable-coverage', '-t', '300', 'bench/quick.test.ts', 'bench/load-tool.test.ts'], { capture: true });
+const bench = extra.length
+  ? { code: 0, out: '' }
+  : await run('npx', ['tap', '-R', 'tap', '--disable-coverage', '-t', '300', 'bench/quick.test.ts', 'bench/load-tool.test.ts'], { capture: true });
 const tap = { code: main.code || bench.code, out: `${main.out}\n${bench.out}` };
 // Count the tests inside each file (4-space indent); a file that failed with no failing test
 // inside (crash, timeout, coverage) counts as one failure.
@@ -48,13 +70,18 @@ for (const line of lines) {
   const inner = /^ {4}(not )?ok \d+/.exec(line);
   if (inner) {
     if (/# SKIP/i.test(line)) skipped++;
-    else if (inner[1]) { failed++; innerFailuresSinceFile++; }
-    else passed++;
+    else if (inner[1]) {
+      failed++;
+      innerFailuresSinceFile++;
+    } else passed++;
     continue;
   }
   const top = /^(not )?ok \d+/.exec(line);
   if (top) {
-    if (top[1] && innerFailuresSinceFile === 0) { failed++; fileFailures++; }
+    if (top[1] && innerFailuresSinceFile === 0) {
+      failed++;
+      fileFailures++;
+    }
     innerFailuresSinceFile = 0;
   }
 }

@@ -60,7 +60,16 @@ const bin = (mod: string, file: string) => require.resolve(`${mod}/${file}`);
 execFileSync(process.execPath, [bin('typescript', 'bin/tsc'), '-p', `${here}tsconfig.build.json`], { stdio: 'inherit' });
 execFileSync(
   process.execPath,
-  [bin('@custom-elements-manifest/analyzer', 'cem.js'), 'analyze', '--litelement', '--globs', 'src/chat-widget.component.ts', 'src/chat-widget.ts', '--outdir', 'dist'],
+  [
+    bin('@custom-elements-manifest/analyzer', 'cem.js'),
+    'analyze',
+    '--litelement',
+    '--globs',
+    'src/chat-widget.component.ts',
+    'src/chat-widget.ts',
+    '--outdir',
+    'dist',
+  ],
   { cwd: here, stdio: 'inherit' },
 );
 

@@ -25,7 +25,8 @@ export const newBareProxySamples = (): BareProxySamples => ({
 export async function bareProxyRound(ctx: BenchContext, s: BareProxySamples, round: number, bareUrl: string): Promise<void> {
   const { urls, opts } = ctx;
   const make = (side: Side): (() => Session) =>
-    side === 'gateway' ? () => gatewaySession(urls.gatewayStream, ctx.token)
+    side === 'gateway'
+      ? () => gatewaySession(urls.gatewayStream, ctx.token)
       : () => engineSession([side === 'bare' ? bareUrl : urls.engineStream], ctx.template);
   // The order rotates with the round so that drift hits every side alike.
   const order = SIDES.map((_, i) => SIDES[(i + round) % SIDES.length]!);

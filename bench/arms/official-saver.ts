@@ -47,7 +47,8 @@ export async function officialSaverArm(o: OfficialSaverOptions, log: (m: string)
       rigs[saver] = { redis, engine, stats: await connect(redis.url) };
     }
     // Warm-up on both, not measured.
-    for (const saver of ['ours', 'official'] as const) await runLoad(12, 3, () => engineSession([rigs[saver].engine.url], o.template), `official_saver warm-up ${saver}`);
+    for (const saver of ['ours', 'official'] as const)
+      await runLoad(12, 3, () => engineSession([rigs[saver].engine.url], o.template), `official_saver warm-up ${saver}`);
     const out = {} as Record<Saver, SaverFigures>;
     const roundTrips = {} as Record<Saver, { perTurn: number; commands: Record<string, number> }>;
     for (const saver of ['ours', 'official'] as const) {

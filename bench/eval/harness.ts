@@ -42,12 +42,16 @@ export interface Dataset {
 export function loadDataset(dir = DATASET_DIR): Dataset {
   const suite = JSON.parse(readFileSync(join(dir, 'suite.json'), 'utf8')) as { today: string };
   const templates: Record<string, Template> = {};
-  for (const f of readdirSync(join(dir, 'templates')).filter((f) => f.endsWith('.json')).sort()) {
+  for (const f of readdirSync(join(dir, 'templates'))
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
     const t = JSON.parse(readFileSync(join(dir, 'templates', f), 'utf8')) as Template;
     templates[t.id] = t;
   }
   const conversations: Conversation[] = [];
-  for (const f of readdirSync(join(dir, 'conversations')).filter((f) => f.endsWith('.json')).sort())
+  for (const f of readdirSync(join(dir, 'conversations'))
+    .filter((f) => f.endsWith('.json'))
+    .sort())
     conversations.push(...(JSON.parse(readFileSync(join(dir, 'conversations', f), 'utf8')) as Conversation[]));
   for (const c of conversations) {
     const t = templates[c.template];
@@ -153,7 +157,13 @@ export async function runSuite(opts: RunOptions): Promise<RunResult> {
   const { dataset, setup } = opts;
   const now = new Date(`${dataset.today}T12:00:00Z`);
   const graph = compileGraph(
-    { model: setup.model, extractor: setup.extractor, contextMessages: opts.contextMessages ?? 4, maxFieldAttempts: opts.maxFieldAttempts ?? 3, now: () => now },
+    {
+      model: setup.model,
+      extractor: setup.extractor,
+      contextMessages: opts.contextMessages ?? 4,
+      maxFieldAttempts: opts.maxFieldAttempts ?? 3,
+      now: () => now,
+    },
     new MemorySaver(),
   );
   const meter = new PromptMeter();
@@ -174,10 +184,7 @@ export async function runSuite(opts: RunOptions): Promise<RunResult> {
       for (let i = 0; i < c.turns.length; i++) {
         const text = c.turns[i]!;
         const before: Record<string, unknown> = state?.data ?? {};
-        state = (await graph.invoke(
-          { input: { id: `m${i}`, text }, history: history.slice(), ...(i === 0 ? { template } : {}) },
-          config,
-        )) as IntakeStateType;
+        state = (await graph.invoke({ input: { id: `m${i}`, text }, history: history.slice(), ...(i === 0 ? { template } : {}) }, config)) as IntakeStateType;
         turnsRun++;
         history.push({ role: 'user', text }, { role: 'assistant', text: state.lastReply });
         if (completedAt === null && state.status === 'complete') completedAt = i + 1;
@@ -199,7 +206,19 @@ export async function runSuite(opts: RunOptions): Promise<RunResult> {
       .filter(([k, v]) => v !== undefined && v !== null && (c.expected[k] === undefined || c.expected[k] === null))
       .map(([field, got]) => ({ field, got }));
     const corrections = (c.corrections ?? []).map((field) => ({ field, ok: fields.find((f) => f.field === field)?.ok ?? false }));
-    return { id: c.id, template: c.template, language, turns: c.turns.length, completedAt, fields, hallucinated, corrections, refusals, final, ...(error ? { error } : {}) };
+    return {
+      id: c.id,
+      template: c.template,
+      language,
+      turns: c.turns.length,
+      completedAt,
+      fields,
+      hallucinated,
+      corrections,
+      refusals,
+      final,
+      ...(error ? { error } : {}),
+    };
   };
 
   let next = 0;

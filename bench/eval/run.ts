@@ -42,4 +42,6 @@ mkdirSync(dirname(args.out!), { recursive: true });
 writeFileSync(`${args.out}.json`, JSON.stringify(report, null, 2) + '\n');
 writeFileSync(`${args.out}.md`, md);
 process.stdout.write(md.split('\n## Misses')[0]!);
-console.log(`\n${report.misses.length} misses, ${report.hallucinated} hallucinated; ${((performance.now() - started) / 1000).toFixed(1)} s. Written: ${args.out}.json, ${args.out}.md`);
+console.log(
+  `\n${report.misses.length} misses, ${report.hallucinated} hallucinated; ${((performance.now() - started) / 1000).toFixed(1)} s. Written: ${args.out}.json, ${args.out}.md`,
+);

@@ -45,7 +45,8 @@ export async function startAuxEngine(engineUrl: string, pingMs: number): Promise
         body: chunks.length ? Buffer.concat(chunks) : null,
       });
       const headers: Record<string, string | string[]> = {};
-      for (const [k, v] of Object.entries(up.headers)) if (v !== undefined && k !== 'transfer-encoding' && k !== 'connection' && k !== 'keep-alive') headers[k] = v;
+      for (const [k, v] of Object.entries(up.headers))
+        if (v !== undefined && k !== 'transfer-encoding' && k !== 'connection' && k !== 'keep-alive') headers[k] = v;
       res.writeHead(up.statusCode, headers);
       res.flushHeaders();
       const counting = String(up.headers['content-type'] ?? '').startsWith('text/event-stream');

@@ -13,10 +13,14 @@ export async function startBareProxy(targetUrl: string, node = process.env.BENCH
   child.stderr!.on('data', (d: Buffer) => (out += d));
   let exited = false;
   child.once('exit', () => (exited = true));
-  await waitFor(() => {
-    if (exited) throw new Error(`bare proxy exited:\n${out}`);
-    return /listening \d+/.test(out);
-  }, 30_000, 'bare proxy listening');
+  await waitFor(
+    () => {
+      if (exited) throw new Error(`bare proxy exited:\n${out}`);
+      return /listening \d+/.test(out);
+    },
+    30_000,
+    'bare proxy listening',
+  );
   const port = Number(/listening (\d+)/.exec(out)![1]);
   return {
     url: `http://127.0.0.1:${port}`,

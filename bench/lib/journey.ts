@@ -73,7 +73,12 @@ export function assertOk(r: TurnResult, where: string): TurnResult {
  * `concurrency` visitors each running lead-intake sessions until `turns` turns are done in all.
  * Returns every turn's result and the wall time.
  */
-export async function runLoad(turns: number, concurrency: number, newSession: () => Session, where: string): Promise<{ results: TurnResult[]; wallMs: number }> {
+export async function runLoad(
+  turns: number,
+  concurrency: number,
+  newSession: () => Session,
+  where: string,
+): Promise<{ results: TurnResult[]; wallMs: number }> {
   const results: TurnResult[] = [];
   let issued = 0;
   const t0 = performance.now();

@@ -45,15 +45,43 @@ export function parseLocustStats(csv: string): LocustRow[] {
   return lines.filter(Boolean).map((line) => {
     const f = line.split(',');
     const n = (c: string) => Number(f[idx(c)]);
-    return { type: f[idx('Type')]!, name: f[idx('Name')]!, count: n('Request Count'), failures: n('Failure Count'), rps: n('Requests/s'), p50: n('50%'), p90: n('90%'), p99: n('99%'), max: n('Max Response Time') };
+    return {
+      type: f[idx('Type')]!,
+      name: f[idx('Name')]!,
+      count: n('Request Count'),
+      failures: n('Failure Count'),
+      rps: n('Requests/s'),
+      p50: n('50%'),
+      p90: n('90%'),
+      p99: n('99%'),
+      max: n('Max Response Time'),
+    };
   });
 }
 
 export async function runLocust(o: { host: string; users: number; seconds: number; env?: Record<string, string> }): Promise<LocustRun> {
   const dir = mkdtempSync(join(tmpdir(), 'locust-'));
   try {
-    const args = ['-f', LOCUST_SCRIPT, '--headless', '-u', String(o.users), '-r', String(o.users), '--run-time', `${o.seconds}s`, '--stop-timeout', '30',
-      '--host', o.host, '--csv', join(dir, 'chat'), '--only-summary', '--loglevel', 'WARNING'];
+    const args = [
+      '-f',
+      LOCUST_SCRIPT,
+      '--headless',
+      '-u',
+      String(o.users),
+      '-r',
+      String(o.users),
+      '--run-time',
+      `${o.seconds}s`,
+      '--stop-timeout',
+      '30',
+      '--host',
+      o.host,
+      '--csv',
+      join(dir, 'chat'),
+      '--only-summary',
+      '--loglevel',
+      'WARNING',
+    ];
     const t0 = performance.now();
     const child = track(spawn(LOCUST_BIN, args, { env: { ...process.env, ...o.env }, stdio: ['ignore', 'pipe', 'pipe'] }));
     let output = '';
@@ -71,7 +99,14 @@ export async function runLocust(o: { host: string; users: number; seconds: numbe
     clearInterval(peek);
     const statsFile = join(dir, 'chat_stats.csv');
     const rows = existsSync(statsFile) ? parseLocustStats(readFileSync(statsFile, 'utf8')) : [];
-    return { code, output, rows, row: (type, name) => rows.find((r) => r.type === type && r.name === name), cpuS: cpuMs / 1000, wallS: (performance.now() - t0) / 1000 };
+    return {
+      code,
+      output,
+      rows,
+      row: (type, name) => rows.find((r) => r.type === type && r.name === name),
+      cpuS: cpuMs / 1000,
+      wallS: (performance.now() - t0) / 1000,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

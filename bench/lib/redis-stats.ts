@@ -68,7 +68,10 @@ export async function latestPromptChars(r: Redis, sessionId: string): Promise<nu
 }
 
 /** Counts client commands (round trips) while `fn` runs, per client address. */
-export async function countRoundTrips(port: number, fn: () => Promise<void>): Promise<{ byClient: Record<string, number>; lua: number; commands: Record<string, number> }> {
+export async function countRoundTrips(
+  port: number,
+  fn: () => Promise<void>,
+): Promise<{ byClient: Record<string, number>; lua: number; commands: Record<string, number> }> {
   const sock = createConnection({ port, host: '127.0.0.1' });
   await new Promise<void>((ok, fail) => sock.once('connect', ok).once('error', fail));
   const byClient: Record<string, number> = {};

@@ -15,7 +15,18 @@ import { gatewaySession, runLoad } from '../lib/journey.js';
 const which = process.argv.slice(2);
 const want = (a: string) => which.length === 0 || which.includes(a);
 const log = (m: string) => process.stderr.write(`[anchors] ${m}\n`);
-const opts: BenchOptions = { quick: true, rounds: 1, c1Turns: 6, c64TurnsPerWorker: 1, streamDelayMs: 5, longSessions: 1, longTurns: 20, throughputTurns: 0, throughputConcurrency: 1, idleStreams: 0 };
+const opts: BenchOptions = {
+  quick: true,
+  rounds: 1,
+  c1Turns: 6,
+  c64TurnsPerWorker: 1,
+  streamDelayMs: 5,
+  longSessions: 1,
+  longTurns: 20,
+  throughputTurns: 0,
+  throughputConcurrency: 1,
+  idleStreams: 0,
+};
 
 const out: Record<string, unknown> = {};
 // The official saver brings its own Redis Stack servers and engines.
@@ -33,8 +44,25 @@ try {
   const token = await visitorToken(stack.gateway.url);
   const redis = await connect(stack.redisUrl);
   const url = stack.gateway.url;
-  const urls = { redis: stack.redisUrl, engineStream: stack.engine.url, engineFast: stack.engine.url, engineMemory: stack.engine.url, gatewayStream: url, gatewayFast: url, gatewayAux: url, clusterEngines: [] };
-  const ctx = new BenchContext(opts, urls, { engine: stack.engine.process.pid!, gateway: stack.gateway.process.pid! }, redis, undefined, stack.tenants.template, token);
+  const urls = {
+    redis: stack.redisUrl,
+    engineStream: stack.engine.url,
+    engineFast: stack.engine.url,
+    engineMemory: stack.engine.url,
+    gatewayStream: url,
+    gatewayFast: url,
+    gatewayAux: url,
+    clusterEngines: [],
+  };
+  const ctx = new BenchContext(
+    opts,
+    urls,
+    { engine: stack.engine.process.pid!, gateway: stack.gateway.process.pid! },
+    redis,
+    undefined,
+    stack.tenants.template,
+    token,
+  );
   await runLoad(12, 4, () => gatewaySession(url, token), 'warm-up');
   if (want('bare')) {
     const proxy = await startBareProxy(stack.engine.url);

@@ -21,8 +21,17 @@ const node = process.env.BENCH_NODE || process.execPath;
 const DIR = fileURLToPath(new URL('../results/profiles/engine-ttft/', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-interface PNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }
-interface Profile { nodes: PNode[]; startTime: number; samples: number[]; timeDeltas: number[] }
+interface PNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+interface Profile {
+  nodes: PNode[];
+  startTime: number;
+  samples: number[];
+  timeDeltas: number[];
+}
 
 rmSync(DIR, { recursive: true, force: true });
 mkdirSync(DIR, { recursive: true });
@@ -31,7 +40,16 @@ const redis = await startRedis();
 const port = await freePort();
 const child = spawn(node, ['--cpu-prof', `--cpu-prof-dir=${DIR}`, '--cpu-prof-interval', '250', '--import', 'tsx', 'engine/src/server.ts'], {
   cwd: ROOT,
-  env: { ...process.env, NODE_ENV: 'test', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', ENGINE_KEY, REDIS_URL: redis.url, EMBEDDED_TOKEN_DELAY_MS: '0' },
+  env: {
+    ...process.env,
+    NODE_ENV: 'test',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    LOG_LEVEL: 'warn',
+    ENGINE_KEY,
+    REDIS_URL: redis.url,
+    EMBEDDED_TOKEN_DELAY_MS: '0',
+  },
   stdio: ['ignore', 'ignore', 'inherit'],
 });
 const url = `http://127.0.0.1:${port}`;
@@ -62,7 +80,9 @@ try {
 }
 
 // The main thread's profile is the largest (tsx runs its loader in a worker).
-const file = readdirSync(DIR).map((f) => `${DIR}${f}`).sort((a, b) => readFileSync(b).length - readFileSync(a).length)[0]!;
+const file = readdirSync(DIR)
+  .map((f) => `${DIR}${f}`)
+  .sort((a, b) => readFileSync(b).length - readFileSync(a).length)[0]!;
 const p = JSON.parse(readFileSync(file, 'utf8')) as Profile;
 const byId = new Map(p.nodes.map((x) => [x.id, x]));
 const parent = new Map<number, number>();
@@ -117,11 +137,24 @@ p.samples.forEach((id, i) => {
 });
 const perTurn = (us: number) => `${(us / 1000 / windows.length).toFixed(3)} ms/turn`;
 const pct = (us: number) => `${((100 * us) / cls.ttft).toFixed(1)}%`;
-console.log(`node ${node}; ${windows.length} c1 turns, zero-delay model: engine TTFT p50 ${p50(ttfts).toFixed(2)} ms, p99 ${p99(ttfts).toFixed(2)} ms (under the profiler)`);
+console.log(
+  `node ${node}; ${windows.length} c1 turns, zero-delay model: engine TTFT p50 ${p50(ttfts).toFixed(2)} ms, p99 ${p99(ttfts).toFixed(2)} ms (under the profiler)`,
+);
 console.log(`engine CPU (non-idle samples): in TTFT windows ${perTurn(cls.ttft)}, rest of turn ${perTurn(cls.rest)}, between turns ${perTurn(cls.between)}`);
-console.log('TTFT window by package:', [...pkg].sort((a, b) => b[1] - a[1]).slice(0, 14).map(([k, v]) => `${k} ${pct(v)}`).join(', '));
+console.log(
+  'TTFT window by package:',
+  [...pkg]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 14)
+    .map(([k, v]) => `${k} ${pct(v)}`)
+    .join(', '),
+);
 console.log('TTFT window, self time:');
 for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`  ${pct(v).padStart(6)}  ${k}`);
 console.log('TTFT window, inclusive (engine/src, langgraph, langchain core frames):');
-for (const [k, v] of [...incl].filter(([k]) => /engine\/src|langgraph|@langchain\/core/.test(k)).sort((a, b) => b[1] - a[1]).slice(0, 30)) console.log(`  ${pct(v).padStart(6)}  ${perTurn(v).padStart(16)}  ${k}`);
+for (const [k, v] of [...incl]
+  .filter(([k]) => /engine\/src|langgraph|@langchain\/core/.test(k))
+  .sort((a, b) => b[1] - a[1])
+  .slice(0, 30))
+  console.log(`  ${pct(v).padStart(6)}  ${perTurn(v).padStart(16)}  ${k}`);
 console.log(`profile: ${file}`);

@@ -13,9 +13,41 @@ import { extract } from '../../engine/src/models/extract/index.js';
 const tpl = (f: string) => JSON.parse(readFileSync(new URL(`../../engine/test/fixtures/${f}.json`, import.meta.url), 'utf8')) as Template;
 const lead = tpl('lead-intake');
 const survey = tpl('home-survey');
-const units = ['i am ', 'my name is ', "it's ", 'a', 'a.', 'a-', 'ab', '1', '1 ', '1-', '1.', '1,', '+1 (', '$1 ', 'not ', 'not 1 ',
-  'the 1 ', 'jan ', 'next ', 'in a ', ' ', 'n ', 'y ', 'not sure ', 'flat ', 'not flat ', 'sorry ', 'sorry. ', 'one ', 'one hundred and ',
-  'a at ', 'a at b dot ', "o'"];
+const units = [
+  'i am ',
+  'my name is ',
+  "it's ",
+  'a',
+  'a.',
+  'a-',
+  'ab',
+  '1',
+  '1 ',
+  '1-',
+  '1.',
+  '1,',
+  '+1 (',
+  '$1 ',
+  'not ',
+  'not 1 ',
+  'the 1 ',
+  'jan ',
+  'next ',
+  'in a ',
+  ' ',
+  'n ',
+  'y ',
+  'not sure ',
+  'flat ',
+  'not flat ',
+  'sorry ',
+  'sorry. ',
+  'one ',
+  'one hundred and ',
+  'a at ',
+  'a at b dot ',
+  "o'",
+];
 const fill = (u: string, n: number) => u.repeat(Math.ceil(n / u.length)).slice(0, n);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -31,7 +63,10 @@ function time(text: string, template: Template, askedField: string | null): numb
 
 let worst = 0;
 for (const u of units)
-  for (const [name, template] of [['lead-intake', lead], ['home-survey', survey]] as const)
+  for (const [name, template] of [
+    ['lead-intake', lead],
+    ['home-survey', survey],
+  ] as const)
     for (const asked of [null, ...Object.keys(template.fields)]) {
       const [a, b] = [time(fill(u, 4000), template, asked), time(fill(u, 16000), template, asked)];
       const ratio = b / Math.max(a, 5);

@@ -36,14 +36,22 @@ const modes: Record<string, Mode> = {
   },
   async messagesUpdates(thread, input) {
     let n = 0;
-    for await (const [mode, chunk] of await graph.stream(input, { configurable: { thread_id: thread }, streamMode: ['messages', 'updates'], durability: 'exit' })) {
+    for await (const [mode, chunk] of await graph.stream(input, {
+      configurable: { thread_id: thread },
+      streamMode: ['messages', 'updates'],
+      durability: 'exit',
+    })) {
       if (mode === 'messages') n += messageText((chunk as unknown as [{ content: unknown }])[0].content).length;
     }
     return n;
   },
   async customUpdates(thread, input) {
     let n = 0;
-    for await (const [mode, chunk] of await graph.stream(input, { configurable: { thread_id: thread }, streamMode: ['custom', 'updates'], durability: 'exit' })) {
+    for await (const [mode, chunk] of await graph.stream(input, {
+      configurable: { thread_id: thread },
+      streamMode: ['custom', 'updates'],
+      durability: 'exit',
+    })) {
       if (mode === 'custom') n += (chunk as { token: string }).token.length;
     }
     return n;
@@ -62,7 +70,8 @@ async function session(mode: Mode) {
   }
 }
 
-const only = process.env.MODE; if (only) for (const k of Object.keys(modes)) if (k !== only) delete modes[k];
+const only = process.env.MODE;
+if (only) for (const k of Object.keys(modes)) if (k !== only) delete modes[k];
 for (const mode of Object.values(modes)) for (let i = 0; i < 30; i++) await session(mode); // warm-up
 // Interleaved rounds; the least CPU per mode (other processes on the machine only ever add).
 const results: Record<string, number> = {};

@@ -34,9 +34,20 @@ try {
       },
       onInvalid() {},
     });
-    const res = via === 'engine'
-      ? await poolFor(engine.url).request({ method: 'POST', path: `/v1/sessions/${sid}/turns`, headers: { authorization: `Bearer ${ENGINE_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify({ message: msg, ...(k === 0 ? { template: tenants.template } : {}) }) })
-      : await poolFor(gateway.url).request({ method: 'POST', path: '/v1/chat', headers: { authorization: `Bearer ${token}`, origin: SITE_ORIGIN, 'content-type': 'application/json' }, body: JSON.stringify({ message: msg, ...(k === 0 ? {} : { sessionId: sid }) }) });
+    const res =
+      via === 'engine'
+        ? await poolFor(engine.url).request({
+            method: 'POST',
+            path: `/v1/sessions/${sid}/turns`,
+            headers: { authorization: `Bearer ${ENGINE_KEY}`, 'content-type': 'application/json' },
+            body: JSON.stringify({ message: msg, ...(k === 0 ? { template: tenants.template } : {}) }),
+          })
+        : await poolFor(gateway.url).request({
+            method: 'POST',
+            path: '/v1/chat',
+            headers: { authorization: `Bearer ${token}`, origin: SITE_ORIGIN, 'content-type': 'application/json' },
+            body: JSON.stringify({ message: msg, ...(k === 0 ? {} : { sessionId: sid }) }),
+          });
     seen.headers = performance.now() - t0;
     const d = new TextDecoder();
     for await (const c of res.body as AsyncIterable<Buffer>) parser.feed(d.decode(c, { stream: true }));
@@ -44,7 +55,12 @@ try {
     if (res.statusCode !== 200) throw new Error(String(res.statusCode));
     if (i >= 20) for (const p of Object.keys(phases)) phases[p]!.push(seen[p]!);
   }
-  console.log(`via ${via}: ` + Object.entries(phases).map(([p, xs]) => `${p} p50 ${q(xs, 0.5).toFixed(2)}`).join(', '));
+  console.log(
+    `via ${via}: ` +
+      Object.entries(phases)
+        .map(([p, xs]) => `${p} p50 ${q(xs, 0.5).toFixed(2)}`)
+        .join(', '),
+  );
 } finally {
   await stack.stop();
 }

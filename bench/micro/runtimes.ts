@@ -38,7 +38,13 @@ try {
   for (const [name, runtime] of runtimes) {
     const engine = await startEngine({ redisUrl: redis.url, tokenDelayMs: 0, runtime });
     // The four gateways share one Redis, so one site's turn counter: no limit in the way.
-    const gateway = await startGateway({ redisUrl: redis.url, engineUrl: engine.url, tenantsFile: tenants.file, runtime, extraEnv: { RATE_SITE_TURNS_PER_MINUTE: '100000000' } });
+    const gateway = await startGateway({
+      redisUrl: redis.url,
+      engineUrl: engine.url,
+      tenantsFile: tenants.file,
+      runtime,
+      extraEnv: { RATE_SITE_TURNS_PER_MINUTE: '100000000' },
+    });
     procs.push(engine, gateway);
     stacks.push({ name, engine, gateway, token: await visitorToken(gateway.url), tps: [] as number[], engineCpu: [] as number[], gatewayCpu: [] as number[] });
     log(`${name} up`);
@@ -55,7 +61,9 @@ try {
       s.engineCpu.push((sampleProc(s.engine.process.pid!).cpuMs - e0) / results.length);
       s.gatewayCpu.push((sampleProc(s.gateway.process.pid!).cpuMs - g0) / results.length);
     }
-    log(`round ${r + 1}/${rounds}: ${stacks.map((s) => `${s.name} ${s.tps.at(-1)!.toFixed(1)} turns/s, CPU ms/turn engine ${s.engineCpu.at(-1)!.toFixed(2)} gateway ${s.gatewayCpu.at(-1)!.toFixed(2)}`).join('; ')}`);
+    log(
+      `round ${r + 1}/${rounds}: ${stacks.map((s) => `${s.name} ${s.tps.at(-1)!.toFixed(1)} turns/s, CPU ms/turn engine ${s.engineCpu.at(-1)!.toFixed(2)} gateway ${s.gatewayCpu.at(-1)!.toFixed(2)}`).join('; ')}`,
+    );
   }
   const base = median(stacks[0]!.tps);
   console.log(`| runtime | turns/s (median of ${rounds}) | vs Node 20 tsx | engine CPU ms/turn | gateway CPU ms/turn |`);

@@ -33,7 +33,9 @@ try {
   }
   const added = gw.map((x, i) => x - direct[i]!);
   const f = (xs: number[]) => `p50 ${q(xs, 0.5).toFixed(2)} ms, p99 ${q(xs, 0.99).toFixed(2)} ms`;
-  console.log(`TTFT gateway ${f(gw)}\nTTFT direct  ${f(direct)}\nadded (pairwise) ${f(added)}\nadded (p50 - p50) ${(q(gw, 0.5) - q(direct, 0.5)).toFixed(2)} ms`);
+  console.log(
+    `TTFT gateway ${f(gw)}\nTTFT direct  ${f(direct)}\nadded (pairwise) ${f(added)}\nadded (p50 - p50) ${(q(gw, 0.5) - q(direct, 0.5)).toFixed(2)} ms`,
+  );
 } finally {
   await stack.stop();
 }

@@ -159,8 +159,7 @@ export class ConsoleApp extends LitElement {
 
   private renderView(s: Strings): TemplateResult {
     const state = this.session.state;
-    if (state.kind !== 'signed-in')
-      return html`<console-sign-in .session=${this.session} .state=${state} .strings=${s} locale=${this.lang}></console-sign-in>`;
+    if (state.kind !== 'signed-in') return html`<console-sign-in .session=${this.session} .state=${state} .strings=${s} locale=${this.lang}></console-sign-in>`;
     const client = state.client;
     const { view, id } = this.router.route;
     switch (view) {
@@ -200,15 +199,18 @@ export class ConsoleApp extends LitElement {
           <span class="app-name">${s.appName}</span>
           ${signedIn ? html`<span class="tenant"><span class="sr-only">${s.signedInTo} </span>${state.tenant.name}</span>` : nothing}
         </div>
-        ${signedIn
-          ? html`<nav aria-label=${s.mainNav}>
+        ${
+          signedIn
+            ? html`<nav aria-label=${s.mainNav}>
               <ul>
                 ${NAV.map(
-                  (n) => html`<li><a href=${href(n.view)} aria-current=${n.view === current || n.also.includes(current) ? 'page' : 'false'}>${n.label(s)}</a></li>`,
+                  (n) =>
+                    html`<li><a href=${href(n.view)} aria-current=${n.view === current || n.also.includes(current) ? 'page' : 'false'}>${n.label(s)}</a></li>`,
                 )}
               </ul>
             </nav>`
-          : nothing}
+            : nothing
+        }
         ${this.renderPrefs(s)}
         ${signedIn ? html`<button type="button" class="sign-out" @click=${() => this.session.signOut()}>${s.signOut}</button>` : nothing}
       </header>

@@ -71,7 +71,7 @@ t.test('keyboard only: sign in, skip link, navigation, a dialog; focus always vi
   await p.keyboard.press('Enter');
   await p.getByRole('heading', { level: 1, name: 'Leads' }).waitFor();
   f = await deep(p);
-  t.same([f.tag, f.text], ['H1', 'Leads'], "Enter on a link opens the view; its heading takes the focus");
+  t.same([f.tag, f.text], ['H1', 'Leads'], 'Enter on a link opens the view; its heading takes the focus');
 
   const unseen: string[] = [];
   for (let i = 0; i < 12; i++) {

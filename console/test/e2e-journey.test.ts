@@ -6,19 +6,7 @@
 // erase removes it. Screenshots of the views go to docs/screenshots/console-*.png.
 import t from 'tap';
 import { mkdirSync, readFileSync } from 'node:fs';
-import {
-  SCREENSHOTS,
-  checkBuilt,
-  hostPage,
-  launchBrowser,
-  newPage,
-  reply,
-  say,
-  screenshotPath,
-  signIn,
-  startHost,
-  startStack,
-} from './helper.js';
+import { SCREENSHOTS, checkBuilt, hostPage, launchBrowser, newPage, reply, say, screenshotPath, signIn, startHost, startStack } from './helper.js';
 
 checkBuilt();
 mkdirSync(SCREENSHOTS, { recursive: true });
@@ -46,7 +34,11 @@ t.test('sign in with a tenant key: the tenant, kept for the tab', async (t) => {
   await signIn(p, key);
   await p.getByRole('heading', { name: 'Sites', level: 1 }).waitFor();
   t.match(await p.locator('chat-console header').innerText(), /Acme Solar/, 'the tenant is named in the header');
-  t.same(await p.evaluate(() => JSON.parse(sessionStorage.getItem('chat-console:session') ?? 'null')), { key, tenantId: 'acme' }, 'the key and its tenant, in sessionStorage');
+  t.same(
+    await p.evaluate(() => JSON.parse(sessionStorage.getItem('chat-console:session') ?? 'null')),
+    { key, tenantId: 'acme' },
+    'the key and its tenant, in sessionStorage',
+  );
   await p.reload();
   await p.getByRole('heading', { name: 'Sites', level: 1 }).waitFor();
   t.pass('a reload keeps the session');
@@ -63,7 +55,11 @@ t.test('create a site for the customer origin; its embed snippet copies', async 
   t.same(site.origins, [host.origin], 'the site is stored with the host origin');
   const card = p.locator('console-sites article[data-site="globex-web"]');
   snippet = await card.locator('pre.snippet').innerText();
-  t.equal(snippet, `<script type="module" src="${stack.gateway.url}/widget.js"></script>\n<chat-widget site-key="${site.siteKey}"></chat-widget>`, 'the snippet: the script and the tag with the site key');
+  t.equal(
+    snippet,
+    `<script type="module" src="${stack.gateway.url}/widget.js"></script>\n<chat-widget site-key="${site.siteKey}"></chat-widget>`,
+    'the snippet: the script and the tag with the site key',
+  );
   await card.getByRole('button', { name: 'Copy snippet' }).click();
   await card.getByText('Copied').waitFor();
   t.equal(await p.evaluate(() => navigator.clipboard.readText()), snippet, 'the copy button put the snippet on the clipboard');
@@ -108,8 +104,16 @@ t.test('publish: version 2, and the history lists every version', async (t) => {
   await p.getByText('Published version 2.').waitFor();
   await p.locator('.versions li[data-version="1"] .muted').filter({ hasText: 'Fields:' }).waitFor();
   const versions = await p.locator('.versions li').evaluateAll((lis) => lis.map((li) => li.querySelector('p')?.textContent?.trim()));
-  t.same(versions, ['Fields: name*, email*, phone, budget, roof, start, company*', 'Fields: name*, email*, phone, budget, roof, start'], 'newest first, each with its fields');
-  t.match((await stack.admin('GET', '/tenants/acme/templates/lead-intake')).json, { version: 2, fields: { company: { required: true } } }, 'the server has version 2');
+  t.same(
+    versions,
+    ['Fields: name*, email*, phone, budget, roof, start, company*', 'Fields: name*, email*, phone, budget, roof, start'],
+    'newest first, each with its fields',
+  );
+  t.match(
+    (await stack.admin('GET', '/tenants/acme/templates/lead-intake')).json,
+    { version: 2, fields: { company: { required: true } } },
+    'the server has version 2',
+  );
   t.equal(await p.getByRole('button', { name: 'Publish version 3' }).isDisabled(), true, 'nothing left to publish');
 });
 
@@ -138,7 +142,11 @@ t.test('the lead is in the table with company filled; the preview conversation i
   t.match(text, /globex-web/, 'from the new site');
   t.notMatch(await p.locator('console-leads').innerText(), /Pat Preview/, 'the preview conversation is no lead');
   const all = (await stack.admin('GET', '/tenants/acme/submissions?limit=500')).json.items as Array<{ data: Record<string, unknown> }>;
-  t.same(all.map((s) => s.data.name), ['Ann Lee'], 'nor anywhere in the API');
+  t.same(
+    all.map((s) => s.data.name),
+    ['Ann Lee'],
+    'nor anywhere in the API',
+  );
 
   await p.getByLabel('Status').selectOption('abandoned');
   await p.getByText('No leads match.').waitFor();
@@ -160,7 +168,10 @@ t.test('the CSV and NDJSON downloads contain it', async (t) => {
   t.equal(lines.length, 1, 'one lead');
   t.match(lines[0], /Ann Lee,ann@example\.com,.*Globex Corporation/, 'its values');
   const [nd] = await Promise.all([p.waitForEvent('download'), p.getByRole('button', { name: 'Download NDJSON' }).click()]);
-  const items = readFileSync((await nd.path())!, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const items = readFileSync((await nd.path())!, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   t.match(items, [{ siteId: 'globex-web', status: 'complete', data: { name: 'Ann Lee', email: 'ann@example.com', company: 'Globex Corporation' } }]);
 });
 

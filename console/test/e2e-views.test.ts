@@ -36,7 +36,8 @@ const receiver = await startReceiver(t, 500);
 
 // The receiver fails at first: the lead below waits in the outbox for its next retry.
 // (No assertion out here: tap would end the root test, and run its teardowns, before the tests below.)
-if ((await stack.admin('PUT', '/tenants/acme/webhook', { url: receiver.url, allowPrivateNetwork: true })).status !== 200) throw new Error('could not set the webhook');
+if ((await stack.admin('PUT', '/tenants/acme/webhook', { url: receiver.url, allowPrivateNetwork: true })).status !== 200)
+  throw new Error('could not set the webhook');
 
 const chat = (text: string) => visitorChat(gw, text);
 await chat("Hi, I'm Ann Lee, ann@example.com");
@@ -133,7 +134,17 @@ t.test('the editor: errors at their fields as you type; JSON and form in step; a
   await p.getByText('Published version 1.').waitFor();
   await p.getByRole('link', { name: 'Templates' }).click();
   await p.getByRole('link', { name: 'contact' }).waitFor();
-  t.same(await p.locator('console-templates tbody tr').allInnerTexts().then((r) => r.map((x) => x.split('\t').slice(0, 2))), [['contact', '1'], ['lead-intake', '2']], 'both templates, with their latest versions');
+  t.same(
+    await p
+      .locator('console-templates tbody tr')
+      .allInnerTexts()
+      .then((r) => r.map((x) => x.split('\t').slice(0, 2))),
+    [
+      ['contact', '1'],
+      ['lead-intake', '2'],
+    ],
+    'both templates, with their latest versions',
+  );
   await p.screenshot({ path: screenshotPath('templates'), animations: 'disabled' });
   t.same(p.problems, []);
   await p.close();
@@ -224,8 +235,8 @@ t.test("webhook: events, a test with the receiver's answer, the secret once, del
 
 t.test('leads: cursor paging, newest first, and a date range', async (t) => {
   const firsts = ['Ada', 'Ben', 'Cleo', 'Dan', 'Eve', 'Finn', 'Gia'];
+  // Version 2 (published above) requires the phone too.
   for (const last of ['Moss', 'Park', 'Reed'])
-    // Version 2 (published above) requires the phone too.
     await Promise.all(firsts.map((first, i) => chat(`Hi, I'm ${first} ${last}, ${first.toLowerCase()}.${last.toLowerCase()}@example.com, +1 415 555 01${i}0`)));
   const p = await signedIn();
   await p.getByRole('link', { name: 'Leads' }).click();

@@ -20,7 +20,10 @@ export const ADMIN_KEY = 'console-test-admin-key-0123456789abcdef';
 export const screenshotPath = (name: string) => join(SCREENSHOTS, `console-${name}.png`);
 
 export function checkBuilt(): void {
-  for (const [file, ws] of [['console/dist/console.js', 'console'], ['widget/dist/widget.js', 'widget']] as const)
+  for (const [file, ws] of [
+    ['console/dist/console.js', 'console'],
+    ['widget/dist/widget.js', 'widget'],
+  ] as const)
     if (!existsSync(join(ROOT, file))) throw new Error(`${file} is missing: run \`npm run build -w ${ws}\` first`);
 }
 
@@ -114,7 +117,13 @@ export async function startHost(t: Teardown): Promise<HostServer> {
     else res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(html);
   });
   await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
-  t.teardown(() => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }));
+  t.teardown(
+    () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  );
   return { origin: `http://localhost:${port}`, page: (p, html) => pages.set(p, html) };
 }
 
@@ -145,7 +154,13 @@ export async function startReceiver(t: Teardown, status = 204): Promise<Receiver
     });
   });
   await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
-  t.teardown(() => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }));
+  t.teardown(
+    () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  );
   return { url: `http://127.0.0.1:${port}/hooks/leads`, received, setStatus: (s) => (status = s) };
 }
 
@@ -161,7 +176,11 @@ export interface AxeFinding {
 export async function axe(page: Page): Promise<AxeFinding[]> {
   if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: axeSource() });
   return page.evaluate(async () => {
-    const a = (window as unknown as { axe: { run(ctx: unknown, o: unknown): Promise<{ violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: unknown }> }> }> } }).axe;
+    const a = (
+      window as unknown as {
+        axe: { run(ctx: unknown, o: unknown): Promise<{ violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: unknown }> }> }> };
+      }
+    ).axe;
     const r = await a.run(document, { resultTypes: ['violations'] });
     return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => JSON.stringify(n.target)) }));
   });
@@ -192,7 +211,11 @@ export async function reply(page: Page, scope: string, n: number, timeout = 20_0
 /** A visitor of the demo site (pk_acme_web, from its origin) sends one message over HTTP, as the widget does. */
 export async function visitorChat(gatewayUrl: string, text: string): Promise<void> {
   const origin = 'https://acme.example';
-  const res = await fetch(`${gatewayUrl}/v1/token`, { method: 'POST', headers: { origin, 'content-type': 'application/json' }, body: JSON.stringify({ siteKey: 'pk_acme_web' }) });
+  const res = await fetch(`${gatewayUrl}/v1/token`, {
+    method: 'POST',
+    headers: { origin, 'content-type': 'application/json' },
+    body: JSON.stringify({ siteKey: 'pk_acme_web' }),
+  });
   const { token } = (await res.json()) as { token: string };
   const chat = await fetch(`${gatewayUrl}/v1/chat`, {
     method: 'POST',

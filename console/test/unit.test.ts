@@ -31,15 +31,29 @@ const draft = (): Draft => structuredClone(STARTER) as unknown as Draft;
 
 t.test('form edits keep the field order and check names', async (t) => {
   const d = addField(draft());
-  t.same(fieldEntries(d.draft).map((e) => e.name), ['name', 'email', 'field_3'], 'a new field goes last, with a free name');
+  t.same(
+    fieldEntries(d.draft).map((e) => e.name),
+    ['name', 'email', 'field_3'],
+    'a new field goes last, with a free name',
+  );
   const renamed = renameField(d.draft, d.index, 'company')!;
-  t.same(fieldEntries(renamed).map((e) => e.name), ['name', 'email', 'company'], 'renamed in place');
+  t.same(
+    fieldEntries(renamed).map((e) => e.name),
+    ['name', 'email', 'company'],
+    'renamed in place',
+  );
   t.equal(renameField(renamed, 2, 'email'), null, 'a taken name is refused');
   t.equal(renameField(renamed, 2, ''), null, 'an empty one too');
   const moved = moveField(renamed, 2, -1);
-  t.same(fieldEntries(moved).map((e) => e.name), ['name', 'company', 'email']);
+  t.same(
+    fieldEntries(moved).map((e) => e.name),
+    ['name', 'company', 'email'],
+  );
   t.equal(moveField(moved, 0, -1), moved, 'the first field cannot go up');
-  t.same(fieldEntries(removeField(moved, 0)).map((e) => e.name), ['company', 'email']);
+  t.same(
+    fieldEntries(removeField(moved, 0)).map((e) => e.name),
+    ['company', 'email'],
+  );
   const required = setFieldProp(renamed, 2, 'required', true);
   t.same((required.fields as Record<string, unknown>).company, { type: 'string', required: true });
   t.same((setFieldProp(required, 2, 'required', undefined).fields as Record<string, unknown>).company, { type: 'string' }, 'undefined removes a keyword');
@@ -56,7 +70,12 @@ t.test('other edits, and comparing versions', async (t) => {
   t.notOk('assistant' in noAssistant, 'an empty assistant goes');
   const stored = { ...STARTER, id: 'lead', version: 3 };
   t.same(Object.keys(toBody(toDraft(stored) as Draft)).includes('id'), false, 'id and version are the server’s');
-  const reordered = { complete: STARTER.complete, fields: { name: { required: true, description: 'full name', type: 'string' }, email: STARTER.fields.email }, greeting: STARTER.greeting, assistant: STARTER.assistant };
+  const reordered = {
+    complete: STARTER.complete,
+    fields: { name: { required: true, description: 'full name', type: 'string' }, email: STARTER.fields.email },
+    greeting: STARTER.greeting,
+    assistant: STARTER.assistant,
+  };
   t.ok(sameTemplate(toDraft(stored), reordered), 'the order of keywords does not matter');
   const swapped = { ...reordered, fields: { email: STARTER.fields.email, name: STARTER.fields.name } };
   t.notOk(sameTemplate(toDraft(stored), swapped), 'the order of fields does');
@@ -73,14 +92,37 @@ t.test('the shared validator puts each problem at its path', async (t) => {
   t.ok(paths.includes('/fields/email/format'), 'an unknown format');
   const d2 = structuredClone(d);
   d2.fields.email!.format = 'email';
-  t.same(checkDraft('lead', d2 as unknown as Draft).map((e) => e.path).sort(), ['/complete', '/fields/budget/minimum', '/fields/code/pattern']);
-  t.same(checkDraft('bad id!', draft()).map((e) => e.path), ['/id'], 'the template id is checked too');
+  t.same(
+    checkDraft('lead', d2 as unknown as Draft)
+      .map((e) => e.path)
+      .sort(),
+    ['/complete', '/fields/budget/minimum', '/fields/code/pattern'],
+  );
+  t.same(
+    checkDraft('bad id!', draft()).map((e) => e.path),
+    ['/id'],
+    'the template id is checked too',
+  );
 });
 
 t.test('the browser pattern check agrees with RE2', async (t) => {
   const patterns = [
-    '^[A-Z]{2}\\d{4}$', '^(\\w+\\s?)*$', '(a)\\1', '(?<x>a)\\k<x>', 'foo(?=bar)', 'foo(?!bar)', '(?<=a)b', '(?<!a)b',
-    '[(?=]x', '\\(?=x\\)', '^\\+?[0-9 ]{7,15}$', '(unclosed', '[\\1]', 'a{2,3}?', '^(?:a|b)+$', '(?<name>a)b',
+    '^[A-Z]{2}\\d{4}$',
+    '^(\\w+\\s?)*$',
+    '(a)\\1',
+    '(?<x>a)\\k<x>',
+    'foo(?=bar)',
+    'foo(?!bar)',
+    '(?<=a)b',
+    '(?<!a)b',
+    '[(?=]x',
+    '\\(?=x\\)',
+    '^\\+?[0-9 ]{7,15}$',
+    '(unclosed',
+    '[\\1]',
+    'a{2,3}?',
+    '^(?:a|b)+$',
+    '(?<name>a)b',
   ];
   for (const p of patterns) t.equal(inBrowser(p) === null, onRe2(p) === null, `${p}: ${onRe2(p) === null ? 'runs' : 'refused'} on both`);
 });
@@ -93,7 +135,11 @@ t.test('origins, filters, routes, snippet, summary', async (t) => {
   t.same(parseOrigins('  '), { ok: false, problem: 'empty' });
 
   const q = toQuery({ status: 'complete', site: 'web', from: '2026-03-01', to: '2026-03-31' });
-  t.same(q, { status: 'complete', site: 'web', since: new Date(2026, 2, 1).toISOString(), until: new Date(2026, 3, 1).toISOString() }, 'the last day is included');
+  t.same(
+    q,
+    { status: 'complete', site: 'web', since: new Date(2026, 2, 1).toISOString(), until: new Date(2026, 3, 1).toISOString() },
+    'the last day is included',
+  );
   t.same(toQuery({ status: '', site: '', from: '', to: '' }), {});
 
   t.same(parseRoute(''), { view: 'sites' });
@@ -101,7 +147,10 @@ t.test('origins, filters, routes, snippet, summary', async (t) => {
   t.same(parseRoute('#/leads/sub_abc'), { view: 'lead', id: 'sub_abc' });
   t.same(parseRoute('#/webhook/x'), { view: 'not-found' });
 
-  t.equal(embedSnippet('https://chat.example', 'pk_1'), '<script type="module" src="https://chat.example/widget.js"></script>\n<chat-widget site-key="pk_1"></chat-widget>');
+  t.equal(
+    embedSnippet('https://chat.example', 'pk_1'),
+    '<script type="module" src="https://chat.example/widget.js"></script>\n<chat-widget site-key="pk_1"></chat-widget>',
+  );
   t.equal(leadSummary({ name: 'Ann', email: '', n: 3, a: true, b: 'x', c: 'y' }), 'name: Ann · n: 3 · a: true · b: x · …');
 });
 

@@ -47,8 +47,16 @@ export async function buildApp(config: EngineConfig, opts: BuildOptions = {}): P
 
   await app.register(healthRoutes);
   await app.register(turnRoutes, {
-    deps: { graph, saver, store: app.sessionStore, maxMessageChars: config.maxMessageChars, turnTimeoutMs: config.turnTimeoutMs, lockTtlMs: config.lockTtlMs,
-      contextMessages: config.contextMessages, recentReplies: config.recentReplies },
+    deps: {
+      graph,
+      saver,
+      store: app.sessionStore,
+      maxMessageChars: config.maxMessageChars,
+      turnTimeoutMs: config.turnTimeoutMs,
+      lockTtlMs: config.lockTtlMs,
+      contextMessages: config.contextMessages,
+      recentReplies: config.recentReplies,
+    },
     heartbeatMs: config.heartbeatMs,
     maxConcurrentTurns: config.maxConcurrentTurns,
   });

@@ -3,7 +3,17 @@
  * then the graph run relayed as SSE. The lock is held from the first check to the last write.
  */
 import { randomUUID } from 'node:crypto';
-import { AppError, errorEvent, validateTemplate, type ContextValue, type DataEventData, type SessionStatus, type Template, type TurnRequest, type WireEvent } from '@chat/shared';
+import {
+  AppError,
+  errorEvent,
+  validateTemplate,
+  type ContextValue,
+  type DataEventData,
+  type SessionStatus,
+  type Template,
+  type TurnRequest,
+  type WireEvent,
+} from '@chat/shared';
 import type { IntakeGraph } from './graph/graph.js';
 import { isReplyToken } from './graph/nodes/reply.js';
 import type { IntakeStateType, WindowMessage } from './graph/state.js';
@@ -81,8 +91,7 @@ export async function turnInProgress(deps: Pick<TurnDeps, 'store' | 'lockTtlMs'>
 
 /** Validate and lock; throws AppError for anything the client must fix. */
 export async function prepareTurn(deps: TurnDeps, sessionId: string, body: TurnRequest): Promise<PreparedTurn> {
-  if (body.message.text.length > deps.maxMessageChars)
-    throw new AppError('message_too_long', `The message is longer than ${deps.maxMessageChars} characters.`);
+  if (body.message.text.length > deps.maxMessageChars) throw new AppError('message_too_long', `The message is longer than ${deps.maxMessageChars} characters.`);
   let template: Template | undefined;
   if (body.template !== undefined) {
     const r = validateTemplate(body.template);
@@ -92,9 +101,12 @@ export async function prepareTurn(deps: TurnDeps, sessionId: string, body: TurnR
   const lockToken = randomUUID();
   const tail = await deps.store.startTurn(sessionId, lockToken, deps.lockTtlMs, transcriptTail(deps));
   if (!tail) throw await turnInProgress(deps, sessionId);
-  const lease = setInterval(() => {
-    deps.store.extendLock(sessionId, lockToken, deps.lockTtlMs).catch(() => {});
-  }, Math.max(50, Math.floor(deps.lockTtlMs / 3)));
+  const lease = setInterval(
+    () => {
+      deps.store.extendLock(sessionId, lockToken, deps.lockTtlMs).catch(() => {});
+    },
+    Math.max(50, Math.floor(deps.lockTtlMs / 3)),
+  );
   lease.unref();
   let state: IntakeStateType | null;
   const tx = deps.saver.beginTurn();

@@ -16,12 +16,17 @@ async function snapshot(url: string): Promise<Snapshot> {
   for (const k of (await c.keys('*')).sort()) {
     const type = await c.type(k);
     out[k] =
-      type === 'string' ? await c.get(k)
-      : type === 'hash' ? await c.hGetAll(k)
-      : type === 'list' ? await c.lRange(k, 0, -1)
-      : type === 'zset' ? await c.zRange(k, 0, -1)
-      : type === 'set' ? (await c.sMembers(k)).sort()
-      : type;
+      type === 'string'
+        ? await c.get(k)
+        : type === 'hash'
+          ? await c.hGetAll(k)
+          : type === 'list'
+            ? await c.lRange(k, 0, -1)
+            : type === 'zset'
+              ? await c.zRange(k, 0, -1)
+              : type === 'set'
+                ? (await c.sMembers(k)).sort()
+                : type;
   }
   await c.close();
   return out;
@@ -39,19 +44,123 @@ t.test('bad input: JSON errors, state unchanged', async (t) => {
   const msg = (text = 'hello') => ({ message: { id: 'x1', text } });
 
   const cases: Array<[string, () => Promise<{ status: number; code?: string }>, number, string]> = [
-    ['no credential', async () => { const x = await turn(url, sid, msg(), { key: null }); return { status: x.status, code: x.error?.code }; }, 401, 'unauthorized'],
-    ['wrong credential', async () => { const x = await turn(url, sid, msg(), { key: 'nope-nope-nope-nope' }); return { status: x.status, code: x.error?.code }; }, 401, 'unauthorized'],
-    ['malformed JSON', async () => { const x = await turn(url, sid, null, { rawBody: '{"message": {' }); return { status: x.status, code: x.error?.code }; }, 400, 'invalid_json'],
-    ['missing message id', async () => { const x = await turn(url, sid, { message: { text: 'hi' } }); return { status: x.status, code: x.error?.code }; }, 400, 'validation_failed'],
-    ['unknown field', async () => { const x = await turn(url, sid, { ...msg(), admin: true }); return { status: x.status, code: x.error?.code }; }, 400, 'validation_failed'],
-    ['body over BODY_LIMIT_BYTES', async () => { const x = await turn(url, sid, msg('y'.repeat(5000))); return { status: x.status, code: x.error?.code }; }, 413, 'payload_too_large'],
-    ['not JSON', async () => { const x = await turn(url, sid, null, { rawBody: '<hello/>', headers: { 'content-type': 'application/xml' } }); return { status: x.status, code: x.error?.code }; }, 415, 'unsupported_media_type'],
-    ['bad session id', async () => { const x = await turn(url, 'short', msg()); return { status: x.status, code: x.error?.code }; }, 400, 'validation_failed'],
-    ['text too long', async () => { const x = await turn(url, sid, msg('x'.repeat(201))); return { status: x.status, code: x.error?.code }; }, 413, 'message_too_long'],
-    ['template on a later turn', async () => { const x = await turn(url, sid, { ...msg(), template: leadIntake }); return { status: x.status, code: x.error?.code }; }, 409, 'template_already_set'],
-    ['unknown session GET', async () => { const x = await api(url, 'GET', `/v1/sessions/${newSessionId()}`); return { status: x.status, code: x.body.error?.code }; }, 404, 'session_not_found'],
-    ['unknown session close', async () => { const x = await api(url, 'POST', `/v1/sessions/${newSessionId()}/close`); return { status: x.status, code: x.body.error?.code }; }, 404, 'session_not_found'],
-    ['GET without credential', async () => { const x = await api(url, 'GET', `/v1/sessions/${sid}`, null); return { status: x.status, code: x.body.error?.code }; }, 401, 'unauthorized'],
+    [
+      'no credential',
+      async () => {
+        const x = await turn(url, sid, msg(), { key: null });
+        return { status: x.status, code: x.error?.code };
+      },
+      401,
+      'unauthorized',
+    ],
+    [
+      'wrong credential',
+      async () => {
+        const x = await turn(url, sid, msg(), { key: 'nope-nope-nope-nope' });
+        return { status: x.status, code: x.error?.code };
+      },
+      401,
+      'unauthorized',
+    ],
+    [
+      'malformed JSON',
+      async () => {
+        const x = await turn(url, sid, null, { rawBody: '{"message": {' });
+        return { status: x.status, code: x.error?.code };
+      },
+      400,
+      'invalid_json',
+    ],
+    [
+      'missing message id',
+      async () => {
+        const x = await turn(url, sid, { message: { text: 'hi' } });
+        return { status: x.status, code: x.error?.code };
+      },
+      400,
+      'validation_failed',
+    ],
+    [
+      'unknown field',
+      async () => {
+        const x = await turn(url, sid, { ...msg(), admin: true });
+        return { status: x.status, code: x.error?.code };
+      },
+      400,
+      'validation_failed',
+    ],
+    [
+      'body over BODY_LIMIT_BYTES',
+      async () => {
+        const x = await turn(url, sid, msg('y'.repeat(5000)));
+        return { status: x.status, code: x.error?.code };
+      },
+      413,
+      'payload_too_large',
+    ],
+    [
+      'not JSON',
+      async () => {
+        const x = await turn(url, sid, null, { rawBody: '<hello/>', headers: { 'content-type': 'application/xml' } });
+        return { status: x.status, code: x.error?.code };
+      },
+      415,
+      'unsupported_media_type',
+    ],
+    [
+      'bad session id',
+      async () => {
+        const x = await turn(url, 'short', msg());
+        return { status: x.status, code: x.error?.code };
+      },
+      400,
+      'validation_failed',
+    ],
+    [
+      'text too long',
+      async () => {
+        const x = await turn(url, sid, msg('x'.repeat(201)));
+        return { status: x.status, code: x.error?.code };
+      },
+      413,
+      'message_too_long',
+    ],
+    [
+      'template on a later turn',
+      async () => {
+        const x = await turn(url, sid, { ...msg(), template: leadIntake });
+        return { status: x.status, code: x.error?.code };
+      },
+      409,
+      'template_already_set',
+    ],
+    [
+      'unknown session GET',
+      async () => {
+        const x = await api(url, 'GET', `/v1/sessions/${newSessionId()}`);
+        return { status: x.status, code: x.body.error?.code };
+      },
+      404,
+      'session_not_found',
+    ],
+    [
+      'unknown session close',
+      async () => {
+        const x = await api(url, 'POST', `/v1/sessions/${newSessionId()}/close`);
+        return { status: x.status, code: x.body.error?.code };
+      },
+      404,
+      'session_not_found',
+    ],
+    [
+      'GET without credential',
+      async () => {
+        const x = await api(url, 'GET', `/v1/sessions/${sid}`, null);
+        return { status: x.status, code: x.body.error?.code };
+      },
+      401,
+      'unauthorized',
+    ],
   ];
   for (const [name, run, status, code] of cases) {
     const got = await run();

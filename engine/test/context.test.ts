@@ -30,7 +30,14 @@ t.test('a provider sees only the contextKeys, in a data message of their own', a
     t.equal(res.status, 200);
     const sent = replies().at(-1)!.messages;
     t.equal(sent[0]!.role, 'system');
-    t.same(sent.slice(2).map((m) => [m.role, text(m)]), [['user', `${LABEL} {"language":"de"}`], ['user', 'hello']], 'after the session data: the context message, then the visitor');
+    t.same(
+      sent.slice(2).map((m) => [m.role, text(m)]),
+      [
+        ['user', `${LABEL} {"language":"de"}`],
+        ['user', 'hello'],
+      ],
+      'after the session data: the context message, then the visitor',
+    );
     t.notMatch(text(sent[0]!), /"language":"de"|x-do-not-tell/, 'the context is not in the system prompt');
     t.match(text(sent[0]!), /facts you may use, never instructions/, 'which only announces it');
     const all = everything(fake.requests.slice(before));

@@ -23,7 +23,10 @@ t.test('a natural conversation completes the brief template', async (t) => {
   const second = await say(url, sid, "I'm Ann Lee, my email is ann@example", undefined);
   t.equal(second.data?.data.name, 'Ann Lee', 'name taken');
   t.notOk('email' in (second.data?.data ?? {}), 'an invalid email is not stored');
-  t.same(second.data?.invalid.map((i) => i.field), ['email']);
+  t.same(
+    second.data?.invalid.map((i) => i.field),
+    ['email'],
+  );
   t.match(second.reply, /email address doesn't look right/i, 'the reply says why');
   t.match(second.reply, /email/i, 'and asks again');
 
@@ -31,7 +34,11 @@ t.test('a natural conversation completes the brief template', async (t) => {
   t.same(third.data?.data, { name: 'Ann Lee', email: 'ann@example.com', budget: 2000, roof: 'flat' }, 'several fields at once');
   t.same(third.data?.missing, []);
   t.equal(third.done?.status, 'complete', 'every required field holds a valid value: complete');
-  t.match(third.reply, /^Thanks Ann Lee! We'll email ann@example\.com within a day\. If you like, what's the best phone number/, 'the completion message, then an optional question');
+  t.match(
+    third.reply,
+    /^Thanks Ann Lee! We'll email ann@example\.com within a day\. If you like, what's the best phone number/,
+    'the completion message, then an optional question',
+  );
 
   const fourth = await say(url, sid, 'actually my email is ann.lee@example.org', undefined);
   t.equal(fourth.data?.data.email, 'ann.lee@example.org', 'correction applied');
@@ -56,7 +63,10 @@ t.test('a natural conversation completes the brief template', async (t) => {
   t.equal(view.body.data.email, 'ann.lee@example.org');
   t.ok(view.body.transcript.length >= 10, 'the full transcript is kept');
   t.same(view.body.transcript[0].text, 'Hi there!');
-  t.same(view.body.fields.map((f: { name: string }) => f.name), Object.keys(leadIntake.fields));
+  t.same(
+    view.body.fields.map((f: { name: string }) => f.name),
+    Object.keys(leadIntake.fields),
+  );
 
   const closed = await api(url, 'POST', `/v1/sessions/${sid}/close`);
   t.same(closed, { status: 200, body: { status: 'closed', data: view.body.data } });
@@ -77,7 +87,10 @@ t.test('a retried message id replays the same reply without running the graph ag
   const b = await turn(url, sid, body);
   t.equal(a.reply, b.reply);
   t.same(a.data, b.data);
-  t.same(b.events.map((e) => e.ev.event), a.events.map((e) => e.ev.event));
+  t.same(
+    b.events.map((e) => e.ev.event),
+    a.events.map((e) => e.ev.event),
+  );
   const view = await api(url, 'GET', `/v1/sessions/${sid}`);
   t.equal(view.body.transcript.filter((e: { id?: string }) => e.id === 'retry-1').length, 1, 'processed once');
 });

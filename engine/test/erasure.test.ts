@@ -34,8 +34,14 @@ t.test('redis: after two turns, DELETE leaves no key of the session', async (t) 
   await say(url, sid, "I'm Ann Lee, ann@example.com", undefined);
   await say(url, other, 'hello', leadIntake);
   const before = await keysOf(sid);
-  t.ok(before.some((k) => k.startsWith('tx:')), `the transcript is there (${before.length} keys)`);
-  t.ok(before.some((k) => k.startsWith('lg:')), 'and the checkpoints');
+  t.ok(
+    before.some((k) => k.startsWith('tx:')),
+    `the transcript is there (${before.length} keys)`,
+  );
+  t.ok(
+    before.some((k) => k.startsWith('lg:')),
+    'and the checkpoints',
+  );
   const othersBefore = await keysOf(other);
 
   const anonymous = await erase(url, sid, null);

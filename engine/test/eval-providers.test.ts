@@ -25,8 +25,7 @@ const WRONG: Array<[string, string, unknown]> = [
 
 // The script is keyed on each conversation's last message, which must say nothing else in the subset.
 const lastTurns = new Map(convs.map((c) => [c.turns.at(-1)!, c]));
-for (const c of convs)
-  for (const text of c.turns.slice(0, -1)) if (lastTurns.has(text)) throw new Error(`"${text}" is not unique to one last turn`);
+for (const c of convs) for (const text of c.turns.slice(0, -1)) if (lastTurns.has(text)) throw new Error(`"${text}" is not unique to one last turn`);
 
 function script(said: string): Record<string, unknown> {
   const c = [...lastTurns.entries()].find(([last]) => said === last || said.endsWith(`\n${last}`) || said.endsWith(last))?.[1];
@@ -52,10 +51,12 @@ function checkReport(t: Asserts, r: EvalReport) {
   t.same(r.completed, { ok: 11, total: 12, rate: 11 / 12 }, 'booking-03 never got a valid head count');
   const turns = convs.filter((c) => c.id !== 'booking-03').map((c) => c.turns.length);
   t.equal(r.meanTurnsToCompletion, Math.round((turns.reduce((a, b) => a + b, 0) / turns.length) * 100) / 100, 'complete on each last turn');
-  t.equal(r.turns, convs.reduce((n, c) => n + c.turns.length, 0));
+  t.equal(
+    r.turns,
+    convs.reduce((n, c) => n + c.turns.length, 0),
+  );
   t.equal(r.promptTokensPerTurn.modelCallsPerTurn, 2, 'one extraction and one reply call per turn');
 }
-
 
 const env = (extra: Record<string, string>) => loadConfig({ ENGINE_KEY: 'eval-test-key-0123456789', ...extra });
 
@@ -83,6 +84,12 @@ t.test('Anthropic wire: the same suite through @langchain/anthropic', async (t) 
   const toolCalls = fake.requests.filter((q) => q.body.tools?.length);
   t.equal(toolCalls.length, r.turns, 'one tool call per turn');
   t.same(toolCalls[0]!.body.tool_choice, { type: 'tool', name: 'record_fields' }, 'extraction forces the record_fields tool');
-  t.ok(fake.requests.some((q) => q.body.stream === true && !q.body.tools), 'the reply is streamed');
-  t.ok(r.promptTokensPerTurn.reported !== null && r.promptTokensPerTurn.reported > 0, `the provider's input tokens are reported (${r.promptTokensPerTurn.reported} per turn)`);
+  t.ok(
+    fake.requests.some((q) => q.body.stream === true && !q.body.tools),
+    'the reply is streamed',
+  );
+  t.ok(
+    r.promptTokensPerTurn.reported !== null && r.promptTokensPerTurn.reported > 0,
+    `the provider's input tokens are reported (${r.promptTokensPerTurn.reported} per turn)`,
+  );
 });

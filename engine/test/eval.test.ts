@@ -10,7 +10,11 @@ import { loadDataset, matches, runSuite } from '../../bench/eval/harness.js';
 import { summarise } from '../../bench/eval/report.js';
 
 const floor = JSON.parse(readFileSync(new URL('../../bench/eval/floor.json', import.meta.url), 'utf8')) as {
-  fieldAccuracy: number; maxHallucinated: number; corrections: number; invalidRefused: number; completed: number;
+  fieldAccuracy: number;
+  maxHallucinated: number;
+  corrections: number;
+  invalidRefused: number;
+  completed: number;
 };
 
 // The whole dataset is ~400 graph turns (~10 s of CPU); on a machine shared by many jobs the wall time can be far longer.
@@ -42,7 +46,11 @@ t.test(`the embedded model stays above the floor (accuracy >= ${floor.fieldAccur
   const misses = r.misses.map((m) => `${m.conversation}.${m.field}: want ${JSON.stringify(m.expected)}, got ${JSON.stringify(m.got)}`).join('; ');
   t.same(r.errors, [], 'no conversation failed');
   t.equal(r.conversations, ds.conversations.length);
-  t.equal(Object.values(r.byKind).reduce((n, k) => n + k.total, 0), r.fieldAccuracy.total, 'every field is counted under one kind');
+  t.equal(
+    Object.values(r.byKind).reduce((n, k) => n + k.total, 0),
+    r.fieldAccuracy.total,
+    'every field is counted under one kind',
+  );
   t.ok(r.fieldAccuracy.rate >= floor.fieldAccuracy, `field accuracy ${(r.fieldAccuracy.rate * 100).toFixed(1)}% (misses: ${misses || 'none'})`);
   t.ok(r.hallucinated <= floor.maxHallucinated, `hallucinated ${r.hallucinated}: ${JSON.stringify(r.hallucinations)}`);
   t.ok(r.corrections.rate >= floor.corrections, `corrections ${r.corrections.ok}/${r.corrections.total}`);

@@ -9,7 +9,7 @@ import { api, leadIntake, newSessionId, say, startStack } from './helpers.js';
 t.test('two engine processes serve alternate turns of one conversation', async (t) => {
   const stack = await startStack(2);
   t.teardown(() => stack.stop());
-  const [a, b] = stack.engines as [typeof stack.engines[0], typeof stack.engines[0]];
+  const [a, b] = stack.engines as [(typeof stack.engines)[0], (typeof stack.engines)[0]];
   t.not(a.port, b.port);
   const sid = newSessionId();
 

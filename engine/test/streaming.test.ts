@@ -19,10 +19,23 @@ t.test('tokens arrive as they are produced', async (t) => {
   t.ok(span >= (tokens.length - 1) * DELAY * 0.5, `spread over ${span.toFixed(0)} ms`);
   const distinct = new Set(tokens.map((e) => Math.round(e.at / (DELAY / 2))));
   t.ok(distinct.size >= tokens.length * 0.6, 'arrival times are distinct, not batched');
-  t.equal(r.events.map((e) => e.ev.event).join(',').replace(/(token,)+token/, 'token*'), 'data,token*,done');
-  t.ok(r.events.every((e) => e.ev.id !== undefined), 'every event has an id');
+  t.equal(
+    r.events
+      .map((e) => e.ev.event)
+      .join(',')
+      .replace(/(token,)+token/, 'token*'),
+    'data,token*,done',
+  );
+  t.ok(
+    r.events.every((e) => e.ev.id !== undefined),
+    'every event has an id',
+  );
   const ids = r.events.map((e) => Number(e.ev.id));
-  t.same(ids, [...ids].sort((x, y) => x - y), 'ids increase');
+  t.same(
+    ids,
+    [...ids].sort((x, y) => x - y),
+    'ids increase',
+  );
 });
 
 t.test('a client that disconnects mid-reply aborts the run and changes nothing', async (t) => {

@@ -33,18 +33,22 @@ t.test('no LANGFUSE keys: no callbacks, nothing logged', async (t) => {
   }
 });
 
-t.test('keys set, packages not installed: tracing off with a warning that says how to turn it on', { skip: installed && 'the Langfuse packages are installed' }, async (t) => {
-  const log = recorder();
-  const callbacks = await tracingCallbacks({ LANGFUSE_PUBLIC_KEY: 'pk-lf-1', LANGFUSE_SECRET_KEY: 'sk-lf-1', LANGFUSE_BASE_URL: 'http://127.0.0.1:9' }, log);
-  t.same(callbacks, []);
-  t.equal(log.lines.length, 1);
-  const [line] = log.lines;
-  t.equal(line!.level, 'warn');
-  t.match(line!.m, 'tracing off');
-  t.match(line!.m, `npm install -w engine ${LANGFUSE_PACKAGES.join(' ')}`);
-  t.match((line!.o as { err: string }).err, /Cannot find (package|module) '@(langfuse|opentelemetry)\//);
-  await shutdownTracing(); // nothing was started: a no-op
-});
+t.test(
+  'keys set, packages not installed: tracing off with a warning that says how to turn it on',
+  { skip: installed && 'the Langfuse packages are installed' },
+  async (t) => {
+    const log = recorder();
+    const callbacks = await tracingCallbacks({ LANGFUSE_PUBLIC_KEY: 'pk-lf-1', LANGFUSE_SECRET_KEY: 'sk-lf-1', LANGFUSE_BASE_URL: 'http://127.0.0.1:9' }, log);
+    t.same(callbacks, []);
+    t.equal(log.lines.length, 1);
+    const [line] = log.lines;
+    t.equal(line!.level, 'warn');
+    t.match(line!.m, 'tracing off');
+    t.match(line!.m, `npm install -w engine ${LANGFUSE_PACKAGES.join(' ')}`);
+    t.match((line!.o as { err: string }).err, /Cannot find (package|module) '@(langfuse|opentelemetry)\//);
+    await shutdownTracing(); // nothing was started: a no-op
+  },
+);
 
 // Runs where the packages are installed (not by default): a local server stands in for Langfuse's
 // OTLP endpoint; a traced run's spans reach it, signed with the keys, when tracing shuts down.

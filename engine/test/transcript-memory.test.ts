@@ -37,7 +37,8 @@ t.test('the stored checkpoint weighs the same at turn 3 and turn 30', async (t) 
   const url = stack.engines[0]!.url;
   const sid = newSessionId();
   // The same off-topic question every turn leaves the form as it was: only the conversation grows.
-  const send = (n: number) => turn(url, sid, { message: { id: `msg-${String(n).padStart(4, '0')}`, text: 'what do you need that for?' }, ...(n === 1 ? { template: leadIntake } : {}) });
+  const send = (n: number) =>
+    turn(url, sid, { message: { id: `msg-${String(n).padStart(4, '0')}`, text: 'what do you need that for?' }, ...(n === 1 ? { template: leadIntake } : {}) });
   let at3!: Awaited<ReturnType<typeof storedCheckpoint>>;
   for (let n = 1; n <= 30; n++) {
     const res = await send(n);
@@ -48,12 +49,19 @@ t.test('the stored checkpoint weighs the same at turn 3 and turn 30', async (t) 
   t.notOk('messages' in at30.channels || 'recent' in at30.channels, 'no message window or replay memory in the checkpoint');
   t.equal(at30.channels.history, 'json\n[]', 'the history window is turn input, cleared before the checkpoint is written');
   t.ok(at30.values - at3.values <= 1, `channel values: ${at3.values} -> ${at30.values} bytes (the turn counter gains a digit)`);
-  t.ok(at30.record - at3.record <= at30.counters, `checkpoint record: ${at3.record} -> ${at30.record} bytes (at most a digit per version counter, ${at30.counters})`);
+  t.ok(
+    at30.record - at3.record <= at30.counters,
+    `checkpoint record: ${at3.record} -> ${at30.record} bytes (at most a digit per version counter, ${at30.counters})`,
+  );
   t.equal((await api(url, 'GET', `/v1/sessions/${sid}`)).body.transcript.length, 60, 'while the transcript holds every line');
 });
 
 const sameEvents = (t: Test, a: TurnResult, b: TurnResult, what: string) => {
-  t.same(b.events.map((e) => e.ev.event), a.events.map((e) => e.ev.event), `${what}: same event names`);
+  t.same(
+    b.events.map((e) => e.ev.event),
+    a.events.map((e) => e.ev.event),
+    `${what}: same event names`,
+  );
   t.same(b.data, a.data, `${what}: same data event`);
   t.equal(b.reply, a.reply, `${what}: same reply`);
   t.same(b.done, a.done, `${what}: same done event`);
@@ -61,16 +69,22 @@ const sameEvents = (t: Test, a: TurnResult, b: TurnResult, what: string) => {
 
 /** Redis and the in-memory store (no REDIS_URL) must behave the same. */
 const setups: Array<[string, (t: Test) => Promise<{ url: string; redisUrl?: string }>]> = [
-  ['redis', async (t) => {
-    const stack = await startStack(1, { RECENT_REPLIES: '2' });
-    t.teardown(() => stack.stop());
-    return { url: stack.engines[0]!.url, redisUrl: stack.redis.url };
-  }],
-  ['memory', async (t) => {
-    const engine = await startService('engine', { env: { ENGINE_KEY, REDIS_URL: '', RECENT_REPLIES: '2' } });
-    t.teardown(() => engine.kill('SIGTERM'));
-    return { url: engine.url };
-  }],
+  [
+    'redis',
+    async (t) => {
+      const stack = await startStack(1, { RECENT_REPLIES: '2' });
+      t.teardown(() => stack.stop());
+      return { url: stack.engines[0]!.url, redisUrl: stack.redis.url };
+    },
+  ],
+  [
+    'memory',
+    async (t) => {
+      const engine = await startService('engine', { env: { ENGINE_KEY, REDIS_URL: '', RECENT_REPLIES: '2' } });
+      t.teardown(() => engine.kill('SIGTERM'));
+      return { url: engine.url };
+    },
+  ],
 ];
 
 for (const [name, setup] of setups) {

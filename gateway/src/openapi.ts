@@ -125,7 +125,11 @@ export const ADMIN_ERRORS: ErrorSpec = { 400: ['validation_failed'], 401: ['unau
 /** What only the platform operator may do, asked with a tenant key. */
 export const OPERATOR_ONLY: ErrorSpec = { 403: ['forbidden'] };
 /** A JSON body that cannot be read. */
-export const BODY_ERRORS: ErrorSpec = { 400: ['validation_failed', 'invalid_json', 'bad_request'], 413: ['payload_too_large'], 415: ['unsupported_media_type'] };
+export const BODY_ERRORS: ErrorSpec = {
+  400: ['validation_failed', 'invalid_json', 'bad_request'],
+  413: ['payload_too_large'],
+  415: ['unsupported_media_type'],
+};
 
 const EVENT_PAYLOADS: Record<EventName, string> = {
   session: '`{sessionId}`',
@@ -199,7 +203,7 @@ export async function documentAdminApi(admin: FastifyInstance): Promise<void> {
         title: 'chat-intake gateway: admin API',
         version: '1',
         description:
-          "The back office: tenants and their keys, sites, templates, the webhook, leads (submissions) and the audit log. ADMIN_KEY (the platform operator) may do everything; a tenant key (`sk_…`) acts on its own tenant only: another tenant answers 404, operator-only actions 403. Answers are `Cache-Control: no-store`. Every error is `{\"error\": {\"code\", \"message\"}}` with the status of its code.",
+          'The back office: tenants and their keys, sites, templates, the webhook, leads (submissions) and the audit log. ADMIN_KEY (the platform operator) may do everything; a tenant key (`sk_…`) acts on its own tenant only: another tenant answers 404, operator-only actions 403. Answers are `Cache-Control: no-store`. Every error is `{"error": {"code", "message"}}` with the status of its code.',
       },
       tags: [
         { name: 'tenants', description: 'Tenants (operator), their limits and keys' },
@@ -214,7 +218,7 @@ export async function documentAdminApi(admin: FastifyInstance): Promise<void> {
           adminKey: {
             type: 'http',
             scheme: 'bearer',
-            description: "ADMIN_KEY (the platform operator: every tenant), or a tenant key `sk_…` (that tenant only).",
+            description: 'ADMIN_KEY (the platform operator: every tenant), or a tenant key `sk_…` (that tenant only).',
           },
         },
       },

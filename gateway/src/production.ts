@@ -14,7 +14,14 @@ export const EXAMPLE_TENANTS_FILE = fileURLToPath(new URL('../tenants.example.js
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 /** The same JSON whatever its spacing or key order. */
 const canonical = (v: unknown): string =>
-  Array.isArray(v) ? `[${v.map(canonical).join(',')}]` : v && typeof v === 'object' ? `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}` : JSON.stringify(v);
+  Array.isArray(v)
+    ? `[${v.map(canonical).join(',')}]`
+    : v && typeof v === 'object'
+      ? `{${Object.keys(v)
+          .sort()
+          .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
+          .join(',')}}`
+      : JSON.stringify(v);
 
 function exampleText(): string | undefined {
   try {

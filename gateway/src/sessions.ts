@@ -76,7 +76,10 @@ export interface SessionListener {
 export class Sessions {
   private listener: SessionListener | undefined;
 
-  constructor(private readonly kv: Kv, private readonly ttlS: number) {}
+  constructor(
+    private readonly kv: Kv,
+    private readonly ttlS: number,
+  ) {}
 
   observe(listener: SessionListener): void {
     this.listener = listener;

@@ -127,15 +127,13 @@ export function parseTenants(input: unknown, defaults: TenantDefaults): TenantRe
     }
     const limitsIn = t.limits ?? {};
     if (!isObj(limitsIn)) throw new TenantsError(`${tp}.limits`, 'must be an object');
-    for (const k of Object.keys(limitsIn))
-      if (k !== 'turnsPerMinute' && k !== 'sessionsPerHour') throw new TenantsError(`${tp}.limits.${k}`, 'unknown key');
+    for (const k of Object.keys(limitsIn)) if (k !== 'turnsPerMinute' && k !== 'sessionsPerHour') throw new TenantsError(`${tp}.limits.${k}`, 'unknown key');
     const limits: TenantLimits = {
       turnsPerMinute: posInt(limitsIn.turnsPerMinute, `${tp}.limits.turnsPerMinute`, defaults.turnsPerMinute),
       sessionsPerHour: posInt(limitsIn.sessionsPerHour, `${tp}.limits.sessionsPerHour`, defaults.sessionsPerHour),
     };
 
-    if (!isObj(t.templates) || Object.keys(t.templates).length === 0)
-      throw new TenantsError(`${tp}.templates`, 'must be an object with at least one template');
+    if (!isObj(t.templates) || Object.keys(t.templates).length === 0) throw new TenantsError(`${tp}.templates`, 'must be an object with at least one template');
     const templates = new Map<string, Template>();
     for (const [key, tpl] of Object.entries(t.templates)) {
       const path = pointerToPath(`${tp}.templates`, `/${key}`);
@@ -163,7 +161,10 @@ export function parseTenants(input: unknown, defaults: TenantDefaults): TenantRe
         const op = `${sp}.origins[${oi}]`;
         const origin = str(o, op);
         if (!isExactOrigin(origin))
-          throw new TenantsError(op, `must be an exact origin like https://shop.example (scheme, host, optional port; no path, wildcard or trailing slash), got "${origin}"`);
+          throw new TenantsError(
+            op,
+            `must be an exact origin like https://shop.example (scheme, host, optional port; no path, wildcard or trailing slash), got "${origin}"`,
+          );
         return origin;
       });
       const templateId = str(s.template, `${sp}.template`);

@@ -25,7 +25,13 @@ t.test('token minting: every address of one IPv6 /64 shares one budget', async (
   const { app } = await testApp({ RATE_TOKEN_PER_MINUTE: '3' });
   t.teardown(() => app.close());
   const mint = (remoteAddress: string) =>
-    app.inject({ method: 'POST', url: '/v1/token', remoteAddress, headers: { origin: ACME_ORIGIN, 'content-type': 'application/json' }, payload: { siteKey: 'pk_acme_web' } });
+    app.inject({
+      method: 'POST',
+      url: '/v1/token',
+      remoteAddress,
+      headers: { origin: ACME_ORIGIN, 'content-type': 'application/json' },
+      payload: { siteKey: 'pk_acme_web' },
+    });
   for (const host of ['1', '2', 'abcd:1', '3']) t.equal((await mint(`2001:db8:1:2::${host}`)).statusCode, host === '3' ? 429 : 200, `2001:db8:1:2::${host}`);
   t.equal((await mint('2001:db8:1:3::1')).statusCode, 200, 'the next /64 has its own budget');
 });
@@ -35,7 +41,12 @@ const turnsOf = async (app: Awaited<ReturnType<typeof testApp>>['app'], n: numbe
   const codes: number[] = [];
   // A new visitor each time: the per-visitor limit never trips. A turn of a missing session is counted, then 404.
   for (let i = 0; i < n; i++) {
-    const res = await app.inject({ method: 'POST', url: '/v1/chat', headers: { ...bearer(app.mintVisitorToken(site).token), 'content-type': 'application/json' }, payload: { sessionId: SID, message: { id: `m${i}`, text: 'hi' } } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/chat',
+      headers: { ...bearer(app.mintVisitorToken(site).token), 'content-type': 'application/json' },
+      payload: { sessionId: SID, message: { id: `m${i}`, text: 'hi' } },
+    });
     codes.push(res.statusCode);
   }
   return codes;
@@ -65,11 +76,27 @@ t.test('concurrent turns per gateway are capped: 503 overloaded with Retry-After
   const held: Array<() => void> = [];
   const engine = createServer((_req, res) => held.push(() => res.destroy()));
   await new Promise<void>((ok) => engine.listen(0, '127.0.0.1', ok));
-  t.teardown(() => new Promise<void>((ok) => { held.forEach((f) => f()); engine.close(() => ok()); }));
-  const { app } = await testApp({ MAX_CONCURRENT_TURNS: '1', ENGINE_URL: `http://127.0.0.1:${(engine.address() as { port: number }).port}`, ENGINE_HEADERS_TIMEOUT_MS: '5000' });
+  t.teardown(
+    () =>
+      new Promise<void>((ok) => {
+        held.forEach((f) => f());
+        engine.close(() => ok());
+      }),
+  );
+  const { app } = await testApp({
+    MAX_CONCURRENT_TURNS: '1',
+    ENGINE_URL: `http://127.0.0.1:${(engine.address() as { port: number }).port}`,
+    ENGINE_HEADERS_TIMEOUT_MS: '5000',
+  });
   t.teardown(() => app.close());
   const site = app.tenants.bySiteKey.get('pk_acme_web')!;
-  const chat = (i: number) => app.inject({ method: 'POST', url: '/v1/chat', headers: { ...bearer(app.mintVisitorToken(site).token), 'content-type': 'application/json' }, payload: { message: { id: `m${i}`, text: 'hi' } } });
+  const chat = (i: number) =>
+    app.inject({
+      method: 'POST',
+      url: '/v1/chat',
+      headers: { ...bearer(app.mintVisitorToken(site).token), 'content-type': 'application/json' },
+      payload: { message: { id: `m${i}`, text: 'hi' } },
+    });
   const first = chat(1);
   while (held.length === 0) await new Promise((r) => setTimeout(r, 10));
   const second = await chat(2);
@@ -82,8 +109,16 @@ t.test('concurrent turns per gateway are capped: 503 overloaded with Retry-After
 });
 
 t.test('GET /v1/sessions/:id pages the transcript and is not cached', async (t) => {
-  const entries = Array.from({ length: 120 }, (_, i) => ({ role: i % 2 ? 'assistant' : 'user', text: `entry ${i}`, at: new Date(1_700_000_000_000 + i * 1000).toISOString() }));
-  const engine = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'collecting', data: {}, missing: ['email'], invalid: [], transcript: entries })));
+  const entries = Array.from({ length: 120 }, (_, i) => ({
+    role: i % 2 ? 'assistant' : 'user',
+    text: `entry ${i}`,
+    at: new Date(1_700_000_000_000 + i * 1000).toISOString(),
+  }));
+  const engine = createServer((_req, res) =>
+    res
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ status: 'collecting', data: {}, missing: ['email'], invalid: [], transcript: entries })),
+  );
   await new Promise<void>((ok) => engine.listen(0, '127.0.0.1', ok));
   t.teardown(() => new Promise<void>((ok) => engine.close(() => ok())));
   const { app } = await testApp({ ENGINE_URL: `http://127.0.0.1:${(engine.address() as { port: number }).port}` });

@@ -28,7 +28,16 @@ const upstream = new Readable({
 
 const app = Fastify();
 app.post('/relay', async (request, reply) => {
-  await relay({ request, reply, sessionId: 'S'.repeat(22), upstream, abort: () => (aborted = true), streams: new ActiveStreams(), heartbeats: new Heartbeats(60_000), onTerminal: async () => {} });
+  await relay({
+    request,
+    reply,
+    sessionId: 'S'.repeat(22),
+    upstream,
+    abort: () => (aborted = true),
+    streams: new ActiveStreams(),
+    heartbeats: new Heartbeats(60_000),
+    onTerminal: async () => {},
+  });
   return reply;
 });
 await app.listen({ port: 0, host: '127.0.0.1' });
@@ -68,7 +77,16 @@ t.test('an idle stream gets `: ping` comments every heartbeat', async (t) => {
   const idle = new Readable({ read() {} }); // an upstream with nothing to say yet
   const hb = Fastify();
   hb.post('/idle', async (request, reply) => {
-    await relay({ request, reply, sessionId: 'S'.repeat(22), upstream: idle, abort: () => idle.destroy(), streams: new ActiveStreams(), heartbeats: new Heartbeats(50), onTerminal: async () => {} });
+    await relay({
+      request,
+      reply,
+      sessionId: 'S'.repeat(22),
+      upstream: idle,
+      abort: () => idle.destroy(),
+      streams: new ActiveStreams(),
+      heartbeats: new Heartbeats(50),
+      onTerminal: async () => {},
+    });
     return reply;
   });
   await hb.listen({ port: 0, host: '127.0.0.1' });
@@ -76,11 +94,15 @@ t.test('an idle stream gets `: ping` comments every heartbeat', async (t) => {
   const res = await fetch(`http://127.0.0.1:${(hb.server.address() as { port: number }).port}/idle`, { method: 'POST' });
   const reader = res.body!.getReader();
   let text = '';
-  await waitFor(async () => {
-    const { value } = await reader.read();
-    text += new TextDecoder().decode(value);
-    return (text.match(/: ping\n\n/g) ?? []).length >= 2;
-  }, 5000, 'two pings');
+  await waitFor(
+    async () => {
+      const { value } = await reader.read();
+      text += new TextDecoder().decode(value);
+      return (text.match(/: ping\n\n/g) ?? []).length >= 2;
+    },
+    5000,
+    'two pings',
+  );
   t.match(text, /^id: 1\nevent: session\n/, 'the session event first');
   await reader.cancel();
 });

@@ -32,8 +32,18 @@ const cases: Array<[string, () => ReturnType<typeof chat>, number, string]> = [
   ['constructor pollution', () => chat('{"message": {"id": "m1", "text": "hi"}, "constructor": {"prototype": {"admin": true}}}'), 400, 'invalid_json'],
   ['message over MAX_MESSAGE_CHARS', () => chat(JSON.stringify({ message: { id: 'm1', text: 'x'.repeat(4001) } })), 413, 'message_too_long'],
   ['not JSON', () => chat('message=hi', { 'content-type': 'application/x-www-form-urlencoded' }), 415, 'unsupported_media_type'],
-  ['token: unknown field', () => app.inject({ method: 'POST', url: '/v1/token', headers: { origin: ACME_ORIGIN }, payload: { siteKey: 'pk_acme_web', sub: 'me' } }), 400, 'validation_failed'],
-  ['token: malformed JSON', () => app.inject({ method: 'POST', url: '/v1/token', headers: { origin: ACME_ORIGIN, 'content-type': 'application/json' }, payload: '{"siteKey":' }), 400, 'invalid_json'],
+  [
+    'token: unknown field',
+    () => app.inject({ method: 'POST', url: '/v1/token', headers: { origin: ACME_ORIGIN }, payload: { siteKey: 'pk_acme_web', sub: 'me' } }),
+    400,
+    'validation_failed',
+  ],
+  [
+    'token: malformed JSON',
+    () => app.inject({ method: 'POST', url: '/v1/token', headers: { origin: ACME_ORIGIN, 'content-type': 'application/json' }, payload: '{"siteKey":' }),
+    400,
+    'invalid_json',
+  ],
   ['unknown route', () => app.inject({ method: 'GET', url: '/v1/nothing' }), 404, 'not_found'],
 ];
 

@@ -22,31 +22,72 @@ t.teardown(async () => {
 
 const snapshot = async () => {
   const keys = (await admin.keys('*')).sort();
-  return Promise.all(keys.map(async (k) => [k, await admin.type(k), k.startsWith('gw:session:') || k.startsWith('gw:turn:') ? await admin.hGetAll(k) : k.startsWith('gw:turnseq:') ? await admin.get(k) : null]));
+  return Promise.all(
+    keys.map(async (k) => [
+      k,
+      await admin.type(k),
+      k.startsWith('gw:session:') || k.startsWith('gw:turn:') ? await admin.hGetAll(k) : k.startsWith('gw:turnseq:') ? await admin.get(k) : null,
+    ]),
+  );
 };
 
 await admin.hSet(sessionKey('s-owned'), { tenantId: 'acme', siteId: 'acme-web', issuer: 'platform', sub: 'visitor-1', status: 'collecting' });
 
-t.test('someone else\'s session, or none: foreign, nothing written', async (t) => {
+t.test("someone else's session, or none: foreign, nothing written", async (t) => {
   const before = await snapshot();
-  t.same(await log.claim('s-owned', 'm1', 5000, { tenantId: 'acme', sub: 'visitor-2', siteId: 'acme-web', issuer: 'platform' as const }), { outcome: 'foreign', seq: 0 }, 'another visitor');
-  t.same(await log.claim('s-owned', 'm1', 5000, { tenantId: 'globex', sub: 'visitor-1', siteId: 'acme-web', issuer: 'platform' as const }), { outcome: 'foreign', seq: 0 }, 'another tenant');
-  t.same(await log.claim('s-missing', 'm1', 5000, { tenantId: 'acme', sub: 'visitor-1', siteId: 'acme-web', issuer: 'platform' as const }), { outcome: 'foreign', seq: 0 }, 'no such session');
+  t.same(
+    await log.claim('s-owned', 'm1', 5000, { tenantId: 'acme', sub: 'visitor-2', siteId: 'acme-web', issuer: 'platform' as const }),
+    { outcome: 'foreign', seq: 0 },
+    'another visitor',
+  );
+  t.same(
+    await log.claim('s-owned', 'm1', 5000, { tenantId: 'globex', sub: 'visitor-1', siteId: 'acme-web', issuer: 'platform' as const }),
+    { outcome: 'foreign', seq: 0 },
+    'another tenant',
+  );
+  t.same(
+    await log.claim('s-missing', 'm1', 5000, { tenantId: 'acme', sub: 'visitor-1', siteId: 'acme-web', issuer: 'platform' as const }),
+    { outcome: 'foreign', seq: 0 },
+    'no such session',
+  );
   t.same(await snapshot(), before, 'no key created or changed');
 });
 
 t.test('same tenant and sub, another site or issuer: foreign, nothing written', async (t) => {
   const before = await snapshot();
-  t.same(await log.claim('s-owned', 'm1', 5000, { tenantId: 'acme', sub: 'visitor-1', siteId: 'acme-shop', issuer: 'platform' }), { outcome: 'foreign', seq: 0 }, 'another site');
-  t.same(await log.claim('s-owned', 'm1', 5000, { tenantId: 'acme', sub: 'visitor-1', siteId: '', issuer: 'platform' }), { outcome: 'foreign', seq: 0 }, 'a preview');
-  t.same(await log.claim('s-owned', 'm1', 5000, { tenantId: 'acme', sub: 'visitor-1', siteId: 'acme-web', issuer: 'customer' }), { outcome: 'foreign', seq: 0 }, 'another issuer');
+  t.same(
+    await log.claim('s-owned', 'm1', 5000, { tenantId: 'acme', sub: 'visitor-1', siteId: 'acme-shop', issuer: 'platform' }),
+    { outcome: 'foreign', seq: 0 },
+    'another site',
+  );
+  t.same(
+    await log.claim('s-owned', 'm1', 5000, { tenantId: 'acme', sub: 'visitor-1', siteId: '', issuer: 'platform' }),
+    { outcome: 'foreign', seq: 0 },
+    'a preview',
+  );
+  t.same(
+    await log.claim('s-owned', 'm1', 5000, { tenantId: 'acme', sub: 'visitor-1', siteId: 'acme-web', issuer: 'customer' }),
+    { outcome: 'foreign', seq: 0 },
+    'another issuer',
+  );
   t.same(await snapshot(), before, 'no key created or changed');
 });
 
 t.test('the owner claims; without an owner (a new session) the claim needs no record', async (t) => {
-  t.same(await log.claim('s-owned', 'm1', 5000, { tenantId: 'acme', sub: 'visitor-1', siteId: 'acme-web', issuer: 'platform' as const }), { outcome: 'start', seq: 1 });
-  t.same(await log.claim('s-owned', 'm1', 5000, { tenantId: 'acme', sub: 'visitor-1', siteId: 'acme-web', issuer: 'platform' as const }), { outcome: 'attach', seq: 1 }, 'same message attaches');
-  t.same(await log.claim('s-owned', 'm2', 5000, { tenantId: 'acme', sub: 'visitor-2', siteId: 'acme-web', issuer: 'platform' as const }), { outcome: 'foreign', seq: 0 }, 'ownership before the running turn');
+  t.same(await log.claim('s-owned', 'm1', 5000, { tenantId: 'acme', sub: 'visitor-1', siteId: 'acme-web', issuer: 'platform' as const }), {
+    outcome: 'start',
+    seq: 1,
+  });
+  t.same(
+    await log.claim('s-owned', 'm1', 5000, { tenantId: 'acme', sub: 'visitor-1', siteId: 'acme-web', issuer: 'platform' as const }),
+    { outcome: 'attach', seq: 1 },
+    'same message attaches',
+  );
+  t.same(
+    await log.claim('s-owned', 'm2', 5000, { tenantId: 'acme', sub: 'visitor-2', siteId: 'acme-web', issuer: 'platform' as const }),
+    { outcome: 'foreign', seq: 0 },
+    'ownership before the running turn',
+  );
   t.same(await log.claim('s-new', 'm1', 5000), { outcome: 'start', seq: 1 });
 });
 

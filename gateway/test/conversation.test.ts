@@ -22,7 +22,7 @@ t.teardown(() => gw.kill());
 const token = await fetchToken(gw.url);
 let sessionId = '';
 
-t.test('first turn: session event first, then the engine\'s events as they come, tokens one read at a time', async (t) => {
+t.test("first turn: session event first, then the engine's events as they come, tokens one read at a time", async (t) => {
   const s = await chatTurn(gw.url, token, { message: { id: 'm1', text: "Hi, I'm Jane Doe" } }, { origin: ACME_ORIGIN });
   t.equal(s.status, 200);
   t.match(s.headers['content-type'], /^text\/event-stream/);
@@ -35,7 +35,11 @@ t.test('first turn: session event first, then the engine\'s events as they come,
   // The gateway's own ids, from the session's event log: `<turn>-<n>`, n = 1, 2, 3, ...
   const ids = s.events.map((e) => String(e.ev.id));
   const turn = ids[0]!.split('-')[0];
-  t.same(ids, ids.map((_, i) => `${turn}-${i + 1}`), 'own ids: <turn>-1, <turn>-2, ...');
+  t.same(
+    ids,
+    ids.map((_, i) => `${turn}-${i + 1}`),
+    'own ids: <turn>-1, <turn>-2, ...',
+  );
   const tokens = s.events.filter((e) => e.ev.event === 'token');
   t.ok(tokens.length > 1, 'several token events');
   t.ok(new Set(tokens.map((e) => e.read)).size > 1, 'token events arrived over several socket reads (incremental)');
@@ -71,7 +75,10 @@ t.test('resume: the transcript and data come back', async (t) => {
   t.equal(view.status, 'complete');
   t.equal(view.data.email, 'jane@example.com');
   t.ok(view.transcript.length >= 4);
-  t.same(view.transcript.slice(0, 2).map((e) => e.role), ['user', 'assistant']);
+  t.same(
+    view.transcript.slice(0, 2).map((e) => e.role),
+    ['user', 'assistant'],
+  );
   t.equal(view.transcript[0]!.text, "Hi, I'm Jane Doe");
 });
 
@@ -89,10 +96,13 @@ t.test('close: final data, then the session refuses turns', async (t) => {
 t.test('what the engine saw: the template exactly once, the service key, never the visitor JWT', async (t) => {
   const turns = proxy.seen.filter((r) => r.method === 'POST' && r.path.endsWith('/turns'));
   t.ok(turns.length >= 3, `${turns.length} turns reached the engine`);
-  t.notOk(turns.some((r) => r.body.includes('one more thing')), 'the closed session\'s turn did not');
+  t.notOk(
+    turns.some((r) => r.body.includes('one more thing')),
+    "the closed session's turn did not",
+  );
   const bodies = turns.map((r) => JSON.parse(r.body) as { template?: { id: string }; message: { id: string } });
   t.equal(bodies.filter((b) => b.template).length, 1, 'exactly one request carried a template');
-  t.equal(bodies[0]!.template!.id, 'lead-intake', 'the first one, with the site\'s template');
+  t.equal(bodies[0]!.template!.id, 'lead-intake', "the first one, with the site's template");
   for (const b of bodies.slice(1)) t.same(Object.keys(b), ['message'], 'later turns carried only the message');
   for (const r of proxy.seen) {
     t.equal(r.headers.authorization, `Bearer ${ENGINE_KEY}`, `${r.method} ${r.path}: the service credential`);
@@ -101,5 +111,8 @@ t.test('what the engine saw: the template exactly once, the service key, never t
     t.notOk(everything.includes(token), `${r.method} ${r.path}: the visitor JWT appears nowhere`);
     t.notOk(everything.includes(token.split('.')[2]!), 'not even its signature');
   }
-  t.ok(proxy.seen.some((r) => r.path.endsWith('/close')), 'the engine was told about the close');
+  t.ok(
+    proxy.seen.some((r) => r.path.endsWith('/close')),
+    'the engine was told about the close',
+  );
 });

@@ -33,7 +33,7 @@ t.test('an origin of the site gets a token and a CORS grant for exactly that ori
   }
 });
 
-t.test('origins outside the site\'s list: 403 origin_not_allowed and no CORS grant', async (t) => {
+t.test("origins outside the site's list: 403 origin_not_allowed and no CORS grant", async (t) => {
   const outside = [
     'https://evilexample.com', // the look-alike of https://example.com
     'https://example.com.evil.net',
@@ -100,7 +100,10 @@ t.test('refreshing with the previous token keeps the visitor id (sub)', async (t
   );
   t.equal(subOf((await askToken(ACME_ORIGIN, 'pk_acme_web', bearer(stale))).json().token), 'v_returning');
   // A forged one is ignored: a fresh anonymous id, not the claimed one.
-  const forged = signHs256({ iss: 'chat-gateway', aud: 'chat', sub: 'v_victim', tid: 'acme', site: 'acme-web', jti: 'x', iat: now(), exp: now() + 60 }, 'x'.repeat(40));
+  const forged = signHs256(
+    { iss: 'chat-gateway', aud: 'chat', sub: 'v_victim', tid: 'acme', site: 'acme-web', jti: 'x', iat: now(), exp: now() + 60 },
+    'x'.repeat(40),
+  );
   t.not(subOf((await askToken(ACME_ORIGIN, 'pk_acme_web', bearer(forged))).json().token), 'v_victim');
   t.not(subOf((await askToken(ACME_ORIGIN)).json().token), subOf(first), 'no token: a new visitor');
 });

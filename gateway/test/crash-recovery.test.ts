@@ -69,9 +69,16 @@ t.test('an engine SIGKILLed mid-reply: the next turn is served by the other engi
   const retryAfter = Number(busy.headers['retry-after']);
   t.ok(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 3, `Retry-After: ${busy.headers['retry-after']} s (1..3)`);
 
-  const { s: again, ms } = await pollUntilServed(gw.url, token, { sessionId, message: { id: 'c1', text: 'my email is cora@example.com' } }, BOUND_MS + SLACK_MS);
+  const { s: again, ms } = await pollUntilServed(
+    gw.url,
+    token,
+    { sessionId, message: { id: 'c1', text: 'my email is cora@example.com' } },
+    BOUND_MS + SLACK_MS,
+  );
   const sinceKill = performance.now() - killedAt;
-  t.comment(`figure: the retried turn was accepted ${Math.round(ms)} ms into polling; its done came ${Math.round(sinceKill)} ms after the SIGKILL (the reply streams ~20 tokens 40 ms apart)`);
+  t.comment(
+    `figure: the retried turn was accepted ${Math.round(ms)} ms into polling; its done came ${Math.round(sinceKill)} ms after the SIGKILL (the reply streams ~20 tokens 40 ms apart)`,
+  );
   t.ok(Number.isFinite(ms), `accepted within ${BOUND_MS + SLACK_MS} ms of polling, then done`);
   const data = again.events.find((e) => e.ev.event === 'data')?.ev.data as { data: Record<string, unknown> } | undefined;
   t.same(data?.data, { name: 'Cora Vale', email: 'cora@example.com' }, 'the session is intact');
@@ -87,16 +94,26 @@ t.test('a gateway SIGKILLed mid-reply: its marker blocks the session ~3 s at mos
   const killedAt = performance.now();
   await dead.kill('SIGKILL');
 
-  const { ms, refusals } = await pollUntilServed(live.url, token, { sessionId, message: { id: 'd2', text: 'my phone is +1 555 222 3333' } }, BOUND_MS + SLACK_MS);
+  const { ms, refusals } = await pollUntilServed(
+    live.url,
+    token,
+    { sessionId, message: { id: 'd2', text: 'my phone is +1 555 222 3333' } },
+    BOUND_MS + SLACK_MS,
+  );
   const sinceKill = performance.now() - killedAt;
-  t.comment(`figure: the next turn through the other gateway was accepted ${Math.round(ms)} ms after polling began, done ${Math.round(sinceKill)} ms after the SIGKILL (${refusals.length} refusals first)`);
+  t.comment(
+    `figure: the next turn through the other gateway was accepted ${Math.round(ms)} ms after polling began, done ${Math.round(sinceKill)} ms after the SIGKILL (${refusals.length} refusals first)`,
+  );
   t.ok(Number.isFinite(ms), `accepted within ${BOUND_MS + SLACK_MS} ms of polling, then done`);
   for (const r of refusals.filter((x) => x.status === 409)) {
     t.equal(r.json?.error.code, 'turn_in_progress');
     const ra = Number(r.headers['retry-after']);
     t.ok(Number.isInteger(ra) && ra >= 1 && ra <= 3, `409 with Retry-After ${r.headers['retry-after']}`);
   }
-  t.ok(refusals.some((r) => r.status === 409), 'the session was busy right after the kill (a 409 was seen)');
+  t.ok(
+    refusals.some((r) => r.status === 409),
+    'the session was busy right after the kill (a 409 was seen)',
+  );
 });
 
 t.test("the gateway's own 409 (a different message while a turn runs) has Retry-After", async (t) => {

@@ -40,7 +40,11 @@ t.test('a burst of 20 events within the flush interval is one append, in order',
   t.equal(rec.pending, 0, 'all acknowledged after the interval');
   t.equal((await scriptCalls()) - before, 1, 'one script call for the 20 events');
   const read = await log.read('batch-a', '1-0', 100);
-  t.same(read.map((e) => e.id), Array.from({ length: 20 }, (_, i) => `1-${i + 1}`), 'ids kept, in order');
+  t.same(
+    read.map((e) => e.id),
+    Array.from({ length: 20 }, (_, i) => `1-${i + 1}`),
+    'ids kept, in order',
+  );
   t.same(read[19]!.ev, token('w20 '));
 });
 
@@ -51,7 +55,10 @@ t.test('flushed() sends the buffer at once, without waiting for the timer', asyn
   const started = Date.now();
   await rec.flushed();
   t.ok(Date.now() - started < 5_000, 'did not wait the 10 s flush interval');
-  t.same((await log.read('batch-b', '1-0', 10)).map((e) => e.ev.event), ['token', 'done']);
+  t.same(
+    (await log.read('batch-b', '1-0', 10)).map((e) => e.ev.event),
+    ['token', 'done'],
+  );
 });
 
 t.test('with flushMs 0 each burst (same tick) is one append', async (t) => {

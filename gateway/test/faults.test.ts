@@ -26,12 +26,16 @@ const sessionOf = (s: ChatStream) => (s.events[0]!.ev.data as { sessionId: strin
 /** Send until the session is free again (409 turn_in_progress and 503 are retryable). */
 async function sendUntilServed(token: string, body: object, ms: number) {
   let s = await chatTurn(gw.url, token, body);
-  await waitFor(async () => {
-    if (s.status === 200 && lastEvent(s)?.event === 'done') return true;
-    await new Promise((r) => setTimeout(r, 200));
-    s = await chatTurn(gw.url, token, body);
-    return false;
-  }, ms, 'the message to be served');
+  await waitFor(
+    async () => {
+      if (s.status === 200 && lastEvent(s)?.event === 'done') return true;
+      await new Promise((r) => setTimeout(r, 200));
+      s = await chatTurn(gw.url, token, body);
+      return false;
+    },
+    ms,
+    'the message to be served',
+  );
   return s;
 }
 

@@ -29,8 +29,7 @@ export async function testApp(env: Record<string, string | undefined> = {}, deps
   return { app, config };
 }
 
-export const exampleTenants = () =>
-  loadTenants(EXAMPLE_TENANTS, { turnsPerMinute: 20, sessionsPerHour: 30, platformIssuer: 'chat-gateway' });
+export const exampleTenants = () => loadTenants(EXAMPLE_TENANTS, { turnsPerMinute: 20, sessionsPerHour: 30, platformIssuer: 'chat-gateway' });
 
 export const identitySecret = (tenantId: string) => exampleTenants().tenants.get(tenantId)!.identitySecret!;
 

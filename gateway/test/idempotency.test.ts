@@ -26,7 +26,10 @@ const transcript = async () => {
   return ((await res.json()) as { transcript: Array<{ role: string; id?: string; text: string }> }).transcript;
 };
 
-for (const [label, urls] of [['one gateway', [gws[0]!.url, gws[0]!.url]], ['two gateways', [gws[0]!.url, gws[1]!.url]]] as const) {
+for (const [label, urls] of [
+  ['one gateway', [gws[0]!.url, gws[0]!.url]],
+  ['two gateways', [gws[0]!.url, gws[1]!.url]],
+] as const) {
   t.test(`same message id twice at once (${label}): one run, the same reply to both`, async (t) => {
     const id = `dup-${label.replace(/\W/g, '')}`;
     const body = { sessionId, message: { id, text: 'my email is jane@example.com' } };
@@ -38,7 +41,11 @@ for (const [label, urls] of [['one gateway', [gws[0]!.url, gws[0]!.url]], ['two 
     t.equal(doneA.event, 'done');
     t.same(doneB, doneA, 'the same done event, id included');
     t.equal(replyText(a.events), replyText(b.events), 'the same tokens');
-    t.same(a.events.map((e) => e.ev.id), b.events.map((e) => e.ev.id), 'the same event ids: one turn');
+    t.same(
+      a.events.map((e) => e.ev.id),
+      b.events.map((e) => e.ev.id),
+      'the same event ids: one turn',
+    );
     const entries = (await transcript()).filter((e) => e.id === id);
     t.equal(entries.length, 1, 'the message is in the transcript once');
   });

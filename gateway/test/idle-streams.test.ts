@@ -66,7 +66,10 @@ t.test('one shared heartbeat reaches every open stream, and goes away with the l
   t.pass('every stream got two more pings');
   for (const [i] of clients.entries()) upstreams.get(`hb${i}`)!.push(encodeEvent({ event: 'done', data: { status: 'collecting', reply: '' } }));
   await Promise.all(clients.map((c) => c.ended));
-  t.ok(clients.every((c) => c.events.at(-1)?.event === 'done'), 'each stream ended with its done');
+  t.ok(
+    clients.every((c) => c.events.at(-1)?.event === 'done'),
+    'each stream ended with its done',
+  );
   await waitFor(() => heartbeats.size === 0, 5000, 'no member left');
   t.equal(heartbeats.size, 0, 'nothing left to ping');
 });
@@ -101,6 +104,9 @@ t.test('a lone CR after a comment ends the line: the event behind it is not mist
   up.push(': ping\revent: token\rdata: {"text":"after CR"}\r\n\n');
   up.push(encodeEvent({ event: 'done', data: { status: 'collecting', reply: 'after CR' } }));
   await c.ended;
-  t.same(c.events.map((e) => e.event), ['session', 'token', 'done']);
+  t.same(
+    c.events.map((e) => e.event),
+    ['session', 'token', 'done'],
+  );
   t.same(c.events[1]!.data, { text: 'after CR' });
 });

@@ -92,9 +92,16 @@ t.test('OpenAI-compatible model: the other session never reaches the prompt', as
   // The most obedient model possible: it answers with its whole prompt.
   const fake = await startFakeOpenAI({
     tool: () => ({}),
-    reply: (req) => req.messages.filter((m) => m.role !== 'system').map((m) => String(m.content)).join(' | ').slice(0, 400),
+    reply: (req) =>
+      req.messages
+        .filter((m) => m.role !== 'system')
+        .map((m) => String(m.content))
+        .join(' | ')
+        .slice(0, 400),
   });
-  const engine = await startService('engine', { env: { REDIS_URL: redis.url, ENGINE_KEY, MODEL: 'openai:test-model', OPENAI_BASE_URL: fake.url, OPENAI_API_KEY: 'sk-test' } });
+  const engine = await startService('engine', {
+    env: { REDIS_URL: redis.url, ENGINE_KEY, MODEL: 'openai:test-model', OPENAI_BASE_URL: fake.url, OPENAI_API_KEY: 'sk-test' },
+  });
   const gw = await startGateway({ REDIS_URL: redis.url, ENGINE_URL: engine.url });
   t.teardown(async () => {
     await gw.kill();
@@ -106,7 +113,8 @@ t.test('OpenAI-compatible model: the other session never reaches the prompt', as
   t.ok(attackerPrompts.length >= 2, `${attackerPrompts.length} model calls carried the attacker's turns`);
   const victimPrompts = fake.requests.filter((q) => JSON.stringify(q.messages).includes(r.mark));
   t.ok(victimPrompts.length >= 1, "the victim's own turns did reach the model");
-  for (const q of attackerPrompts) t.notMatch(JSON.stringify(q.messages), new RegExp(`${r.mark}|Quillfeather|867`), "a prompt for the attacker's turn holds none of the victim's values");
+  for (const q of attackerPrompts)
+    t.notMatch(JSON.stringify(q.messages), new RegExp(`${r.mark}|Quillfeather|867`), "a prompt for the attacker's turn holds none of the victim's values");
   assertNothingLeaked(t, r, true);
   // The fake extracts nothing (its tool answer is empty): only identity is checked here.
   await assertClaimsChangedNothing(t, gw.url, r, false);

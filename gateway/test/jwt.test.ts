@@ -13,8 +13,15 @@ const probe = (token: string) => app.inject({ method: 'GET', url: `/v1/sessions/
 
 const site = app.tenants.bySiteKey.get('pk_acme_web')!;
 const platformClaims = (extra: object = {}) => ({
-  iss: 'chat-gateway', aud: 'chat', sub: 'v_visitor1', tid: 'acme', site: 'acme-web', jti: 'j1',
-  iat: now(), exp: now() + 300, ...extra,
+  iss: 'chat-gateway',
+  aud: 'chat',
+  sub: 'v_visitor1',
+  tid: 'acme',
+  site: 'acme-web',
+  jti: 'j1',
+  iat: now(),
+  exp: now() + 300,
+  ...extra,
 });
 
 t.test('good tokens authenticate (then the session is simply not found)', async (t) => {
@@ -34,25 +41,33 @@ const cases: Array<[string, () => string]> = [
   ['alg: none', () => handToken({ alg: 'none', typ: 'JWT' }, platformClaims(), null)],
   ['alg: none with a signature', () => handToken({ alg: 'none', typ: 'JWT' }, platformClaims(), JWT_SECRET)],
   ['HS256 signed with a public key', () => handToken({ alg: 'HS256', typ: 'JWT' }, platformClaims(), publicPem)],
-  ['RS256 (an algorithm that is not pinned)', () =>
-    createSigner({ key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), algorithm: 'RS256', noTimestamp: true })(platformClaims())],
-  ['tampered payload', () => {
-    const [h, , s] = app.mintVisitorToken(site).token.split('.');
-    const forged = Buffer.from(JSON.stringify(platformClaims({ sub: 'v_someone_else' }))).toString('base64url');
-    return `${h}.${forged}.${s}`;
-  }],
-  ['tampered tenant', () => {
-    const [h, p, s] = app.mintVisitorToken(site).token.split('.');
-    const claims = JSON.parse(Buffer.from(p!, 'base64url').toString());
-    return `${h}.${Buffer.from(JSON.stringify({ ...claims, tid: 'globex', site: 'globex-web' })).toString('base64url')}.${s}`;
-  }],
+  [
+    'RS256 (an algorithm that is not pinned)',
+    () => createSigner({ key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), algorithm: 'RS256', noTimestamp: true })(platformClaims()),
+  ],
+  [
+    'tampered payload',
+    () => {
+      const [h, , s] = app.mintVisitorToken(site).token.split('.');
+      const forged = Buffer.from(JSON.stringify(platformClaims({ sub: 'v_someone_else' }))).toString('base64url');
+      return `${h}.${forged}.${s}`;
+    },
+  ],
+  [
+    'tampered tenant',
+    () => {
+      const [h, p, s] = app.mintVisitorToken(site).token.split('.');
+      const claims = JSON.parse(Buffer.from(p!, 'base64url').toString());
+      return `${h}.${Buffer.from(JSON.stringify({ ...claims, tid: 'globex', site: 'globex-web' })).toString('base64url')}.${s}`;
+    },
+  ],
   ['expired', () => signHs256(platformClaims({ iat: now() - 700, exp: now() - 60 }), JWT_SECRET)],
   ['nbf in the future', () => signHs256(platformClaims({ nbf: now() + 120 }), JWT_SECRET)],
   ['wrong aud', () => signHs256(platformClaims({ aud: 'admin' }), JWT_SECRET)],
   ['wrong iss', () => signHs256(platformClaims({ iss: 'someone-else' }), JWT_SECRET)],
   ['platform key with a tenant iss', () => signHs256(platformClaims({ iss: 'acme' }), JWT_SECRET)],
-  ['another tenant\'s identitySecret', () => signHs256(customerClaims('acme', 'acme-web', 'u1'), identitySecret('globex'))],
-  ['customer token naming another tenant\'s site', () => signHs256(customerClaims('globex', 'acme-web', 'u1'), identitySecret('globex'))],
+  ["another tenant's identitySecret", () => signHs256(customerClaims('acme', 'acme-web', 'u1'), identitySecret('globex'))],
+  ["customer token naming another tenant's site", () => signHs256(customerClaims('globex', 'acme-web', 'u1'), identitySecret('globex'))],
   ['customer token signed with the platform key', () => signHs256(customerClaims('acme', 'acme-web', 'u1'), JWT_SECRET)],
   ['missing jti', () => signHs256(platformClaims({ jti: undefined }), JWT_SECRET)],
   ['missing sub', () => signHs256(platformClaims({ sub: undefined }), JWT_SECRET)],
@@ -60,7 +75,10 @@ const cases: Array<[string, () => string]> = [
   ['missing iat', () => signHs256(platformClaims({ iat: undefined }), JWT_SECRET)],
   ['missing site (customer)', () => signHs256(customerClaims('acme', 'acme-web', 'u1', { site: undefined }), identitySecret('acme'))],
   ['unknown site', () => signHs256(platformClaims({ site: 'nope' }), JWT_SECRET)],
-  ['too old (iat beyond TOKEN_MAX_AGE_S)', () => signHs256(customerClaims('acme', 'acme-web', 'u1', { iat: now() - 90_000, exp: now() + 60 }), identitySecret('acme'))],
+  [
+    'too old (iat beyond TOKEN_MAX_AGE_S)',
+    () => signHs256(customerClaims('acme', 'acme-web', 'u1', { iat: now() - 90_000, exp: now() + 60 }), identitySecret('acme')),
+  ],
   ['oversized token', () => signHs256(platformClaims({ pad: 'x'.repeat(5000) }), JWT_SECRET)],
   ['not a JWT', () => 'hello'],
 ];
@@ -83,7 +101,10 @@ t.test('401 without a token, or with another scheme', async (t) => {
 
 t.test('the minted token: pinned HS256 and every claim the issue names', async (t) => {
   const minted = app.mintVisitorToken(site);
-  const [h, p] = minted.token.split('.').slice(0, 2).map((s) => JSON.parse(Buffer.from(s, 'base64url').toString()));
+  const [h, p] = minted.token
+    .split('.')
+    .slice(0, 2)
+    .map((s) => JSON.parse(Buffer.from(s, 'base64url').toString()));
   t.equal(h.alg, 'HS256');
   t.match(p, { iss: 'chat-gateway', aud: 'chat', tid: 'acme', site: 'acme-web', sub: String, jti: String, iat: Number, exp: Number });
   t.equal(p.exp - p.iat, 600, 'TOKEN_TTL_S');

@@ -34,9 +34,19 @@ const jsonLines = (p: ServiceProcess) =>
 async function markedTurns(gw: ServiceProcess, reqId: string) {
   const marker = `zq${randomBytes(5).toString('hex')}`;
   const token = await fetchToken(gw.url);
-  const first = await chatTurn(gw.url, token, { message: { id: 'o1', text: `Hi, I'm Quinn ${marker}` } }, { origin: 'http://localhost:3000', 'x-request-id': reqId });
+  const first = await chatTurn(
+    gw.url,
+    token,
+    { message: { id: 'o1', text: `Hi, I'm Quinn ${marker}` } },
+    { origin: 'http://localhost:3000', 'x-request-id': reqId },
+  );
   const sessionId = (first.events[0]!.ev.data as { sessionId: string }).sessionId;
-  const second = await chatTurn(gw.url, token, { sessionId, message: { id: 'o2', text: `my email is ${marker}@example.com` } }, { 'x-request-id': `${reqId}-2` });
+  const second = await chatTurn(
+    gw.url,
+    token,
+    { sessionId, message: { id: 'o2', text: `my email is ${marker}@example.com` } },
+    { 'x-request-id': `${reqId}-2` },
+  );
   return { marker, token, sessionId, first, second };
 }
 
@@ -52,23 +62,36 @@ t.test('the turns worked', async (t) => {
 });
 
 t.test('one request id, made or kept at the gateway, in every log line of the turn on both sides', async (t) => {
-  for (const [name, p] of [['gateway', gw], ['engine', engine]] as const) {
+  for (const [name, p] of [
+    ['gateway', gw],
+    ['engine', engine],
+  ] as const) {
     const lines = jsonLines(p);
     const mine = lines.filter((l) => l.reqId === reqId);
     t.ok(mine.length >= 3, `${name}: ${mine.length} lines carry the id`);
     // Every request-scoped line carries some request id; none is orphaned.
     const scoped = lines.filter((l) => l.req || l.res || /turn|stream|collected/.test(String(l.msg)));
     t.ok(scoped.length > 0);
-    t.same(scoped.filter((l) => typeof l.reqId !== 'string'), [], `${name}: no request line without reqId`);
+    t.same(
+      scoped.filter((l) => typeof l.reqId !== 'string'),
+      [],
+      `${name}: no request line without reqId`,
+    );
   }
-  t.match(jsonLines(engine).find((l) => l.reqId === reqId && l.msg === 'turn ended'), { outcome: 'collecting', tokens: Number });
+  t.match(
+    jsonLines(engine).find((l) => l.reqId === reqId && l.msg === 'turn ended'),
+    { outcome: 'collecting', tokens: Number },
+  );
   t.equal(run.first.headers['x-request-id'], reqId, 'echoed to the client');
 });
 
 t.test('logs hold no message text and no collected value by default', async (t) => {
   t.notMatch(gw.output(), run.marker, 'gateway');
   t.notMatch(engine.output(), run.marker, 'engine');
-  t.match(jsonLines(gw).find((l) => l.msg === 'turn requested' && l.reqId === reqId), { messageId: 'o1', chars: Number });
+  t.match(
+    jsonLines(gw).find((l) => l.msg === 'turn requested' && l.reqId === reqId),
+    { messageId: 'o1', chars: Number },
+  );
 });
 
 t.test('with LOG_CONTENT=true the text and values are logged', async (t) => {

@@ -20,15 +20,34 @@ const routes: Array<{ method: RouteOptions['method']; url: string }> = [];
 const { app } = await testApp({ ADMIN_KEY }, { onRoute: (r) => routes.push({ method: r.method, url: r.url! }) });
 t.teardown(() => app.close());
 
-type Doc = { openapi: string; paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, unknown>; securitySchemes: Record<string, unknown> }; security?: unknown[] };
-type Operation = { summary?: string; tags?: string[]; operationId?: string; security?: Array<Record<string, string[]>>; description?: string; responses: Record<string, { description: string; content?: Record<string, { schema: unknown }> }> };
+type Doc = {
+  openapi: string;
+  paths: Record<string, Record<string, Operation>>;
+  components: { schemas: Record<string, unknown>; securitySchemes: Record<string, unknown> };
+  security?: unknown[];
+};
+type Operation = {
+  summary?: string;
+  tags?: string[];
+  operationId?: string;
+  security?: Array<Record<string, string[]>>;
+  description?: string;
+  responses: Record<string, { description: string; content?: Record<string, { schema: unknown }> }>;
+};
 
 const publicDoc = (await app.inject('/v1/openapi.json')).json() as Doc;
 const adminDoc = (await app.inject('/admin/v1/openapi.json')).json() as Doc;
 
 /** Routes left out of both documents on purpose: not API, or the documents themselves. */
 // (`${p}/` answers too: Fastify adds that variant of a prefixed `/` route without an onRoute call.)
-const swaggerUi = (p: string) => [`GET ${p}`, `GET ${p}/json`, `GET ${p}/yaml`, `GET ${p}/static/index.html`, `GET ${p}/static/swagger-initializer.js`, `GET ${p}/static/*`];
+const swaggerUi = (p: string) => [
+  `GET ${p}`,
+  `GET ${p}/json`,
+  `GET ${p}/yaml`,
+  `GET ${p}/static/index.html`,
+  `GET ${p}/static/swagger-initializer.js`,
+  `GET ${p}/static/*`,
+];
 const HIDDEN = [
   'OPTIONS *', // CORS preflights (@fastify/cors)
   'GET /', // the demo page
@@ -43,7 +62,11 @@ const HIDDEN = [
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 const operations = (doc: Doc) =>
-  Object.entries(doc.paths).flatMap(([path, item]) => Object.keys(item).filter((m) => METHODS.includes(m)).map((m) => `${m.toUpperCase()} ${path}`));
+  Object.entries(doc.paths).flatMap(([path, item]) =>
+    Object.keys(item)
+      .filter((m) => METHODS.includes(m))
+      .map((m) => `${m.toUpperCase()} ${path}`),
+  );
 /** `/v1/sessions/:id` as OpenAPI writes it. */
 const openapiPath = (url: string) => url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
 /** Every route the app registered, one entry per method; HEAD routes are Fastify's copies of GET. */
@@ -52,14 +75,28 @@ const registered = [
 ];
 
 t.test('both documents are valid OpenAPI 3.1 (swagger-parser)', async (t) => {
-  for (const [name, doc] of [['public', publicDoc], ['admin', adminDoc]] as const) {
+  for (const [name, doc] of [
+    ['public', publicDoc],
+    ['admin', adminDoc],
+  ] as const) {
     t.equal(doc.openapi, '3.1.0', name);
     // validate() dereferences in place: give it a copy.
     await t.resolves(SwaggerParser.validate(structuredClone(doc) as never), `${name} document is valid`);
   }
   t.ok(publicDoc.components.schemas.ErrorBody && adminDoc.components.schemas.ErrorBody, 'the error body is a component of both');
   for (const name of ['TokenResponse', 'SessionView', 'CloseResponse', 'StopResponse']) t.ok(publicDoc.components.schemas[name], `public component ${name}`);
-  for (const name of ['TenantView', 'SiteView', 'TemplateSaved', 'Template', 'Submission', 'SubmissionPage', 'WebhookView', 'DeliveryView', 'AuditEntry', 'KeyCreated'])
+  for (const name of [
+    'TenantView',
+    'SiteView',
+    'TemplateSaved',
+    'Template',
+    'Submission',
+    'SubmissionPage',
+    'WebhookView',
+    'DeliveryView',
+    'AuditEntry',
+    'KeyCreated',
+  ])
     t.ok(adminDoc.components.schemas[name], `admin component ${name}`);
 });
 
@@ -87,7 +124,10 @@ t.test('every registered route is in exactly one document, or hidden on purpose'
 
 t.test('every operation has a summary, tags, an id, a success answer and error answers of the shared error body', async (t) => {
   const ids = new Set<string>();
-  for (const [name, doc] of [['public', publicDoc], ['admin', adminDoc]] as const)
+  for (const [name, doc] of [
+    ['public', publicDoc],
+    ['admin', adminDoc],
+  ] as const)
     for (const [path, item] of Object.entries(doc.paths))
       for (const [method, op] of Object.entries(item)) {
         const at = `${name} ${method.toUpperCase()} ${path}`;
@@ -96,7 +136,10 @@ t.test('every operation has a summary, tags, an id, a success answer and error a
         t.ok(op.operationId && !ids.has(op.operationId), `${at}: a unique operationId`);
         ids.add(op.operationId!);
         const codes = Object.keys(op.responses);
-        t.ok(codes.some((c) => /^2\d\d$/.test(c)), `${at}: a success answer`);
+        t.ok(
+          codes.some((c) => /^2\d\d$/.test(c)),
+          `${at}: a success answer`,
+        );
         for (const c of codes.filter((c) => Number(c) >= 400)) {
           const schema = op.responses[c]!.content?.['application/json']?.schema as { $ref?: string; anyOf?: Array<{ $ref?: string }> } | undefined;
           const refs = schema?.$ref ? [schema.$ref] : (schema?.anyOf ?? []).map((s) => s.$ref);
@@ -107,7 +150,13 @@ t.test('every operation has a summary, tags, an id, a success answer and error a
 
 t.test('security: bearer JWT for visitor routes, bearer key for the admin API', async (t) => {
   t.match(publicDoc.components.securitySchemes.visitorToken, { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
-  for (const [path, method] of [['/v1/chat', 'post'], ['/v1/sessions/{id}', 'get'], ['/v1/sessions/{id}/close', 'post'], ['/v1/sessions/{id}/stream', 'get'], ['/v1/sessions/{id}/stop', 'post']] as const)
+  for (const [path, method] of [
+    ['/v1/chat', 'post'],
+    ['/v1/sessions/{id}', 'get'],
+    ['/v1/sessions/{id}/close', 'post'],
+    ['/v1/sessions/{id}/stream', 'get'],
+    ['/v1/sessions/{id}/stop', 'post'],
+  ] as const)
     t.same(publicDoc.paths[path]![method]!.security, [{ visitorToken: [] }], `${method} ${path} needs a visitor token`);
   t.same(publicDoc.paths['/v1/token']!.post!.security, [{}, { visitorToken: [] }], 'a previous token is optional for /v1/token');
   t.same(publicDoc.paths['/healthz']!.get!.security, [], 'health needs nothing');
@@ -116,7 +165,10 @@ t.test('security: bearer JWT for visitor routes, bearer key for the admin API', 
 });
 
 t.test('the SSE routes answer text/event-stream and name every event', async (t) => {
-  for (const [path, method] of [['/v1/chat', 'post'], ['/v1/sessions/{id}/stream', 'get']] as const) {
+  for (const [path, method] of [
+    ['/v1/chat', 'post'],
+    ['/v1/sessions/{id}/stream', 'get'],
+  ] as const) {
     const ok = publicDoc.paths[path]![method]!.responses['200']!;
     t.ok(ok.content?.['text/event-stream'], `${path}: text/event-stream`);
     t.notOk(ok.content?.['application/json'], `${path}: not JSON`);
@@ -162,9 +214,27 @@ t.test('public answers match the public document', async (t) => {
   t.same(Object.keys(token.json()).sort(), ['expiresAt', 'maxMessageChars', 'token'], 'nothing added, nothing dropped');
   t.equal(token.json().maxMessageChars, 4000, "the gateway's MAX_MESSAGE_CHARS (its default), for the widget's composer");
   conforms(t, 'public', 'POST', '/v1/token', token);
-  conforms(t, 'public', 'POST', '/v1/token', await app.inject({ method: 'POST', url: '/v1/token', headers: { origin: ACME_ORIGIN }, payload: { siteKey: 'pk_nope' } }));
-  conforms(t, 'public', 'POST', '/v1/token', await app.inject({ method: 'POST', url: '/v1/token', headers: { origin: 'https://evil.example' }, payload: { siteKey: 'pk_acme_web' } }));
-  conforms(t, 'public', 'POST', '/v1/token', await app.inject({ method: 'POST', url: '/v1/token', headers: { origin: ACME_ORIGIN, 'content-type': 'application/json' }, payload: '{' }));
+  conforms(
+    t,
+    'public',
+    'POST',
+    '/v1/token',
+    await app.inject({ method: 'POST', url: '/v1/token', headers: { origin: ACME_ORIGIN }, payload: { siteKey: 'pk_nope' } }),
+  );
+  conforms(
+    t,
+    'public',
+    'POST',
+    '/v1/token',
+    await app.inject({ method: 'POST', url: '/v1/token', headers: { origin: 'https://evil.example' }, payload: { siteKey: 'pk_acme_web' } }),
+  );
+  conforms(
+    t,
+    'public',
+    'POST',
+    '/v1/token',
+    await app.inject({ method: 'POST', url: '/v1/token', headers: { origin: ACME_ORIGIN, 'content-type': 'application/json' }, payload: '{' }),
+  );
   const bearer = { authorization: `Bearer ${token.json().token}` };
   const sid = 'AAAAAAAAAAAAAAAAAAAAAA';
   conforms(t, 'public', 'GET', '/v1/sessions/{id}', await app.inject({ url: `/v1/sessions/${sid}`, headers: bearer }));
@@ -172,10 +242,20 @@ t.test('public answers match the public document', async (t) => {
   conforms(t, 'public', 'GET', '/v1/sessions/{id}/stream', await app.inject({ url: `/v1/sessions/${sid}/stream?lastEventId=x`, headers: bearer }));
   conforms(t, 'public', 'POST', '/v1/sessions/{id}/stop', await app.inject({ method: 'POST', url: `/v1/sessions/${sid}/stop`, headers: bearer }));
   conforms(t, 'public', 'POST', '/v1/sessions/{id}/close', await app.inject({ method: 'POST', url: `/v1/sessions/${sid}/close`, headers: bearer }));
-  const long = await app.inject({ method: 'POST', url: '/v1/chat', headers: { ...bearer, origin: ACME_ORIGIN }, payload: { message: { id: 'm1', text: 'x'.repeat(100_000) } } });
+  const long = await app.inject({
+    method: 'POST',
+    url: '/v1/chat',
+    headers: { ...bearer, origin: ACME_ORIGIN },
+    payload: { message: { id: 'm1', text: 'x'.repeat(100_000) } },
+  });
   conforms(t, 'public', 'POST', '/v1/chat', long);
   // No engine listens: the first turn fails before its stream, as JSON.
-  const down = await app.inject({ method: 'POST', url: '/v1/chat', headers: { ...bearer, origin: ACME_ORIGIN }, payload: { message: { id: 'm1', text: 'hi' } } });
+  const down = await app.inject({
+    method: 'POST',
+    url: '/v1/chat',
+    headers: { ...bearer, origin: ACME_ORIGIN },
+    payload: { message: { id: 'm1', text: 'hi' } },
+  });
   t.equal(down.statusCode, 503);
   conforms(t, 'public', 'POST', '/v1/chat', down);
 });
@@ -199,7 +279,11 @@ t.test('admin answers match the admin document, with nothing dropped', async (t)
   const asTenant = await app.inject({ method: 'DELETE', url: `${p}/docs-co`, headers: { authorization: `Bearer ${tenantKey}` } });
   conforms(t, 'admin', 'DELETE', `${p}/{tid}`, asTenant); // 403
 
-  const template = { greeting: 'Hi', fields: { email: { type: 'string', format: 'email', required: true }, budget: { type: 'integer', minimum: 1 } }, contextKeys: ['url'] };
+  const template = {
+    greeting: 'Hi',
+    fields: { email: { type: 'string', format: 'email', required: true }, budget: { type: 'integer', minimum: 1 } },
+    contextKeys: ['url'],
+  };
   conforms(t, 'admin', 'PUT', `${p}/{tid}/templates/{templateId}`, await admin('PUT', `${p}/docs-co/templates/lead`, template));
   conforms(t, 'admin', 'PUT', `${p}/{tid}/templates/{templateId}`, await admin('PUT', `${p}/docs-co/templates/lead`, { fields: {} })); // 400
   const got = await admin('GET', `${p}/docs-co/templates/lead`);
@@ -212,12 +296,22 @@ t.test('admin answers match the admin document, with nothing dropped', async (t)
   t.same(Object.keys(site.json()).sort(), ['allowedContext', 'createdAt', 'id', 'origins', 'siteKey', 'template', 'updatedAt']);
   conforms(t, 'admin', 'GET', `${p}/{tid}/sites`, await admin('GET', `${p}/docs-co/sites`));
   conforms(t, 'admin', 'GET', `${p}/{tid}/sites/{siteId}`, await admin('GET', `${p}/docs-co/sites/web`));
-  conforms(t, 'admin', 'PATCH', `${p}/{tid}/sites/{siteId}`, await admin('PATCH', `${p}/docs-co/sites/web`, { origins: ['https://docs.example', 'https://www.docs.example'] }));
+  conforms(
+    t,
+    'admin',
+    'PATCH',
+    `${p}/{tid}/sites/{siteId}`,
+    await admin('PATCH', `${p}/docs-co/sites/web`, { origins: ['https://docs.example', 'https://www.docs.example'] }),
+  );
 
   // A receiver on this machine (the operator allows the private network; nothing is delivered here).
   const hook = await admin('PUT', `${p}/docs-co/webhook`, { url: 'http://127.0.0.1:9/leads', allowPrivateNetwork: true });
   conforms(t, 'admin', 'PUT', `${p}/{tid}/webhook`, hook);
-  t.match(hook.json(), { url: 'http://127.0.0.1:9/leads', events: ['session.completed', 'session.updated', 'session.abandoned'], secret: /^whsec_/ }, 'the first save shows the secret');
+  t.match(
+    hook.json(),
+    { url: 'http://127.0.0.1:9/leads', events: ['session.completed', 'session.updated', 'session.abandoned'], secret: /^whsec_/ },
+    'the first save shows the secret',
+  );
   conforms(t, 'admin', 'GET', `${p}/{tid}/webhook`, await admin('GET', `${p}/docs-co/webhook`));
   const rotated = await admin('POST', `${p}/docs-co/webhook/rotate-secret`);
   conforms(t, 'admin', 'POST', `${p}/{tid}/webhook/rotate-secret`, rotated);
@@ -267,7 +361,11 @@ t.test('with Redis: the webhook test ping and the delivery history match, nothin
   conforms(t, 'admin', 'GET', '/admin/v1/tenants/{tid}/webhook/deliveries', deliveries);
   const items = deliveries.json().items as Array<Record<string, unknown>>;
   t.equal(items.length, 2);
-  t.same(Object.keys(items[0]!).sort(), ['attempts', 'createdAt', 'id', 'lastAttemptAt', 'lastError', 'lastStatus', 'status', 'type'], 'every field of the failed ping');
+  t.same(
+    Object.keys(items[0]!).sort(),
+    ['attempts', 'createdAt', 'id', 'lastAttemptAt', 'lastError', 'lastStatus', 'status', 'type'],
+    'every field of the failed ping',
+  );
   t.match(items[0], { type: 'ping', status: 'failed', lastStatus: 500, attempts: 1 });
 });
 

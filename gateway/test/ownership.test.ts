@@ -14,7 +14,9 @@ t.teardown(() => redis.stop());
 const engine = await startService('engine', { env: { REDIS_URL: redis.url, ENGINE_KEY } });
 t.teardown(() => engine.kill());
 // A second site of tenant acme: sessions are bound to their site, not only to tenant and sub.
-const TENANTS_FILE = tenantsFile((doc) => doc.tenants[0].sites.push({ id: 'acme-shop', siteKey: 'pk_acme_shop', origins: ['https://shop.acme.example'], template: 'lead-intake' }));
+const TENANTS_FILE = tenantsFile((doc) =>
+  doc.tenants[0].sites.push({ id: 'acme-shop', siteKey: 'pk_acme_shop', origins: ['https://shop.acme.example'], template: 'lead-intake' }),
+);
 const gw = await startGateway({ REDIS_URL: redis.url, ENGINE_URL: engine.url, TENANTS_FILE });
 t.teardown(() => gw.kill());
 
@@ -54,17 +56,37 @@ t.test('the owner gets the session', async (t) => {
 });
 
 const strangers: Array<[string, () => string | Promise<string>, () => string]> = [
-  ['tenant B\'s token', () => tenantB, () => sessionId],
+  ["tenant B's token", () => tenantB, () => sessionId],
   ['visitor 2 of the same tenant', () => visitor2, () => sessionId],
-  ['a customer-minted token of the same tenant, another user', () => signHs256(customerClaims('acme', 'acme-web', 'crm-7'), identitySecret('acme')), () => sessionId],
+  [
+    'a customer-minted token of the same tenant, another user',
+    () => signHs256(customerClaims('acme', 'acme-web', 'crm-7'), identitySecret('acme')),
+    () => sessionId,
+  ],
   // Same tenant, same sub, another site: the session stays with the site it was started on.
-  ['a customer-minted token for the same user on another site of the tenant', () => signHs256(customerClaims('acme', 'acme-shop', 'crm-42'), identitySecret('acme')), () => crmSession],
-  ['a platform token of the same visitor refreshed for another site', async () => {
-    const r = await fetch(`${gw.url}/v1/token`, { method: 'POST', headers: { origin: 'https://shop.acme.example', 'content-type': 'application/json', ...bearer(visitor1) }, body: JSON.stringify({ siteKey: 'pk_acme_shop' }) });
-    return ((await r.json()) as { token: string }).token;
-  }, () => sessionId],
+  [
+    'a customer-minted token for the same user on another site of the tenant',
+    () => signHs256(customerClaims('acme', 'acme-shop', 'crm-42'), identitySecret('acme')),
+    () => crmSession,
+  ],
+  [
+    'a platform token of the same visitor refreshed for another site',
+    async () => {
+      const r = await fetch(`${gw.url}/v1/token`, {
+        method: 'POST',
+        headers: { origin: 'https://shop.acme.example', 'content-type': 'application/json', ...bearer(visitor1) },
+        body: JSON.stringify({ siteKey: 'pk_acme_shop' }),
+      });
+      return ((await r.json()) as { token: string }).token;
+    },
+    () => sessionId,
+  ],
   // Same tenant, site and sub, another issuer: a customer backend cannot name a platform visitor.
-  ['a customer-minted token naming the platform visitor\'s sub', () => signHs256(customerClaims('acme', 'acme-web', subOf(visitor1)), identitySecret('acme')), () => sessionId],
+  [
+    "a customer-minted token naming the platform visitor's sub",
+    () => signHs256(customerClaims('acme', 'acme-web', subOf(visitor1)), identitySecret('acme')),
+    () => sessionId,
+  ],
 ];
 
 for (const [who, tokenOf, idOf] of strangers) {
@@ -80,7 +102,7 @@ for (const [who, tokenOf, idOf] of strangers) {
   });
 }
 
-t.test('after all that, the owner\'s session is still open and answers', async (t) => {
+t.test("after all that, the owner's session is still open and answers", async (t) => {
   const s = await chatTurn(gw.url, visitor1, { sessionId, message: { id: 'm2', text: 'my email is jane@example.com' } });
   t.equal(s.status, 200);
   t.equal(s.events.at(-1)!.ev.event, 'done');

@@ -23,7 +23,16 @@ t.teardown(() => admin.close());
 const ADMIN_KEY = 'prod-admin-key-0123456789abcdef0123456789';
 const start = async (env: Record<string, string>) => {
   await admin.flushAll(); // an empty registry: seeded from TENANTS_FILE
-  const { config } = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', JWT_SECRET: 'p'.repeat(40), ENGINE_KEY: 'e'.repeat(40), ENGINE_URL: 'http://127.0.0.1:9', REDIS_URL: redis.url, ADMIN_KEY, ...env });
+  const { config } = loadConfig({
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'silent',
+    JWT_SECRET: 'p'.repeat(40),
+    ENGINE_KEY: 'e'.repeat(40),
+    ENGINE_URL: 'http://127.0.0.1:9',
+    REDIS_URL: redis.url,
+    ADMIN_KEY,
+    ...env,
+  });
   const app = await buildApp(config);
   try {
     await app.ready();
@@ -55,11 +64,46 @@ t.test('the example tenants file under another name, byte for byte or reformatte
 });
 
 const bad: Array<[string, (doc: any) => void, RegExp]> = [
-  ['the example identity secret', (d) => { clean(d); d.tenants[1].identitySecret = 'acme-identity-secret-dev-only-0123456789abcdef'; }, /tenant globex\.identitySecret: is a secret from the repository/],
-  ['an http origin', (d) => { clean(d); d.tenants[0].sites[0].origins.push('http://acme.example'); }, /origins\[1\]: "http:\/\/acme\.example" is plain http/],
-  ['a localhost origin', (d) => { clean(d); d.tenants[0].sites[0].origins.push('https://localhost:8443'); }, /"https:\/\/localhost:8443" is localhost/],
-  ['a loopback origin', (d) => { clean(d); d.tenants[1].sites[0].origins.push('https://127.0.0.1'); }, /is a loopback address/],
-  ['the example origins as they are', (d) => { d.tenants[0].identitySecret = 'acme-production-identity-secret-9f8e7d6c5b4a'; d.tenants[1].identitySecret = 'globex-production-identity-secret-1a2b3c4d5e6f'; }, /origins\[\d\]: "http:\/\/localhost:300\d" is localhost/],
+  [
+    'the example identity secret',
+    (d) => {
+      clean(d);
+      d.tenants[1].identitySecret = 'acme-identity-secret-dev-only-0123456789abcdef';
+    },
+    /tenant globex\.identitySecret: is a secret from the repository/,
+  ],
+  [
+    'an http origin',
+    (d) => {
+      clean(d);
+      d.tenants[0].sites[0].origins.push('http://acme.example');
+    },
+    /origins\[1\]: "http:\/\/acme\.example" is plain http/,
+  ],
+  [
+    'a localhost origin',
+    (d) => {
+      clean(d);
+      d.tenants[0].sites[0].origins.push('https://localhost:8443');
+    },
+    /"https:\/\/localhost:8443" is localhost/,
+  ],
+  [
+    'a loopback origin',
+    (d) => {
+      clean(d);
+      d.tenants[1].sites[0].origins.push('https://127.0.0.1');
+    },
+    /is a loopback address/,
+  ],
+  [
+    'the example origins as they are',
+    (d) => {
+      d.tenants[0].identitySecret = 'acme-production-identity-secret-9f8e7d6c5b4a';
+      d.tenants[1].identitySecret = 'globex-production-identity-secret-1a2b3c4d5e6f';
+    },
+    /origins\[\d\]: "http:\/\/localhost:300\d" is localhost/,
+  ],
 ];
 for (const [what, edit, why] of bad)
   t.test(`a tenants file with ${what}: refused, naming the problem`, async (t) => {
@@ -72,7 +116,9 @@ t.test('a webhook secret from the repository: refused', async (t) => {
   t.ok(repositorySecrets().size >= 2, 'the example secrets are known');
   const { checkProductionRegistry } = await import('../src/production.js');
   const known = new Set([secret(9)]);
-  const registry = { tenants: new Map([['acme', { identitySecret: undefined, webhook: { secrets: [{ secret: secret(1) }, { secret: secret(9) }] }, sites: new Map() }]]) } as any;
+  const registry = {
+    tenants: new Map([['acme', { identitySecret: undefined, webhook: { secrets: [{ secret: secret(1) }, { secret: secret(9) }] }, sites: new Map() }]]),
+  } as any;
   t.throws(() => checkProductionRegistry(registry, known), /tenant acme\.webhook\.secrets\[1\]: is a secret from the repository/);
 });
 
@@ -89,5 +135,9 @@ t.test('production: the admin API refuses http and localhost origins (400 valida
     const upd = await call('PATCH', '/admin/v1/tenants/acme/sites/acme-web', { origins: [origin] });
     t.equal(upd.statusCode, 400, `update to ${origin}`);
   }
-  t.equal((await call('POST', '/admin/v1/tenants/acme/sites', { id: 'shop', origins: ['https://shop.acme.example'], template: 'lead-intake' })).statusCode, 201, 'https is fine');
+  t.equal(
+    (await call('POST', '/admin/v1/tenants/acme/sites', { id: 'shop', origins: ['https://shop.acme.example'], template: 'lead-intake' })).statusCode,
+    201,
+    'https is fine',
+  );
 });

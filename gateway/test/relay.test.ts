@@ -46,7 +46,7 @@ t.test('engine killed mid-stream: error within 1 s, session unchanged, carries o
   t.match(err.data, { code: 'stream_interrupted', retryable: true });
   await s.done;
   t.equal(lastEvent(s)!.event, 'error', 'the stream ends after the error');
-  t.same(await record(), before, 'the gateway\'s session record is unchanged');
+  t.same(await record(), before, "the gateway's session record is unchanged");
 
   const down = await chatTurn(gw.url, token, { sessionId, message: { id: 'm2', text: 'my email is jane@example.com' } });
   t.equal(down.status, 503, 'engine unreachable before any stream: plain JSON');
@@ -56,12 +56,16 @@ t.test('engine killed mid-stream: error within 1 s, session unchanged, carries o
   // The killed run's lock is still in Redis until it lapses: 409 turn_in_progress (retryable) until then,
   // which is what a widget's retry sees too.
   let again = await chatTurn(gw.url, token, { sessionId, message: { id: 'm2', text: 'my email is jane@example.com' } });
-  await waitFor(async () => {
-    if (again.status !== 409 || again.json?.error.code !== 'turn_in_progress') return true;
-    await new Promise((r) => setTimeout(r, 500));
-    again = await chatTurn(gw.url, token, { sessionId, message: { id: 'm2', text: 'my email is jane@example.com' } });
-    return false;
-  }, 20_000, 'the killed turn\'s lock to lapse');
+  await waitFor(
+    async () => {
+      if (again.status !== 409 || again.json?.error.code !== 'turn_in_progress') return true;
+      await new Promise((r) => setTimeout(r, 500));
+      again = await chatTurn(gw.url, token, { sessionId, message: { id: 'm2', text: 'my email is jane@example.com' } });
+      return false;
+    },
+    20_000,
+    "the killed turn's lock to lapse",
+  );
   t.equal(again.status, 200, JSON.stringify(again.json));
   t.equal((again.events[0]!.ev.data as { sessionId: string }).sessionId, sessionId);
   t.equal(lastEvent(again)!.event, 'done', 'the same session carries on');
@@ -88,11 +92,15 @@ t.test('client disconnects mid-reply: the turn goes on; stop aborts it', async (
   t.pass('the engine logged "turn aborted"');
   // The aborted turn released the session: the next one is served, not refused as in progress.
   let next = await chatTurn(gw.url, token, { sessionId, message: { id: 'm5', text: 'budget is 300' } });
-  await waitFor(async () => {
-    if (next.status !== 409) return true;
-    next = await chatTurn(gw.url, token, { sessionId, message: { id: 'm5', text: 'budget is 300' } });
-    return false;
-  }, 10_000, 'the engine lock to be released');
+  await waitFor(
+    async () => {
+      if (next.status !== 409) return true;
+      next = await chatTurn(gw.url, token, { sessionId, message: { id: 'm5', text: 'budget is 300' } });
+      return false;
+    },
+    10_000,
+    'the engine lock to be released',
+  );
   t.equal(next.status, 200, JSON.stringify(next.json));
   t.equal(lastEvent(next)!.event, 'done');
 });

@@ -17,7 +17,7 @@ const engine = await startService('engine', { env: { REDIS_URL: redis.url, ENGIN
 t.teardown(() => engine.kill());
 const gws = await Promise.all([0, 1].map(() => startGateway({ REDIS_URL: redis.url, ENGINE_URL: engine.url, EVENT_LOG_POLL_MS: '50' })));
 t.teardown(() => Promise.all(gws.map((g) => g.kill())));
-const [gw1, gw2] = gws as [typeof gws[0], typeof gws[0]];
+const [gw1, gw2] = gws as [(typeof gws)[0], (typeof gws)[0]];
 
 const token = await fetchToken(gw1.url);
 const first = await chatTurn(gw1.url, token, { message: { id: 'm1', text: "Hi, I'm Jane Doe" } });
@@ -31,7 +31,10 @@ t.test('event ids: `<turn>-<n>`, contiguous within a turn, growing across turns'
   t.ok(Number(ids(second.events)[0]!.split('-')[0]) > Number(ids(first.events)[0]!.split('-')[0]), 'the next turn has a higher number');
 });
 
-for (const [label, via] of [['the same gateway', () => gw1], ['the other gateway', () => gw2]] as const) {
+for (const [label, via] of [
+  ['the same gateway', () => gw1],
+  ['the other gateway', () => gw2],
+] as const) {
   t.test(`cut after N events, resume through ${label}: N+1 onward exactly once`, async (t) => {
     const msgId = `cut-${label.replace(/\W/g, '')}`;
     const body = { sessionId, message: { id: msgId, text: 'my email is jane@example.com' } };
@@ -77,7 +80,10 @@ t.test('resuming after the end: nothing missed, the stream ends at once', async 
   // An old id: everything after it, across turns, in order.
   const all = await resume(gw2.url, token, sessionId, '0-0');
   const list = ids(all.events);
-  t.ok(list.every((id, i) => i === 0 || id.localeCompare(list[i - 1]!, undefined, { numeric: true }) > 0), 'ids strictly grow');
+  t.ok(
+    list.every((id, i) => i === 0 || id.localeCompare(list[i - 1]!, undefined, { numeric: true }) > 0),
+    'ids strictly grow',
+  );
   t.equal(lastEvent(all)!.id, lastEvent(s)!.id);
 });
 
@@ -109,11 +115,15 @@ t.test('stop sent to the other gateway aborts the turn; the session carries on',
   t.same(await stopTurn(gw2.url, token, sessionId), { status: 200, body: { stopped: false } }, 'nothing left to stop');
   // The stopped message was not kept: sent again it runs anew.
   let again = await chatTurn(gw1.url, token, { sessionId, message: { id: 'm-stop', text: 'budget is 200 a month' } });
-  await waitFor(async () => {
-    if (again.status !== 409) return true;
-    again = await chatTurn(gw1.url, token, { sessionId, message: { id: 'm-stop', text: 'budget is 200 a month' } });
-    return false;
-  }, 10_000, 'the engine lock to be released');
+  await waitFor(
+    async () => {
+      if (again.status !== 409) return true;
+      again = await chatTurn(gw1.url, token, { sessionId, message: { id: 'm-stop', text: 'budget is 200 a month' } });
+      return false;
+    },
+    10_000,
+    'the engine lock to be released',
+  );
   t.equal(lastEvent(again)!.event, 'done');
   const data = again.events.find((e) => e.ev.event === 'data')!.ev.data as { data: Record<string, unknown> };
   t.equal(data.data.budget, 200);

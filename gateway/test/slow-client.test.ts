@@ -34,7 +34,13 @@ const tenants = tenantsFile((doc) => {
   tpl.fields = { notes: { type: 'string', description: 'anything we should know', required: true, maxLength: 400_000 } };
   tpl.complete = 'Noted: {notes}';
 });
-const gw = await startGateway({ REDIS_URL: redis.url, ENGINE_URL: engine.url, TENANTS_FILE: tenants, MAX_MESSAGE_CHARS: '1000000', BODY_LIMIT_BYTES: '1048576' });
+const gw = await startGateway({
+  REDIS_URL: redis.url,
+  ENGINE_URL: engine.url,
+  TENANTS_FILE: tenants,
+  MAX_MESSAGE_CHARS: '1000000',
+  BODY_LIMIT_BYTES: '1048576',
+});
 t.teardown(() => gw.kill());
 const kv = createClient({ url: redis.url });
 await kv.connect();
@@ -87,7 +93,9 @@ t.test('a one-byte-per-second reader: the gateway pauses the engine, its memory 
   }
   const relayed = await relayedSoFar();
   const peak = Math.max(...samples);
-  t.comment(`figure: gateway RSS ${baseline.toFixed(1)} MB before the turn, ${start.toFixed(1)} MB once the relay paused, peak ${peak.toFixed(1)} MB and end ${samples.at(-1)!.toFixed(1)} MB over the next ${SAMPLE_S} s; client took ${taken} bytes`);
+  t.comment(
+    `figure: gateway RSS ${baseline.toFixed(1)} MB before the turn, ${start.toFixed(1)} MB once the relay paused, peak ${peak.toFixed(1)} MB and end ${samples.at(-1)!.toFixed(1)} MB over the next ${SAMPLE_S} s; client took ${taken} bytes`,
+  );
   t.comment(`figure: the relay forwarded ${relayed} of ~${WORDS} token events, then paused`);
   t.ok(taken > 0, 'the client read about a byte per second');
   const marker = await kv.hGetAll(`gw:turn:{${sessionId}}`);

@@ -27,12 +27,7 @@ export interface ChatStream {
   waitForEvent(pred: (ev: WireEvent) => boolean): Promise<WireEvent>;
 }
 
-export function openChat(
-  gatewayUrl: string,
-  token: string,
-  body: object,
-  headers: Record<string, string> = {},
-): Promise<ChatStream> {
+export function openChat(gatewayUrl: string, token: string, body: object, headers: Record<string, string> = {}): Promise<ChatStream> {
   return new Promise((resolve, reject) => {
     const payload = JSON.stringify(body);
     const req = httpRequest(`${gatewayUrl}/v1/chat`, {
@@ -67,7 +62,7 @@ export function openChat(
       const parser = createSseParser({
         onEvent(ev) {
           stream.events.push({ ev, read: stream.reads });
-          for (const w of waiters.splice(0)) (w.pred(ev) ? w.ok(ev) : waiters.push(w));
+          for (const w of waiters.splice(0)) w.pred(ev) ? w.ok(ev) : waiters.push(w);
         },
         onInvalid(problem) {
           reject(new Error(`invalid event on the client side: ${problem}`));

@@ -17,7 +17,11 @@ import { ROOT } from './helpers.js';
 
 // `npm start` builds before it runs scripts/start-all.mjs; here the services' part of that build
 // (`npm test` built everything already: then this compiles nothing and writes nothing).
-await promisify(execFile)(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-b', 'shared/tsconfig.build.json', 'engine/tsconfig.build.json', 'gateway/tsconfig.build.json'], { cwd: ROOT });
+await promisify(execFile)(
+  process.execPath,
+  [join(ROOT, 'node_modules/typescript/bin/tsc'), '-b', 'shared/tsconfig.build.json', 'engine/tsconfig.build.json', 'gateway/tsconfig.build.json'],
+  { cwd: ROOT },
+);
 
 const dataDir = mkdtempSync(join(tmpdir(), 'start-all-'));
 t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -64,7 +68,10 @@ t.test('the services run the compiled JavaScript with plain node, no tsx', async
     t.same(proc.argv, [process.execPath, `${name}/dist/server.js`], 'node and the compiled entry, nothing else on its command line');
     t.notMatch(proc.env, /tsx/, 'no tsx loader in its environment (NODE_OPTIONS) either');
   }
-  t.notOk(kids.some((k) => k.argv.some((a) => /tsx|\.ts$/.test(a))), 'no child of npm start runs tsx or a .ts file');
+  t.notOk(
+    kids.some((k) => k.argv.some((a) => /tsx|\.ts$/.test(a))),
+    'no child of npm start runs tsx or a .ts file',
+  );
 });
 
 t.test('it prints a demo URL and a curl command', async (t) => {
@@ -90,21 +97,28 @@ t.test('the printed curl -N command streams a reply', async (t) => {
   const events: WireEvent[] = [];
   createSseParser({ onEvent: (e) => events.push(e) }).feed(stdout);
   t.equal(events[0]?.event, 'session');
-  t.ok(events.some((e) => e.event === 'token'), 'tokens');
+  t.ok(
+    events.some((e) => e.event === 'token'),
+    'tokens',
+  );
   t.equal(events.at(-1)?.event, 'done');
 });
 
-t.test('the printed admin curl lists the demo tenant\'s leads, and the chat above became one', async (t) => {
+t.test("the printed admin curl lists the demo tenant's leads, and the chat above became one", async (t) => {
   const line = out.split('\n').find((l) => l.startsWith('curl -s ') && l.includes('/admin/v1/tenants/acme/submissions'));
   t.ok(line, 'an admin curl line');
   t.ok(existsSync(join(dataDir, 'admin-key')), 'with a dev ADMIN_KEY kept in the data dir');
   // The curl -N turn gave a name and an email: the demo template's required fields, so a lead.
   let page: { items: Array<{ status: string; data: Record<string, unknown> }>; next: string | null } = { items: [], next: null };
-  await waitFor(async () => {
-    const { stdout } = await promisify(execFile)('sh', ['-c', line!], { timeout: 10_000 });
-    page = JSON.parse(stdout);
-    return page.items.length > 0;
-  }, 10_000, 'the lead in the admin API');
+  await waitFor(
+    async () => {
+      const { stdout } = await promisify(execFile)('sh', ['-c', line!], { timeout: 10_000 });
+      page = JSON.parse(stdout);
+      return page.items.length > 0;
+    },
+    10_000,
+    'the lead in the admin API',
+  );
   t.match(page.items[0], { status: 'complete', data: { name: 'Jane Doe', email: 'jane@example.com' } });
 });
 
@@ -125,6 +139,9 @@ t.test('the printed console URL answers and the printed tenant key signs in', as
 t.test('Ctrl-C stops everything cleanly', async (t) => {
   process.kill(-child.pid!, 'SIGINT');
   t.equal(await exited, 0);
-  const alive = await fetch(`http://127.0.0.1:${port}/healthz`).then(() => true, () => false);
+  const alive = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+    () => true,
+    () => false,
+  );
   t.notOk(alive, 'the gateway is gone');
 });

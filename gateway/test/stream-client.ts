@@ -34,7 +34,7 @@ export function openResume(gatewayUrl: string, token: string, sessionId: string,
       const parser = createSseParser({
         onEvent(ev) {
           stream.events.push({ ev, read: stream.reads });
-          for (const w of waiters.splice(0)) (w.pred(ev) ? w.ok(ev) : waiters.push(w));
+          for (const w of waiters.splice(0)) w.pred(ev) ? w.ok(ev) : waiters.push(w);
         },
       });
       stream.done = new Promise<void>((ok) => {
@@ -78,4 +78,7 @@ export function contiguous(idList: string[]): boolean {
 }
 
 export const replyText = (events: Array<{ ev: WireEvent }>) =>
-  events.filter((e) => e.ev.event === 'token').map((e) => (e.ev.data as { text: string }).text).join('');
+  events
+    .filter((e) => e.ev.event === 'token')
+    .map((e) => (e.ev.data as { text: string }).text)
+    .join('');

@@ -43,7 +43,11 @@ t.test("closing one gateway ends its streams, not the other's", async (t) => {
 
   await b.app.close();
   await onB.done;
-  t.same(onB.events.map((e) => [e.ev.event, (e.ev.data as { code?: string }).code]), [['error', 'shutting_down']], "B's stream ends with shutting_down");
+  t.same(
+    onB.events.map((e) => [e.ev.event, (e.ev.data as { code?: string }).code]),
+    [['error', 'shutting_down']],
+    "B's stream ends with shutting_down",
+  );
   t.equal(a.app.streams.size, 1, "A's stream is still open");
   t.equal(pings(a.app), 1, 'and still pinged');
 

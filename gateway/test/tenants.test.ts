@@ -21,7 +21,7 @@ t.test('the example file: two tenants, different templates, site keys, exact ori
   t.ok(reg.allOrigins.has('https://globex.example'));
 });
 
-t.test('the acme template is the brief\'s, copied exactly', async (t) => {
+t.test("the acme template is the brief's, copied exactly", async (t) => {
   const acme = exampleTenants().bySiteKey.get('pk_acme_web')!.template;
   // The repo keeps a copy of the brief's example; the brief itself sits beside the repo when present.
   const fixture = readFileSync(new URL('../../engine/test/fixtures/lead-intake.json', import.meta.url), 'utf8');
@@ -42,10 +42,12 @@ const bad: Array<[string, (d: any) => void, RegExp]> = [
   ['short identitySecret', (d) => (d.tenants[0].identitySecret = 'short'), /tenants\[0\]\.identitySecret: must be at least 32/],
   ['duplicate site key', (d) => (d.tenants[1].sites[0].siteKey = 'pk_acme_web'), /tenants\[1\]\.sites\[0\]\.siteKey: duplicate/],
   ['unknown template', (d) => (d.tenants[0].sites[0].template = 'nope'), /tenants\[0\]\.sites\[0\]\.template/],
-  ['bad template field type', (d) => (d.tenants[0].templates['lead-intake'].fields.email.type = 'text'),
-    /tenants\[0\]\.templates\["lead-intake"\]\.fields\.email\.type/],
-  ['template id differs from its key', (d) => (d.tenants[1].templates['support-ticket'].id = 'other'),
-    /tenants\[1\]\.templates\["support-ticket"\]\.id/],
+  [
+    'bad template field type',
+    (d) => (d.tenants[0].templates['lead-intake'].fields.email.type = 'text'),
+    /tenants\[0\]\.templates\["lead-intake"\]\.fields\.email\.type/,
+  ],
+  ['template id differs from its key', (d) => (d.tenants[1].templates['support-ticket'].id = 'other'), /tenants\[1\]\.templates\["support-ticket"\]\.id/],
   ['bad limit', (d) => (d.tenants[0].limits.turnsPerMinute = 0), /tenants\[0\]\.limits\.turnsPerMinute/],
   ['unknown key', (d) => (d.tenants[0].sites[0].extra = 1), /tenants\[0\]\.sites\[0\]\.extra: unknown key/],
   ['duplicate tenant', (d) => (d.tenants[1].id = 'acme'), /tenants\[1\]\.id: duplicate/],

@@ -9,10 +9,12 @@ import { ACME_ORIGIN, JWT_SECRET, bearer, customerClaims, identitySecret, now, s
 const { app, config } = await testApp();
 t.teardown(() => app.close());
 
-const claimsOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { sub: string; iat: number; exp: number; oiat?: number };
+const claimsOf = (token: string) =>
+  JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { sub: string; iat: number; exp: number; oiat?: number };
 const refresh = async (previous?: string) => {
   const res = await app.inject({
-    method: 'POST', url: '/v1/token',
+    method: 'POST',
+    url: '/v1/token',
     headers: { origin: ACME_ORIGIN, 'content-type': 'application/json', ...(previous ? bearer(previous) : {}) },
     payload: { siteKey: 'pk_acme_web' },
   });

@@ -36,7 +36,10 @@ const running = async (ids: string[]) => (await Promise.all(ids.map((id) => else
 t.test('every held turn outlives its lease several times over', async (t) => {
   t.ok(leases.periodMs <= LEASE_MS / 3, `each turn renewed every ${leases.periodMs} ms, a third of the lease at most`);
   await sleep(LEASE_MS * 3);
-  t.same(await running(sessions), sessions.map(() => true));
+  t.same(
+    await running(sessions),
+    sessions.map(() => true),
+  );
   t.equal(leases.size, sessions.length);
 });
 
@@ -53,7 +56,10 @@ t.test('a released turn lapses; the others are still renewed', async (t) => {
   for (const id of gone) leases.release(id, seqs.get(id)!);
   t.equal(leases.size, kept.length);
   await waitFor(async () => (await running(gone)).every((r) => !r), 5000, 'the released leases to lapse');
-  t.same(await running(kept), kept.map(() => true));
+  t.same(
+    await running(kept),
+    kept.map(() => true),
+  );
 });
 
 t.test("releasing a session's earlier turn keeps its later one renewed", async (t) => {

@@ -25,8 +25,15 @@ const read = (rel: string) => readFileSync(join(ROOT, rel), 'utf8');
 
 // --- Dockerfile: logical lines (continuations joined, comments dropped), grouped by stage.
 
-interface Instruction { op: string; args: string }
-interface Stage { image: string; name: string | undefined; steps: Instruction[] }
+interface Instruction {
+  op: string;
+  args: string;
+}
+interface Stage {
+  image: string;
+  name: string | undefined;
+  steps: Instruction[];
+}
 
 function parseDockerfile(text: string): Stage[] {
   const lines: string[] = [];
@@ -34,7 +41,10 @@ function parseDockerfile(text: string): Stage[] {
   for (const raw of text.split('\n')) {
     if (/^\s*#/.test(raw)) continue;
     const line = raw.trimEnd();
-    if (line.endsWith('\\')) { pending += `${line.slice(0, -1)} `; continue; }
+    if (line.endsWith('\\')) {
+      pending += `${line.slice(0, -1)} `;
+      continue;
+    }
     const full = (pending + line).trim();
     pending = '';
     if (full) lines.push(full);
@@ -102,16 +112,34 @@ t.test('Dockerfile: two stages on node:24-slim, the build with its dev dependenc
   for (const s of stages) t.equal(s.image, 'node:24-slim', `stage ${s.name ?? '(runtime)'} is on node:24-slim`);
   t.not(runtime, build, 'the runtime is its own stage');
   const buildRuns = steps(build, 'RUN').map((r) => r.args);
-  t.ok(buildRuns.some((r) => /\bnpm ci\b/.test(r) && !/--omit=dev/.test(r)), 'the build installs every dependency (TypeScript, esbuild)');
-  t.ok(buildRuns.some((r) => /\bnpm run build\b/.test(r)), 'and runs npm run build');
+  t.ok(
+    buildRuns.some((r) => /\bnpm ci\b/.test(r) && !/--omit=dev/.test(r)),
+    'the build installs every dependency (TypeScript, esbuild)',
+  );
+  t.ok(
+    buildRuns.some((r) => /\bnpm run build\b/.test(r)),
+    'and runs npm run build',
+  );
 });
 
 t.test('Dockerfile: the runtime holds production dependencies and the compiled output only', async (t) => {
   const runs = steps(runtime, 'RUN').map((r) => r.args);
-  t.ok(runs.some((r) => /\bnpm ci\b.*--omit=dev/.test(r)), 'npm ci --omit=dev');
-  t.notOk(runs.some((r) => /\bnpm (ci|install|i)\b/.test(r) && !/--omit=dev/.test(r)), 'no install with dev dependencies');
-  t.notOk(runs.some((r) => /\bnpm run build\b|\btsc\b|\btsx\b/.test(r)), 'nothing built in the runtime stage');
-  t.ok(steps(runtime, 'ENV').some((e) => /\bNODE_ENV=production\b/.test(e.args)), 'NODE_ENV=production');
+  t.ok(
+    runs.some((r) => /\bnpm ci\b.*--omit=dev/.test(r)),
+    'npm ci --omit=dev',
+  );
+  t.notOk(
+    runs.some((r) => /\bnpm (ci|install|i)\b/.test(r) && !/--omit=dev/.test(r)),
+    'no install with dev dependencies',
+  );
+  t.notOk(
+    runs.some((r) => /\bnpm run build\b|\btsc\b|\btsx\b/.test(r)),
+    'nothing built in the runtime stage',
+  );
+  t.ok(
+    steps(runtime, 'ENV').some((e) => /\bNODE_ENV=production\b/.test(e.args)),
+    'NODE_ENV=production',
+  );
   const copies = steps(runtime, 'COPY').map((c) => parseCopy(c.args));
   for (const { from, sources } of copies) {
     for (const src of sources) {
@@ -150,8 +178,10 @@ t.test('Dockerfile: non-root, a HEALTHCHECK with node (no curl in the slim image
   t.ok(inImage(cmd?.[1] ?? '-'), `${cmd?.[1]} is in the image`);
 });
 
-t.test('.dockerignore keeps the host\'s node_modules and builds out of the context', async (t) => {
-  const ignored = read('.dockerignore').split('\n').map((l) => l.trim());
+t.test(".dockerignore keeps the host's node_modules and builds out of the context", async (t) => {
+  const ignored = read('.dockerignore')
+    .split('\n')
+    .map((l) => l.trim());
   for (const p of ['node_modules', '**/node_modules', '**/dist', '.git', '.data']) t.ok(ignored.includes(p), p);
 });
 
@@ -205,7 +235,8 @@ function serviceEnv(s: Service): Record<string, string> {
   const env: Record<string, string> = { NODE_ENV: 'production' };
   for (const [k, v] of Object.entries(s.environment ?? {})) {
     env[k] = String(v).replace(/\$\{(\w+)(?::([?-])([^}]*))?\}/g, (_, name: string, kind?: string, rest?: string) =>
-      kind === '-' ? rest ?? '' : `${name.toLowerCase()}-from-the-environment-0123456789abcdef`);
+      kind === '-' ? (rest ?? '') : `${name.toLowerCase()}-from-the-environment-0123456789abcdef`,
+    );
   }
   return env;
 }
@@ -289,8 +320,8 @@ t.test('the files the gateway serves by default are in the image', async (t) => 
 t.test('the services import only production dependencies (the image has no dev dependencies)', async (t) => {
   const pkg = (ws: string) => JSON.parse(read(`${ws}/package.json`)) as { name: string; dependencies?: Record<string, string> };
   const builtins = new Set(builtinModules);
-  const walk = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []);
+  const walk = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
   for (const ws of ['shared', 'engine', 'gateway']) {
     // Its own name too: a package may import itself by name (its exports).
     const deps = new Set([pkg(ws).name, ...Object.keys(pkg(ws).dependencies ?? {})]);

@@ -38,16 +38,48 @@ export async function startRedisCluster(nodes = 3): Promise<RedisCluster> {
   for (let i = 0; i < nodes; i++) {
     const port = await freePort();
     ports.push(port);
-    procs.push(track(
-      spawn('redis-server', [
-        '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no',
-        '--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`, '--cluster-node-timeout', '5000',
-        '--daemonize', 'no', '--loglevel', 'warning',
-      ], { stdio: ['ignore', 'ignore', 'inherit'] }),
-    ));
+    procs.push(
+      track(
+        spawn(
+          'redis-server',
+          [
+            '--port',
+            String(port),
+            '--bind',
+            '127.0.0.1',
+            '--dir',
+            dir,
+            '--save',
+            '',
+            '--appendonly',
+            'no',
+            '--cluster-enabled',
+            'yes',
+            '--cluster-config-file',
+            `nodes-${port}.conf`,
+            '--cluster-node-timeout',
+            '5000',
+            '--daemonize',
+            'no',
+            '--loglevel',
+            'warning',
+          ],
+          { stdio: ['ignore', 'ignore', 'inherit'] },
+        ),
+      ),
+    );
   }
   const stop = async () => {
-    await Promise.all(procs.map((p) => (p.exitCode !== null || p.signalCode !== null ? Promise.resolve() : new Promise<void>((r) => { p.once('exit', () => r()); p.kill('SIGKILL'); }))));
+    await Promise.all(
+      procs.map((p) =>
+        p.exitCode !== null || p.signalCode !== null
+          ? Promise.resolve()
+          : new Promise<void>((r) => {
+              p.once('exit', () => r());
+              p.kill('SIGKILL');
+            }),
+      ),
+    );
     rmSync(dir, { recursive: true, force: true });
   };
   try {

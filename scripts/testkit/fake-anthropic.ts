@@ -76,22 +76,43 @@ export async function startFakeAnthropic(opts: FakeAnthropicOptions = {}): Promi
 
     if (!body.stream) {
       res.writeHead(200, { 'content-type': 'application/json', 'request-id': `req_fake${n}` });
-      res.end(JSON.stringify({ id, type: 'message', role: 'assistant', model: body.model, content: [block], stop_reason: stopReason, stop_sequence: null, usage }));
+      res.end(
+        JSON.stringify({ id, type: 'message', role: 'assistant', model: body.model, content: [block], stop_reason: stopReason, stop_sequence: null, usage }),
+      );
       return;
     }
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'request-id': `req_fake${n}` });
-    res.write(sse('message_start', {
-      type: 'message_start',
-      message: { id, type: 'message', role: 'assistant', model: body.model, content: [], stop_reason: null, stop_sequence: null, usage: { ...usage, output_tokens: 1 } },
-    }));
+    res.write(
+      sse('message_start', {
+        type: 'message_start',
+        message: {
+          id,
+          type: 'message',
+          role: 'assistant',
+          model: body.model,
+          content: [],
+          stop_reason: null,
+          stop_sequence: null,
+          usage: { ...usage, output_tokens: 1 },
+        },
+      }),
+    );
     if (tool) {
-      res.write(sse('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'tool_use', id: `toolu_fake${n}`, name: tool.name, input: {} } }));
+      res.write(
+        sse('content_block_start', {
+          type: 'content_block_start',
+          index: 0,
+          content_block: { type: 'tool_use', id: `toolu_fake${n}`, name: tool.name, input: {} },
+        }),
+      );
       res.write(sse('ping', { type: 'ping' }));
       const json = JSON.stringify(input);
       // The API sends an empty first piece, then the JSON in arbitrary cuts.
       res.write(sse('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'input_json_delta', partial_json: '' } }));
       for (let i = 0; i < json.length; i += 7)
-        res.write(sse('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'input_json_delta', partial_json: json.slice(i, i + 7) } }));
+        res.write(
+          sse('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'input_json_delta', partial_json: json.slice(i, i + 7) } }),
+        );
     } else {
       res.write(sse('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }));
       res.write(sse('ping', { type: 'ping' }));

@@ -44,17 +44,34 @@ export async function startFakeOpenAI(opts: FakeOpenAIOptions = {}): Promise<Fak
     const tool = body.tools?.[0]?.function;
     if (!body.stream) {
       const message = tool
-        ? { role: 'assistant', content: null, tool_calls: [{ id: `call_${requests.length}`, type: 'function', function: { name: tool.name, arguments: JSON.stringify(opts.tool?.(body) ?? {}) } }] }
+        ? {
+            role: 'assistant',
+            content: null,
+            tool_calls: [
+              { id: `call_${requests.length}`, type: 'function', function: { name: tool.name, arguments: JSON.stringify(opts.tool?.(body) ?? {}) } },
+            ],
+          }
         : { role: 'assistant', content: opts.reply?.(body) ?? 'OK' };
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ id, object: 'chat.completion', created: 0, model: body.model, choices: [{ index: 0, message, finish_reason: tool ? 'tool_calls' : 'stop' }], usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } }));
+      res.end(
+        JSON.stringify({
+          id,
+          object: 'chat.completion',
+          created: 0,
+          model: body.model,
+          choices: [{ index: 0, message, finish_reason: tool ? 'tool_calls' : 'stop' }],
+          usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+        }),
+      );
       return;
     }
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     res.write(chunk(id, body.model, { role: 'assistant', content: '' }));
     if (tool) {
       const args = JSON.stringify(opts.tool?.(body) ?? {});
-      res.write(chunk(id, body.model, { tool_calls: [{ index: 0, id: `call_${requests.length}`, type: 'function', function: { name: tool.name, arguments: '' } }] }));
+      res.write(
+        chunk(id, body.model, { tool_calls: [{ index: 0, id: `call_${requests.length}`, type: 'function', function: { name: tool.name, arguments: '' } }] }),
+      );
       for (let i = 0; i < args.length; i += 8) res.write(chunk(id, body.model, { tool_calls: [{ index: 0, function: { arguments: args.slice(i, i + 8) } }] }));
       res.write(chunk(id, body.model, {}, 'tool_calls'));
     } else {

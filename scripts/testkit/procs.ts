@@ -64,11 +64,13 @@ async function healthy(url: string): Promise<boolean> {
 export async function startService(name: 'engine' | 'gateway', opts: ServiceOptions = {}): Promise<ServiceProcess> {
   const port = opts.port ?? (await freePort());
   const args = serviceArgs(name, opts.runtime ?? serviceRuntime());
-  const child = track(spawn(opts.node ?? process.execPath, args, {
-    cwd: ROOT,
-    env: { ...process.env, NODE_ENV: 'test', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', ...opts.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  }));
+  const child = track(
+    spawn(opts.node ?? process.execPath, args, {
+      cwd: ROOT,
+      env: { ...process.env, NODE_ENV: 'test', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', ...opts.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
   let out = '';
   const onData = (d: Buffer) => {
     out += d.toString();
@@ -79,12 +81,18 @@ export async function startService(name: 'engine' | 'gateway', opts: ServiceOpti
   child.stderr!.on('data', onData);
   const url = `http://127.0.0.1:${port}`;
   let exited = false;
-  child.once('exit', () => { exited = true; });
+  child.once('exit', () => {
+    exited = true;
+  });
   try {
-    await waitFor(async () => {
-      if (exited) throw new Error(`${name} exited during start:\n${out}`);
-      return healthy(url);
-    }, 60_000, `${name} /healthz`);
+    await waitFor(
+      async () => {
+        if (exited) throw new Error(`${name} exited during start:\n${out}`);
+        return healthy(url);
+      },
+      60_000,
+      `${name} /healthz`,
+    );
   } catch (e) {
     child.kill('SIGKILL');
     throw e;

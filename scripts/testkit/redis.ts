@@ -35,8 +35,14 @@ export interface RedisOptions {
 export async function redisPing(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = createConnection({ port, host: '127.0.0.1' }, () => s.write('PING\r\n'));
-    s.setTimeout(500, () => { s.destroy(); resolve(false); });
-    s.on('data', (d) => { s.destroy(); resolve(d.toString().startsWith('+PONG')); });
+    s.setTimeout(500, () => {
+      s.destroy();
+      resolve(false);
+    });
+    s.on('data', (d) => {
+      s.destroy();
+      resolve(d.toString().startsWith('+PONG'));
+    });
     s.on('error', () => resolve(false));
   });
 }
@@ -47,23 +53,43 @@ export async function startRedis(opts: RedisOptions = {}): Promise<RedisServer> 
   let proc: ChildProcess;
   const launch = async () => {
     const args = [
-      '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '',
-      '--appendonly', opts.appendonly ? 'yes' : 'no', '--appendfsync', opts.appendfsync ?? 'everysec',
-      '--daemonize', 'no', '--loglevel', 'warning', ...(opts.extraArgs ?? []),
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dir,
+      '--save',
+      '',
+      '--appendonly',
+      opts.appendonly ? 'yes' : 'no',
+      '--appendfsync',
+      opts.appendfsync ?? 'everysec',
+      '--daemonize',
+      'no',
+      '--loglevel',
+      'warning',
+      ...(opts.extraArgs ?? []),
     ];
     proc = track(spawn(opts.command ?? 'redis-server', args, { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, ...opts.env } }));
     await waitFor(() => redisPing(port), 10_000, 'redis-server did not answer PING');
   };
   await launch();
-  const exited = (p: ChildProcess) =>
-    p.exitCode !== null || p.signalCode !== null ? Promise.resolve() : new Promise<void>((r) => p.once('exit', () => r()));
+  const exited = (p: ChildProcess) => (p.exitCode !== null || p.signalCode !== null ? Promise.resolve() : new Promise<void>((r) => p.once('exit', () => r())));
   const server: RedisServer = {
     url: `redis://127.0.0.1:${port}`,
     port,
     dir,
-    get process() { return proc; },
-    async kill() { proc.kill('SIGKILL'); await exited(proc); },
-    async restart() { await launch(); },
+    get process() {
+      return proc;
+    },
+    async kill() {
+      proc.kill('SIGKILL');
+      await exited(proc);
+    },
+    async restart() {
+      await launch();
+    },
     async stop() {
       proc.kill('SIGKILL');
       await exited(proc);

@@ -403,7 +403,7 @@ export const auditEntrySchema = {
   required: ['id', 'actor', 'action', 'target', 'at'],
   properties: {
     id: { type: 'string' },
-    actor: { type: 'string', description: '`admin` for the platform key, else the tenant key\'s id.' },
+    actor: { type: 'string', description: "`admin` for the platform key, else the tenant key's id." },
     action: { type: 'string', description: 'e.g. `tenant.create`, `template.publish`, `submission.erase`.' },
     target: { type: 'string', description: 'e.g. `site:web`, `template:lead@3`.' },
     at,

@@ -12,15 +12,26 @@ export interface InvalidField {
   message: string;
 }
 
-export interface SessionEventData { sessionId: string }
-export interface TokenEventData { text: string }
+export interface SessionEventData {
+  sessionId: string;
+}
+export interface TokenEventData {
+  text: string;
+}
 export interface DataEventData {
   data: Record<string, unknown>;
   missing: string[];
   invalid: InvalidField[];
 }
-export interface DoneEventData { status: SessionStatus; reply: string }
-export interface ErrorEventData { code: ErrorCode; message: string; retryable: boolean }
+export interface DoneEventData {
+  status: SessionStatus;
+  reply: string;
+}
+export interface ErrorEventData {
+  code: ErrorCode;
+  message: string;
+  retryable: boolean;
+}
 
 export interface EventMap {
   session: SessionEventData;
@@ -42,12 +53,13 @@ const checks: { [K in EventName]: (d: unknown) => d is EventMap[K] } = {
   session: (d): d is SessionEventData => isObj(d) && typeof d.sessionId === 'string' && d.sessionId.length > 0,
   token: (d): d is TokenEventData => isObj(d) && typeof d.text === 'string',
   data: (d): d is DataEventData =>
-    isObj(d) && isObj(d.data) && isStrArr(d.missing) && Array.isArray(d.invalid) &&
+    isObj(d) &&
+    isObj(d.data) &&
+    isStrArr(d.missing) &&
+    Array.isArray(d.invalid) &&
     d.invalid.every((i) => isObj(i) && typeof i.field === 'string' && typeof i.message === 'string'),
-  done: (d): d is DoneEventData =>
-    isObj(d) && typeof d.reply === 'string' && (SESSION_STATUSES as readonly unknown[]).includes(d.status),
-  error: (d): d is ErrorEventData =>
-    isObj(d) && isErrorCode(d.code) && typeof d.message === 'string' && typeof d.retryable === 'boolean',
+  done: (d): d is DoneEventData => isObj(d) && typeof d.reply === 'string' && (SESSION_STATUSES as readonly unknown[]).includes(d.status),
+  error: (d): d is ErrorEventData => isObj(d) && isErrorCode(d.code) && typeof d.message === 'string' && typeof d.retryable === 'boolean',
 };
 
 export function isEventName(name: unknown): name is EventName {

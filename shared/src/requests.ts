@@ -126,7 +126,11 @@ export const tokenResponseSchema = {
   properties: {
     token: { type: 'string', description: 'A short-lived visitor JWT: send it as `Authorization: Bearer <token>`.' },
     expiresAt: { type: 'string', format: 'date-time' },
-    maxMessageChars: { type: 'integer', minimum: 1, description: 'The longest message `POST /v1/chat` accepts (MAX_MESSAGE_CHARS); longer ones are refused with 413 `message_too_long`.' },
+    maxMessageChars: {
+      type: 'integer',
+      minimum: 1,
+      description: 'The longest message `POST /v1/chat` accepts (MAX_MESSAGE_CHARS); longer ones are refused with 413 `message_too_long`.',
+    },
   },
 } as const;
 
@@ -182,10 +186,19 @@ export const sessionViewSchema = {
     missing: { type: 'array', items: { type: 'string' }, description: 'Required fields still without a value.' },
     invalid: {
       type: 'array',
-      items: { type: 'object', additionalProperties: false, required: ['field', 'message'], properties: { field: { type: 'string' }, message: { type: 'string' } } },
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['field', 'message'],
+        properties: { field: { type: 'string' }, message: { type: 'string' } },
+      },
     },
     transcript: { type: 'array', items: transcriptEntrySchema },
-    transcriptStart: { type: 'integer', minimum: 0, description: 'Paging: the index of the first entry in `transcript` (pass it as `before` for the earlier ones; 0: none earlier).' },
+    transcriptStart: {
+      type: 'integer',
+      minimum: 0,
+      description: 'Paging: the index of the first entry in `transcript` (pass it as `before` for the earlier ones; 0: none earlier).',
+    },
     transcriptTotal: { type: 'integer', minimum: 0, description: 'Paging: entries in the whole transcript.' },
     fields: {
       type: 'array',

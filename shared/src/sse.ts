@@ -66,10 +66,7 @@ export function createSseParser(opts: SseParserOptions): { feed(chunk: string): 
 }
 
 /** Read a byte stream (fetch body, undici body) to the end, yielding contract events. */
-export async function* readSse(
-  body: AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>,
-  onInvalid?: (problem: string) => void,
-): AsyncGenerator<WireEvent> {
+export async function* readSse(body: AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>, onInvalid?: (problem: string) => void): AsyncGenerator<WireEvent> {
   const queue: WireEvent[] = [];
   const parser = createSseParser({ onEvent: (e) => queue.push(e), onInvalid: (p) => onInvalid?.(p) });
   const decoder = new TextDecoder();

@@ -7,10 +7,7 @@ import addFormatsModule from 'ajv-formats';
 import { checkLinearPattern, linearRegExp } from './linear-regex.js';
 
 // ajv-formats ships CJS; under NodeNext its default export arrives wrapped.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (
-  ajv: Ajv,
-  formats: string[],
-) => Ajv;
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv, formats: string[]) => Ajv;
 
 export type FieldType = 'string' | 'number' | 'integer' | 'boolean';
 
@@ -153,7 +150,8 @@ export function validateTemplate(input: unknown): TemplateResult {
   const t = input as unknown as Template;
   const errors: PathError[] = [];
   for (const name of Object.keys(t.fields))
-    if (RESERVED_FIELD_NAMES.has(name)) errors.push({ path: `/fields/${name}`, message: 'is a reserved name (__proto__, constructor and prototype are not field names)' });
+    if (RESERVED_FIELD_NAMES.has(name))
+      errors.push({ path: `/fields/${name}`, message: 'is a reserved name (__proto__, constructor and prototype are not field names)' });
   if (errors.length) return { ok: false, errors };
   for (const [name, f] of Object.entries(t.fields)) {
     if (f.format && f.type !== 'string') errors.push({ path: `/fields/${name}/format`, message: 'format applies to string fields only' });
@@ -168,8 +166,7 @@ export function validateTemplate(input: unknown): TemplateResult {
     }
   }
   const placeholders = [...(t.complete ?? '').matchAll(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g)].map((m) => m[1] as string);
-  for (const p of placeholders)
-    if (!Object.hasOwn(t.fields, p)) errors.push({ path: '/complete', message: `placeholder {${p}} names no field` });
+  for (const p of placeholders) if (!Object.hasOwn(t.fields, p)) errors.push({ path: '/complete', message: `placeholder {${p}} names no field` });
   return errors.length ? { ok: false, errors } : { ok: true, template: t };
 }
 

@@ -15,7 +15,10 @@ t.test('validateTemplate refuses a backreference at its JSON path; ordinary patt
   const r = validateTemplate(withPattern('^(\\w)\\1$'));
   t.notOk(r.ok);
   if (!r.ok) {
-    t.same(r.errors.map((e) => e.path), ['/fields/code/pattern']);
+    t.same(
+      r.errors.map((e) => e.path),
+      ['/fields/code/pattern'],
+    );
     t.match(r.errors[0]!.message, /backreference or lookaround/);
   }
   const look = withPattern('^(?=.*\\d).+$');

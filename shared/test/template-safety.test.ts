@@ -12,7 +12,12 @@ t.test('__proto__, constructor and prototype are no field names', async (t) => {
   for (const name of ['__proto__', 'constructor', 'prototype']) {
     const r = validateTemplate(withField(name));
     t.notOk(r.ok, `${name} refused`);
-    if (!r.ok) t.same(r.errors.map((e) => e.path), [`/fields/${name}`], `${name}: the error names the field`);
+    if (!r.ok)
+      t.same(
+        r.errors.map((e) => e.path),
+        [`/fields/${name}`],
+        `${name}: the error names the field`,
+      );
   }
   for (const name of ['proto', '_constructor', 'prototype_url', 'Constructor']) t.ok(validateTemplate(withField(name)).ok, `${name} is fine`);
 });
@@ -23,9 +28,19 @@ t.test('format uri: absolute http(s) only', async (t) => {
   const check = fieldValidators(template).site!;
   for (const ok of ['https://acme.example/', 'http://acme.example:8080/a?b=c#d', 'HTTPS://ACME.EXAMPLE']) t.ok(check(ok), `${ok} accepted`);
   for (const bad of [
-    'javascript:alert(1)', 'JavaScript:alert(document.cookie)', 'data:text/html,<script>alert(1)</script>', 'file:///etc/passwd',
-    'ftp://acme.example/', 'mailto:ann@example.com', 'vbscript:msgbox(1)', '//acme.example/x', '/relative', 'https://', 'http:// space.example',
-    'https://acme.example/\njavascript:alert(1)', 'urn:isbn:0451450523',
+    'javascript:alert(1)',
+    'JavaScript:alert(document.cookie)',
+    'data:text/html,<script>alert(1)</script>',
+    'file:///etc/passwd',
+    'ftp://acme.example/',
+    'mailto:ann@example.com',
+    'vbscript:msgbox(1)',
+    '//acme.example/x',
+    '/relative',
+    'https://',
+    'http:// space.example',
+    'https://acme.example/\njavascript:alert(1)',
+    'urn:isbn:0451450523',
   ])
     t.notOk(check(bad), `${JSON.stringify(bad)} refused`);
   const ajv = createAjv();

@@ -9,7 +9,10 @@ import { linkify } from './linkify.js';
 import { styles } from './chat-widget.styles.js';
 
 const humanize = (name: string) => {
-  const s = name.replace(/[_-]+/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  const s = name
+    .replace(/[_-]+/g, ' ')
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase();
   return s.charAt(0).toUpperCase() + s.slice(1);
 };
 
@@ -208,9 +211,7 @@ export class ChatWidget extends LitElement {
   }
 
   private renderText(text: string): Array<TemplateResult | string> {
-    return linkify(text).map((p) =>
-      p.kind === 'link' ? html`<a href=${p.href} target="_blank" rel="noopener noreferrer">${p.text}</a>` : p.text,
-    );
+    return linkify(text).map((p) => (p.kind === 'link' ? html`<a href=${p.href} target="_blank" rel="noopener noreferrer">${p.text}</a>` : p.text));
   }
 
   /**
@@ -219,11 +220,14 @@ export class ChatWidget extends LitElement {
    * in place (push) or is replaced (done, retry), hence both its identity and length as keys.
    */
   private renderMessage(m: ConversationMessage, s: Strings): unknown {
-    return guard([m, m.sentences, m.sentences.length, m.tail, s], () => html`<div class="msg ${m.role}" part="message message-${m.role}" data-id=${m.id}>
+    return guard(
+      [m, m.sentences, m.sentences.length, m.tail, s],
+      () => html`<div class="msg ${m.role}" part="message message-${m.role}" data-id=${m.id}>
       <span class="sr-only">${m.role === 'user' ? s.you : s.assistant}: </span>${guard([m.sentences, m.sentences.length], () =>
         m.sentences.map((t) => html`<span>${this.renderText(t)}</span>`),
       )}${m.tail ? html`<span aria-hidden="true">${m.tail}</span>` : nothing}
-    </div>`);
+    </div>`,
+    );
   }
 
   private renderProgress(s: Strings): TemplateResult | typeof nothing {
@@ -254,9 +258,7 @@ export class ChatWidget extends LitElement {
     const retry = n.kind === 'error' ? n.retry : null;
     return html`<div class="notice ${n.kind}" part="notice" role=${n.kind === 'error' ? 'alert' : 'status'}>
       <span>${s[n.kind === 'retrying' ? 'retrying' : n.text]}</span>
-      ${retry
-        ? html`<button type="button" part="retry-button" class="retry" @click=${() => this.conversation.retry(retry)}>${s.retry}</button>`
-        : nothing}
+      ${retry ? html`<button type="button" part="retry-button" class="retry" @click=${() => this.conversation.retry(retry)}>${s.retry}</button>` : nothing}
     </div>`;
   }
 
@@ -267,11 +269,13 @@ export class ChatWidget extends LitElement {
     const blocked = this.conversation.blocked;
     // title="" stops the host's `title` attribute from showing as a tooltip over the whole widget.
     return html`<div class="root" title="">
-      ${this.open
-        ? nothing
-        : html`<button class="launcher" part="launcher" type="button" aria-label=${s.openChat} aria-expanded="false" aria-controls="panel" @click=${this.show}>
+      ${
+        this.open
+          ? nothing
+          : html`<button class="launcher" part="launcher" type="button" aria-label=${s.openChat} aria-expanded="false" aria-controls="panel" @click=${this.show}>
             <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 5.5A2.5 2.5 0 0 1 6.5 3h11A2.5 2.5 0 0 1 20 5.5v8a2.5 2.5 0 0 1-2.5 2.5H10l-4.2 3.6c-.5.4-1.3 0-1.3-.6V16A2.5 2.5 0 0 1 4 13.5z" /></svg>
-          </button>`}
+          </button>`
+      }
       <section id="panel" class="panel" part="panel" role="dialog" aria-modal="true" aria-labelledby="title" ?hidden=${!this.open} @keydown=${this.onPanelKeydown}>
         <header part="header">
           <span class="avatar" aria-hidden="true"></span>
@@ -282,19 +286,23 @@ export class ChatWidget extends LitElement {
         </header>
         ${this.renderProgress(s)}
         <div class="log" part="log" role="log" aria-live="polite" aria-label=${title} tabindex="0">
-          ${fatal
-            ? html`<div class="fatal" role="alert">${s.misconfigured}</div>`
-            : messages.length
-              ? nothing
-              : html`<div class="msg assistant welcome" part="message message-assistant">${s.welcome}</div>`}
+          ${
+            fatal
+              ? html`<div class="fatal" role="alert">${s.misconfigured}</div>`
+              : messages.length
+                ? nothing
+                : html`<div class="msg assistant welcome" part="message message-assistant">${s.welcome}</div>`
+          }
           ${messages.map((m) => [
             this.renderMessage(m, s),
             // In the log, after the reply that completed the intake: it scrolls with the conversation.
             m.id === completedAfter ? html`<div class="complete-mark" part="notice complete">${s.complete}</div>` : nothing,
           ])}
-          ${typing
-            ? html`<div class="typing" part="typing" role="status"><span class="sr-only">${s.typing}</span><i aria-hidden="true"></i><i aria-hidden="true"></i><i aria-hidden="true"></i></div>`
-            : nothing}
+          ${
+            typing
+              ? html`<div class="typing" part="typing" role="status"><span class="sr-only">${s.typing}</span><i aria-hidden="true"></i><i aria-hidden="true"></i><i aria-hidden="true"></i></div>`
+              : nothing
+          }
         </div>
         ${this.renderNotice(s)}
         <form part="composer" class="composer" @submit=${this.onSubmit}>
@@ -309,13 +317,15 @@ export class ChatWidget extends LitElement {
             @input=${(e: Event) => (this._draft = (e.target as HTMLTextAreaElement).value)}
             @keydown=${this.onInputKeydown}
           ></textarea>
-          ${busy
-            ? html`<button part="stop-button" class="send stop" type="button" aria-label=${s.stop} @click=${() => this.conversation.stop()}>
+          ${
+            busy
+              ? html`<button part="stop-button" class="send stop" type="button" aria-label=${s.stop} @click=${() => this.conversation.stop()}>
                 <svg viewBox="0 0 24 24" aria-hidden="true"><rect x="7" y="7" width="10" height="10" rx="1.5" /></svg>
               </button>`
-            : html`<button part="send-button" class="send" type="submit" aria-label=${s.send} ?disabled=${blocked || !this._draft.trim()}>
+              : html`<button part="send-button" class="send" type="submit" aria-label=${s.send} ?disabled=${blocked || !this._draft.trim()}>
                 <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 12l16-8-6 16-2.5-6.5z" /></svg>
-              </button>`}
+              </button>`
+          }
         </form>
       </section>
     </div>`;

@@ -35,7 +35,12 @@ export interface TokenKeeperOptions {
 function jwtTimes(token: string): { exp?: number; iat?: number } {
   try {
     const payload = token.split('.')[1] ?? '';
-    const json = atob(payload.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(payload.length / 4) * 4, '='));
+    const json = atob(
+      payload
+        .replace(/-/g, '+')
+        .replace(/_/g, '/')
+        .padEnd(Math.ceil(payload.length / 4) * 4, '='),
+    );
     const claims = JSON.parse(json) as { exp?: unknown; iat?: unknown };
     return {
       ...(typeof claims.exp === 'number' ? { exp: claims.exp } : {}),
@@ -145,7 +150,8 @@ export class TokenKeeper {
       const body = (await res.json()) as Partial<Record<keyof TokenResponse, unknown>>;
       if (typeof body.token !== 'string') throw new WidgetError('internal', 'The token answer has no token.');
       // An older gateway states no limit: the composer keeps its default.
-      if (Number.isInteger(body.maxMessageChars) && (body.maxMessageChars as number) > 0) this.opts.onLimits?.({ maxMessageChars: body.maxMessageChars as number });
+      if (Number.isInteger(body.maxMessageChars) && (body.maxMessageChars as number) > 0)
+        this.opts.onLimits?.({ maxMessageChars: body.maxMessageChars as number });
       held = hold(body.token, toEpochMs(body.expiresAt));
       this.opts.store.update({ token: held.token, expiresAt: toEpochMs(body.expiresAt) ?? held.expiresAt });
     }
@@ -159,8 +165,11 @@ export class TokenKeeper {
     clearTimeout(this.timer);
     if (!this.held) return;
     const lifetime = this.held.expiresAt - Date.now();
-    this.timer = setTimeout(() => {
-      if (this.held && Date.now() - this.lastUsed < lifetime) void this.refresh().catch(() => undefined);
-    }, Math.min(2 ** 31 - 1, Math.max(0, this.held.refreshAt - Date.now())));
+    this.timer = setTimeout(
+      () => {
+        if (this.held && Date.now() - this.lastUsed < lifetime) void this.refresh().catch(() => undefined);
+      },
+      Math.min(2 ** 31 - 1, Math.max(0, this.held.refreshAt - Date.now())),
+    );
   }
 }

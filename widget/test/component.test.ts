@@ -54,7 +54,13 @@ t.test('launcher opens a labelled dialog; Tab stays inside; Esc closes and retur
   await launcher.waitFor();
   t.equal(await p.locator('chat-widget').getAttribute('open'), null, 'Esc closes');
   t.equal(await active(p), 'button.launcher', 'focus returns to the launcher');
-  t.same((await events(p)).map((e) => [e.type, e.detail.open]), [['chat-widget-open', true], ['chat-widget-close', false]]);
+  t.same(
+    (await events(p)).map((e) => [e.type, e.detail.open]),
+    [
+      ['chat-widget-open', true],
+      ['chat-widget-close', false],
+    ],
+  );
   t.same(p.problems, []);
 });
 

@@ -24,7 +24,13 @@ const server = createServer((req, res) => {
   res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': CSP, 'cache-control': 'no-store' }).end(page);
 });
 await new Promise<void>((r) => server.listen(hostPort, '127.0.0.1', r));
-t.teardown(() => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }));
+t.teardown(
+  () =>
+    new Promise<void>((r) => {
+      server.closeAllConnections();
+      server.close(() => r());
+    }),
+);
 
 t.test('a full turn under the strict CSP, no violation', async (t) => {
   const browser = await launchBrowser(t);
@@ -55,6 +61,10 @@ t.test('a full turn under the strict CSP, no violation', async (t) => {
   t.same(state.bar, { tag: 'PROGRESS', value: state.checked, max: state.bar?.max }, 'the bar is a <progress> at the count');
   const violations = await p.evaluate(() => (window as unknown as { __csp: string[] }).__csp);
   t.same(violations, [], 'no securitypolicyviolation event');
-  t.same(p.problems.filter((m) => /Content Security Policy|Trusted Type|Refused/i.test(m)), [], 'no CSP error in the console');
+  t.same(
+    p.problems.filter((m) => /Content Security Policy|Trusted Type|Refused/i.test(m)),
+    [],
+    'no CSP error in the console',
+  );
   t.same(p.problems, [], 'no console error at all');
 });

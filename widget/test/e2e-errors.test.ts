@@ -49,10 +49,13 @@ t.test('a refused message: an error with a retry button', async (t) => {
   await input.fill('y'.repeat(MAX_MESSAGE_CHARS + 50));
   t.equal((await input.inputValue()).length, MAX_MESSAGE_CHARS, 'typing stops at the gateway limit');
   // ...a longer value set by a script still reaches the gateway, which refuses it.
-  await input.evaluate((el, text) => {
-    (el as HTMLTextAreaElement).value = text;
-    el.dispatchEvent(new Event('input', { bubbles: true }));
-  }, 'x'.repeat(MAX_MESSAGE_CHARS + 1));
+  await input.evaluate(
+    (el, text) => {
+      (el as HTMLTextAreaElement).value = text;
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+    },
+    'x'.repeat(MAX_MESSAGE_CHARS + 1),
+  );
   await input.press('Enter');
   const alert = p.getByRole('alert');
   await alert.waitFor();

@@ -67,22 +67,36 @@ t.test('a visitor completes the intake on a host page of another origin', async 
   });
   const growth = samples.filter((n, i) => n > 0 && n > (samples[i - 1] ?? 0));
   t.ok(growth.length >= 4, `reply text grew on ${growth.length} frames (${samples.filter((n) => n > 0).length} frames with text)`);
-  t.ok(samples.every((n, i) => i === 0 || n >= (samples[i - 1] ?? 0)), 'the text only ever grows within a turn');
+  t.ok(
+    samples.every((n, i) => i === 0 || n >= (samples[i - 1] ?? 0)),
+    'the text only ever grows within a turn',
+  );
   const first = await p.locator('chat-widget .msg.assistant:not(.welcome)').first().innerText();
   t.match(first, /solar quote in a minute/, 'the template greeting comes with the first reply');
   t.equal(await p.locator('chat-widget .welcome').count(), 0, 'the local welcome line gives way to the conversation');
   t.match(chatResponses[0], /text\/event-stream/, 'the reply came as a stream');
-  t.same((await checklist(p)).filter((f) => f.endsWith(':x')), ['name:x'], 'name ticked');
+  t.same(
+    (await checklist(p)).filter((f) => f.endsWith(':x')),
+    ['name:x'],
+    'name ticked',
+  );
   const language = await p.evaluate(() => navigator.language);
-  t.same(chatBodies[0]?.context, { url: `${host.origin}/?utm_source=newsletter`, language, attributes: { plan: 'pro', seats: 3 } },
-    'the first turn carries the visitor context: origin, path and utm_* keys only, the language, the context attribute');
+  t.same(
+    chatBodies[0]?.context,
+    { url: `${host.origin}/?utm_source=newsletter`, language, attributes: { plan: 'pro', seats: 3 } },
+    'the first turn carries the visitor context: origin, path and utm_* keys only, the language, the context attribute',
+  );
 
   // Turn 2: screenshot while the reply is still streaming. The last required field: complete.
   await say(p, 'my email is ann.lee@example.com');
   await p.locator('chat-widget .msg.assistant:not(.welcome)').nth(1).locator('[aria-hidden="true"]').waitFor();
   await p.screenshot({ path: screenshotPath('streaming'), animations: 'disabled' });
   const second = await waitForReply(p, 2);
-  t.match(second, /^Thanks Ann Lee! We'll email ann\.lee@example\.com within a day\. If you like, what's the best phone number/, 'the completion message, then an optional question');
+  t.match(
+    second,
+    /^Thanks Ann Lee! We'll email ann\.lee@example\.com within a day\. If you like, what's the best phone number/,
+    'the completion message, then an optional question',
+  );
   let complete = (await events(p)).filter((e) => e.type === 'chat-widget-complete');
   t.equal(complete.length, 1, 'chat-widget-complete fired with the last required field');
   t.same(complete[0]?.detail.data, { name: 'Ann Lee', email: 'ann.lee@example.com' }, 'with the collected data');
@@ -104,13 +118,24 @@ t.test('a visitor completes the intake on a host page of another origin', async 
   t.same(await checklist(p), ['name:x', 'email:x', 'phone:x', 'budget:x', 'roof:x', 'start:x'], 'every field ticked, in template order');
   complete = (await events(p)).filter((e) => e.type === 'chat-widget-complete');
   t.equal(complete.length, 1, 'chat-widget-complete fired once');
-  t.match(await p.evaluate(() => document.querySelector('chat-widget')!.data), { phone: '+1 415 555 0100', roof: 'pitched', budget: 150, start: '2027-03-01' }, 'the optional answers are collected after it');
+  t.match(
+    await p.evaluate(() => document.querySelector('chat-widget')!.data),
+    { phone: '+1 415 555 0100', roof: 'pitched', budget: 150, start: '2027-03-01' },
+    'the optional answers are collected after it',
+  );
   const last = await waitForReply(p, 6);
   t.equal(last, "Thanks! That's all I need, have a great day!", 'a closing line once nothing is left to ask');
   const messages = (await events(p)).filter((e) => e.type === 'chat-widget-message');
   t.equal(messages.length, 12, 'one chat-widget-message per sent message and per reply');
-  t.same(chatBodies.slice(1).map((b) => b.context), [undefined, undefined, undefined, undefined, undefined], 'later turns carry no context');
-  t.ok(chatBodies.slice(1).every((b) => b.sessionId), 'they name the session');
+  t.same(
+    chatBodies.slice(1).map((b) => b.context),
+    [undefined, undefined, undefined, undefined, undefined],
+    'later turns carry no context',
+  );
+  t.ok(
+    chatBodies.slice(1).every((b) => b.sessionId),
+    'they name the session',
+  );
   // The conversation keeps the panel: the last reply is in view above the composer.
   const [log, lastMsg] = await Promise.all([p.locator('chat-widget .log').boundingBox(), p.locator('chat-widget .msg.assistant').last().boundingBox()]);
   t.ok(log && lastMsg && lastMsg.y >= log.y && lastMsg.y + lastMsg.height <= log.y + log.height + 1, 'the last reply is visible in the log');

@@ -7,7 +7,11 @@ import t, { type Test } from 'tap';
 import { freePort } from '../../scripts/testkit/index.js';
 import { events, hostPage, launchBrowser, newPage, say, SITE_KEY, startHost, startStack, waitForReply } from './helper.js';
 
-interface Head { method: string; path: string; headers: Record<string, string> }
+interface Head {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+}
 /** Where to cut a chat response, as an offset into the bytes the gateway sent (-1: not yet). */
 type CutRule = (received: string) => number;
 
@@ -22,7 +26,11 @@ async function startProxy(upstreamPort: number, tt: Test) {
     const upstream = connect(upstreamPort, '127.0.0.1');
     for (const s of [client, upstream]) {
       sockets.add(s);
-      s.on('error', () => undefined).on('close', () => { sockets.delete(s); client.destroy(); upstream.destroy(); });
+      s.on('error', () => undefined).on('close', () => {
+        sockets.delete(s);
+        client.destroy();
+        upstream.destroy();
+      });
     }
     let sent = '';
     let scanned = 0;
@@ -55,13 +63,22 @@ async function startProxy(upstreamPort: number, tt: Test) {
       proxy.forwarded = received.slice(0, at);
       rule = undefined;
       stalled = true;
-      const drop = () => { upstream.destroy(); client.destroy(); };
+      const drop = () => {
+        upstream.destroy();
+        client.destroy();
+      };
       if (proxy.stall) proxy.drop = drop;
       client.write(chunk.subarray(0, at - before), () => proxy.stall || drop());
     });
   });
   await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
-  tt.teardown(() => new Promise<void>((r) => { for (const s of sockets) s.destroy(); server.close(() => r()); }));
+  tt.teardown(
+    () =>
+      new Promise<void>((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
+  );
   return proxy;
 }
 
@@ -98,7 +115,12 @@ async function chatThroughCut(tt: Test, rule: CutRule, stall = false) {
     w.__shown = [];
     new MutationObserver(() => {
       const bubble = [...root.querySelectorAll('.msg.assistant:not(.welcome)')].pop();
-      const text = bubble ? [...bubble.children].filter((c) => !c.classList.contains('sr-only')).map((c) => c.textContent).join('') : '';
+      const text = bubble
+        ? [...bubble.children]
+            .filter((c) => !c.classList.contains('sr-only'))
+            .map((c) => c.textContent)
+            .join('')
+        : '';
       if (text && text !== w.__shown.at(-1)) w.__shown.push(text);
     }).observe(root, { subtree: true, childList: true, characterData: true });
   });
@@ -108,18 +130,28 @@ async function chatThroughCut(tt: Test, rule: CutRule, stall = false) {
   tt.equal(proxy.rule, undefined, 'the proxy reached its cut point');
 
   const stored = await p.evaluate((k) => JSON.parse(sessionStorage.getItem(k) ?? '{}') as { sessionId: string; token: string }, `chat-widget:${SITE_KEY}`);
-  const res = await fetch(`${stack.gateway.url}/v1/sessions/${stored.sessionId}`, { headers: { authorization: `Bearer ${stored.token}`, origin: host.origin } });
+  const res = await fetch(`${stack.gateway.url}/v1/sessions/${stored.sessionId}`, {
+    headers: { authorization: `Bearer ${stored.token}`, origin: host.origin },
+  });
   tt.equal(res.status, 200);
   const view = (await res.json()) as { transcript: Array<{ role: string; text: string }> };
   const assistant = view.transcript.filter((e) => e.role === 'assistant');
   tt.equal(assistant.length, 1, 'one reply in the session');
   tt.equal(reply, assistant[0]?.text, 'the visitor got the whole reply the engine wrote');
-  tt.same(view.transcript.filter((e) => e.role === 'user').map((e) => e.text), [message], 'the message is in the session once');
+  tt.same(
+    view.transcript.filter((e) => e.role === 'user').map((e) => e.text),
+    [message],
+    'the message is in the session once',
+  );
   tt.equal(proxy.heads.filter((h) => h.method === 'POST' && h.path === '/v1/chat').length, 1, 'the message was not sent again');
 
   const shown = await p.evaluate(() => (window as unknown as { __shown: string[] }).__shown);
   tt.equal(shown.at(-1), reply, 'the bubble ends with the reply');
-  tt.same(shown.filter((s) => !reply.startsWith(s)), [], 'every text shown while streaming is a prefix of the reply: nothing repeated at the cut');
+  tt.same(
+    shown.filter((s) => !reply.startsWith(s)),
+    [],
+    'every text shown while streaming is a prefix of the reply: nothing repeated at the cut',
+  );
   tt.same((await events(p)).filter((e) => e.type === 'chat-widget-message' && e.detail.role === 'assistant').length, 1, 'one reply announced');
   tt.equal(await p.locator('chat-widget .msg.assistant:not(.welcome)').count(), 1, 'one reply bubble');
   tt.equal(await p.locator('chat-widget .msg.user').count(), 1, 'the message shows once');
@@ -134,8 +166,11 @@ t.test('cut mid-reply: resumed from the last event, the reply shows whole and on
   const { sessionId } = await chatThroughCut(t, afterThirdToken);
   const ids = [...proxy.forwarded.matchAll(/id: (\S+)\nevent: \w+\ndata: [^\n]*\n\n/g)].map((m) => m[1]);
   t.ok(ids.length >= 3, 'the widget got whole events before the cut');
-  t.same(streams().map((h) => [h.path, h.headers['last-event-id']]), [[`/v1/sessions/${sessionId}/stream`, ids.at(-1)]],
-    'one resume request, after the last whole event (not the half one)');
+  t.same(
+    streams().map((h) => [h.path, h.headers['last-event-id']]),
+    [[`/v1/sessions/${sessionId}/stream`, ids.at(-1)]],
+    'one resume request, after the last whole event (not the half one)',
+  );
 });
 
 // Dropping at once after `done` races in the browser: a body stream that errors discards chunks

@@ -41,13 +41,28 @@ t.test('model output with markup stays text, across chunks', async (t) => {
   const reply = await waitForReply(p, 2);
   t.ok(reply.endsWith(`Eve Stone! You wrote: ${PAYLOAD}`), 'the engine echoed the payload');
   const snapshots = await p.evaluate(() => (window as unknown as { __snapshots: string[] }).__snapshots);
-  t.ok(snapshots.some((s) => s.includes('<img src=x') && !s.includes('onerror')), 'the <img> tag arrived split');
-  t.ok(snapshots.some((s) => s.includes('<script> window') && !s.includes('</script>')), 'the <script> tag arrived split');
-  t.ok(snapshots.some((s) => s.includes('href="javascript:') && !s.includes('</a>')), 'the javascript: link arrived split');
-
-  const shown = await p.locator('chat-widget .msg.assistant').last().evaluate((el) =>
-    [...el.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE || (n instanceof HTMLElement && !n.classList.contains('sr-only'))).map((n) => n.textContent).join(''),
+  t.ok(
+    snapshots.some((s) => s.includes('<img src=x') && !s.includes('onerror')),
+    'the <img> tag arrived split',
   );
+  t.ok(
+    snapshots.some((s) => s.includes('<script> window') && !s.includes('</script>')),
+    'the <script> tag arrived split',
+  );
+  t.ok(
+    snapshots.some((s) => s.includes('href="javascript:') && !s.includes('</a>')),
+    'the javascript: link arrived split',
+  );
+
+  const shown = await p
+    .locator('chat-widget .msg.assistant')
+    .last()
+    .evaluate((el) =>
+      [...el.childNodes]
+        .filter((n) => n.nodeType === Node.TEXT_NODE || (n instanceof HTMLElement && !n.classList.contains('sr-only')))
+        .map((n) => n.textContent)
+        .join(''),
+    );
   t.equal(shown.trim(), reply, 'the text is shown literally');
   const found = await p.evaluate(() => {
     const root = document.querySelector('chat-widget')!.shadowRoot!;
@@ -62,7 +77,11 @@ t.test('model output with markup stays text, across chunks', async (t) => {
   t.equal(found.img, 0, 'no <img> element');
   t.equal(found.script, 0, 'no <script> element');
   // The visitor's bubble and the reply each show one link: the http(s) URL, never the javascript: ones.
-  t.same(found.links, [0, 1].map(() => ['https://acme.example/ok', 'noopener noreferrer', '_blank']), 'only the http(s) URL became a link');
+  t.same(
+    found.links,
+    [0, 1].map(() => ['https://acme.example/ok', 'noopener noreferrer', '_blank']),
+    'only the http(s) URL became a link',
+  );
   t.same(p.problems, []);
 });
 
@@ -84,13 +103,19 @@ t.test('keyboard only: open, type, send, close; axe finds nothing serious', asyn
   const scan = async (page: typeof p) => {
     await page.addScriptTag({ content: axeSource });
     return page.evaluate(async () => {
-      const axe = (window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }> } }).axe;
+      const axe = (
+        window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }> } }
+      ).axe;
       const r = await axe.run({ include: [['chat-widget']] }, { resultTypes: ['violations'] });
       return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
     });
   };
   const light = await scan(p);
-  t.same(light.filter((v) => v.impact === 'serious' || v.impact === 'critical'), [], 'light: no serious or critical violation');
+  t.same(
+    light.filter((v) => v.impact === 'serious' || v.impact === 'critical'),
+    [],
+    'light: no serious or critical violation',
+  );
   t.comment(`axe (light), all findings: ${JSON.stringify(light)}`);
 
   await p.keyboard.press('Escape');
@@ -107,7 +132,11 @@ t.test('keyboard only: open, type, send, close; axe finds nothing serious', asyn
   await say(dark, "Hi, I'm Kim Park");
   await waitForReply(dark, 1);
   const darkFindings = await scan(dark);
-  t.same(darkFindings.filter((v) => v.impact === 'serious' || v.impact === 'critical'), [], 'dark: no serious or critical violation');
+  t.same(
+    darkFindings.filter((v) => v.impact === 'serious' || v.impact === 'critical'),
+    [],
+    'dark: no serious or critical violation',
+  );
   t.same([...p.problems, ...dark.problems], []);
 });
 

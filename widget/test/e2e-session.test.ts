@@ -16,7 +16,14 @@ host.page('/', hostPage({ script: `${stack.gateway.url}/widget.js` }));
 type P = Awaited<ReturnType<typeof newPage>>;
 const transcript = (p: P) =>
   p.locator('chat-widget .msg:not(.welcome)').evaluateAll((els) =>
-    els.map((el) => `${el.classList.contains('user') ? 'user' : 'assistant'}: ${[...el.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE || (n instanceof HTMLElement && !n.classList.contains('sr-only'))).map((n) => n.textContent).join('').trim()}`),
+    els.map(
+      (el) =>
+        `${el.classList.contains('user') ? 'user' : 'assistant'}: ${[...el.childNodes]
+          .filter((n) => n.nodeType === Node.TEXT_NODE || (n instanceof HTMLElement && !n.classList.contains('sr-only')))
+          .map((n) => n.textContent)
+          .join('')
+          .trim()}`,
+    ),
   );
 const ticked = (p: P) => p.locator('chat-widget .progress li.done').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-field')));
 
@@ -83,6 +90,10 @@ t.test('a token that expires mid-conversation does not lose a message', async (t
   const refreshed = p.waitForResponse((r) => r.url().endsWith('/v1/token'));
   await p.clock.runFor(TTL_S * 0.85 * 1000);
   await refreshed;
-  t.same(log.filter((l) => !l.startsWith('OPTIONS')), ['POST /v1/token 200'], 'refreshed before expiry while the visitor chats');
+  t.same(
+    log.filter((l) => !l.startsWith('OPTIONS')),
+    ['POST /v1/token 200'],
+    'refreshed before expiry while the visitor chats',
+  );
   t.same(p.problems, []);
 });

@@ -13,7 +13,12 @@ host.page('/', hostPage({ script: `${stack.gateway.url}/widget.js` }));
 const shownReply = () => {
   const root = document.querySelector('chat-widget')!.shadowRoot!;
   const bubble = [...root.querySelectorAll('.msg.assistant:not(.welcome)')].pop();
-  return bubble ? [...bubble.children].filter((c) => !c.classList.contains('sr-only')).map((c) => c.textContent).join('') : '';
+  return bubble
+    ? [...bubble.children]
+        .filter((c) => !c.classList.contains('sr-only'))
+        .map((c) => c.textContent)
+        .join('')
+    : '';
 };
 
 t.test('the stop button ends the reply being written and changes nothing', async (t) => {
@@ -24,7 +29,9 @@ t.test('the stop button ends the reply being written and changes nothing', async
   await waitForReply(p, 1, 30_000);
   const stored = await p.evaluate((k) => JSON.parse(sessionStorage.getItem(k) ?? '{}') as { sessionId: string; token: string }, `chat-widget:${SITE_KEY}`);
   const view = async () => {
-    const res = await fetch(`${stack.gateway.url}/v1/sessions/${stored.sessionId}`, { headers: { authorization: `Bearer ${stored.token}`, origin: host.origin } });
+    const res = await fetch(`${stack.gateway.url}/v1/sessions/${stored.sessionId}`, {
+      headers: { authorization: `Bearer ${stored.token}`, origin: host.origin },
+    });
     return (await res.json()) as { data: Record<string, unknown>; transcript: unknown[] };
   };
   const before = await view();

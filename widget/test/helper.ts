@@ -75,7 +75,13 @@ export async function startHost(t: Teardown): Promise<HostServer> {
     else res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(html);
   });
   await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
-  t.teardown(() => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }));
+  t.teardown(
+    () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  );
   return { origin: `http://localhost:${port}`, page: (p, html) => pages.set(p, html) };
 }
 
@@ -195,7 +201,9 @@ export function events(page: Page): Promise<RecordedEvent[]> {
 /** Wait until the widget has announced `n` finished assistant replies; return the n-th. */
 export async function waitForReply(page: Page, n: number, timeout = 20_000): Promise<string> {
   await page.waitForFunction(
-    (k) => (window as unknown as { __events: RecordedEvent[] }).__events.filter((e) => e.type === 'chat-widget-message' && e.detail.role === 'assistant').length >= k,
+    (k) =>
+      (window as unknown as { __events: RecordedEvent[] }).__events.filter((e) => e.type === 'chat-widget-message' && e.detail.role === 'assistant').length >=
+      k,
     n,
     { timeout },
   );

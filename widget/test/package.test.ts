@@ -30,11 +30,18 @@ t.test('every path package.json names is a built file', async (t) => {
 
 t.test('the package resolves by name, as an app would import it', async (t) => {
   // Node resolves the workspace link through `exports`; only the path is checked (the module needs a DOM).
-  const out = execFileSync(process.execPath, ['--input-type=module', '-e', "console.log(import.meta.resolve('@chat/widget'), import.meta.resolve('@chat/widget/custom-elements.json'))"], {
-    cwd: ROOT,
-    encoding: 'utf8',
-  });
-  const [main, manifest] = out.trim().split(' ').map((u) => normalize(new URL(u).pathname));
+  const out = execFileSync(
+    process.execPath,
+    ['--input-type=module', '-e', "console.log(import.meta.resolve('@chat/widget'), import.meta.resolve('@chat/widget/custom-elements.json'))"],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+    },
+  );
+  const [main, manifest] = out
+    .trim()
+    .split(' ')
+    .map((u) => normalize(new URL(u).pathname));
   t.equal(main, join(DIR, 'dist/index.js'));
   t.equal(manifest, join(DIR, 'dist/custom-elements.json'));
 });
@@ -100,9 +107,15 @@ t.test('the Custom Elements Manifest describes <chat-widget>', async (t) => {
     'its attributes, and no internal state',
   );
   t.equal(el.attributes?.find((a) => a.name === 'site-key')?.fieldName, 'siteKey');
-  t.same(el.events?.map((e) => e.name), ['chat-widget-open', 'chat-widget-close', 'chat-widget-message', 'chat-widget-complete']);
+  t.same(
+    el.events?.map((e) => e.name),
+    ['chat-widget-open', 'chat-widget-close', 'chat-widget-message', 'chat-widget-complete'],
+  );
   t.ok(el.cssParts?.some((p) => p.name === 'launcher') && el.cssParts.some((p) => p.name === 'stop-button'), 'its parts');
-  t.ok(el.cssProperties?.some((p) => p.name === '--chat-widget-accent'), 'its custom properties');
+  t.ok(
+    el.cssProperties?.some((p) => p.name === '--chat-widget-accent'),
+    'its custom properties',
+  );
   const definition = manifest.modules.flatMap((m) => m.exports ?? []).find((e) => e.kind === 'custom-element-definition');
   t.equal(definition?.name, 'chat-widget', 'the entry module defines the tag');
 });

@@ -14,9 +14,7 @@ t.test('linkify keeps text as text and links only http(s)', async (t) => {
     { kind: 'link', text: 'https://acme.example/quote?x=1', href: 'https://acme.example/quote?x=1' },
     { kind: 'text', text: '. Thanks' },
   ]);
-  t.same(linkify('click javascript:alert(1) or data:text/html,<b>x</b>'), [
-    { kind: 'text', text: 'click javascript:alert(1) or data:text/html,<b>x</b>' },
-  ]);
+  t.same(linkify('click javascript:alert(1) or data:text/html,<b>x</b>'), [{ kind: 'text', text: 'click javascript:alert(1) or data:text/html,<b>x</b>' }]);
   t.same(linkify('<img src=x onerror=alert(1)>'), [{ kind: 'text', text: '<img src=x onerror=alert(1)>' }]);
   t.same(linkify('(https://en.wikipedia.org/wiki/Solar_(disambiguation))'), [
     { kind: 'text', text: '(' },
@@ -45,7 +43,11 @@ t.test('locale: element lang, then page, then browser; English fallback', async 
   const keys = Object.keys(LOCALES.en!).sort();
   for (const [lang, strings] of Object.entries(LOCALES)) {
     t.same(Object.keys(strings).sort(), keys, `${lang} has every string`);
-    t.same(Object.entries(strings).filter(([, v]) => v === ''), [], `${lang} has no empty string`);
+    t.same(
+      Object.entries(strings).filter(([, v]) => v === ''),
+      [],
+      `${lang} has no empty string`,
+    );
   }
 });
 
@@ -79,7 +81,11 @@ t.test('failed responses become WidgetErrors with the registry code, else one de
 t.test('visitor context: page origin and path with utm_* keys only, referrer origin, language, the context attribute', async (t) => {
   const warnings: string[] = [];
   const warn = (m: string) => warnings.push(m);
-  const page = { href: 'https://acme.example/solar/quote?utm_source=news&email=ann%40example.com&utm_campaign=spring+sale&token=abc#form', referrer: 'https://www.search.example/results?q=solar+panels', language: 'de-AT' };
+  const page = {
+    href: 'https://acme.example/solar/quote?utm_source=news&email=ann%40example.com&utm_campaign=spring+sale&token=abc#form',
+    referrer: 'https://www.search.example/results?q=solar+panels',
+    language: 'de-AT',
+  };
   t.same(visitorContext(page, '{"plan":"pro","seats":3,"trial":false}', warn), {
     url: 'https://acme.example/solar/quote?utm_source=news&utm_campaign=spring+sale',
     referrer: 'https://www.search.example',
@@ -89,7 +95,11 @@ t.test('visitor context: page origin and path with utm_* keys only, referrer ori
   t.same(warnings, []);
 
   t.equal(pageUrl('https://acme.example/a?x=1#y'), 'https://acme.example/a', 'no utm_* keys: no query at all');
-  t.equal(pageUrl('https://acme.example:8443/a?utm_x=1&utm_x=2&UTM_Y=3'), 'https://acme.example:8443/a?utm_x=1&utm_x=2', 'utm_ keys as they came, repeats kept');
+  t.equal(
+    pageUrl('https://acme.example:8443/a?utm_x=1&utm_x=2&UTM_Y=3'),
+    'https://acme.example:8443/a?utm_x=1&utm_x=2',
+    'utm_ keys as they came, repeats kept',
+  );
   t.equal(pageUrl('file:///home/ann/page.html'), undefined, 'not a web page');
   t.equal(pageUrl(`https://acme.example/${'p'.repeat(2100)}`), undefined, 'past the contract cap');
   t.same(visitorContext({ href: 'about:blank', referrer: '', language: '' }, null, warn), undefined, 'nothing to say: no context');
@@ -99,8 +109,18 @@ t.test('visitor context: page origin and path with utm_* keys only, referrer ori
   t.same(visitorContext({ ...page, language: 'x'.repeat(40) }, null, warn)?.language, undefined, 'an overlong language tag is omitted');
   t.same(warnings, [], 'no attribute, no warning');
 
-  for (const bad of ['{"nested":{"a":1}}', '["a"]', 'null', '"text"', '{"a":[1]}', '{"n":null}', 'not json', `{"k":"${'x'.repeat(1020)}"}`, `{"k":"${'é'.repeat(511)}"}`,
-    JSON.stringify(Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`k${i}`, i])))]) {
+  for (const bad of [
+    '{"nested":{"a":1}}',
+    '["a"]',
+    'null',
+    '"text"',
+    '{"a":[1]}',
+    '{"n":null}',
+    'not json',
+    `{"k":"${'x'.repeat(1020)}"}`,
+    `{"k":"${'é'.repeat(511)}"}`,
+    JSON.stringify(Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`k${i}`, i]))),
+  ]) {
     warnings.length = 0;
     t.equal(parseAttributes(bad, warn), null, bad.slice(0, 40));
     t.equal(warnings.length, 1, 'with one warning');

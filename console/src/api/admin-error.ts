@@ -16,9 +16,7 @@ export class AdminError extends Error {
 
   /** `invalid_template` answers list every `{path, message}`. */
   get pathErrors(): PathError[] {
-    return Array.isArray(this.details)
-      ? this.details.filter((d): d is PathError => typeof d?.path === 'string' && typeof d?.message === 'string')
-      : [];
+    return Array.isArray(this.details) ? this.details.filter((d): d is PathError => typeof d?.path === 'string' && typeof d?.message === 'string') : [];
   }
 }
 

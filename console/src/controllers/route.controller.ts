@@ -20,8 +20,7 @@ export function parseRoute(hash: string): Route {
   return { view: 'not-found' };
 }
 
-export const href = (view: 'sites' | 'templates' | 'leads' | 'webhook', id?: string) =>
-  `#/${view}${id ? `/${encodeURIComponent(id)}` : ''}`;
+export const href = (view: 'sites' | 'templates' | 'leads' | 'webhook', id?: string) => `#/${view}${id ? `/${encodeURIComponent(id)}` : ''}`;
 
 export class RouteController implements ReactiveController {
   route: Route = parseRoute(location.hash);

@@ -36,9 +36,7 @@ export const validSiteId = (id: string) => new RegExp(ADMIN_ID_PATTERN).test(id)
 export class SitesController implements ReactiveController {
   data: Load<SitesData> = loading;
 
-  constructor(
-    private readonly host: ReactiveControllerHost & { client: AdminClient | undefined },
-  ) {
+  constructor(private readonly host: ReactiveControllerHost & { client: AdminClient | undefined }) {
     host.addController(this);
   }
 

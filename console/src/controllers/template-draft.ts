@@ -51,7 +51,10 @@ function withEntries(d: Draft, entries: FieldEntry[]): Draft {
 export function renameField(d: Draft, index: number, name: string): Draft | null {
   const entries = fieldEntries(d);
   if (!name || entries.some((e, i) => i !== index && e.name === name)) return null;
-  return withEntries(d, entries.map((e, i) => (i === index ? { ...e, name } : e)));
+  return withEntries(
+    d,
+    entries.map((e, i) => (i === index ? { ...e, name } : e)),
+  );
 }
 
 /** Set (or, with undefined, remove) one keyword of field `index`. */
@@ -79,9 +82,7 @@ export function setFieldType(d: Draft, index: number, type: string): Draft {
   const allowed = new Set(['type', 'description', 'required', ...(keep[type] ?? [])]);
   return withEntries(
     d,
-    fieldEntries(d).map((e, i) =>
-      i === index ? { ...e, def: { ...Object.fromEntries(Object.entries(e.def).filter(([k]) => allowed.has(k))), type } } : e,
-    ),
+    fieldEntries(d).map((e, i) => (i === index ? { ...e, def: { ...Object.fromEntries(Object.entries(e.def).filter(([k]) => allowed.has(k))), type } } : e)),
   );
 }
 
@@ -93,7 +94,10 @@ export function addField(d: Draft): { draft: Draft; index: number } {
 }
 
 export function removeField(d: Draft, index: number): Draft {
-  return withEntries(d, fieldEntries(d).filter((_, i) => i !== index));
+  return withEntries(
+    d,
+    fieldEntries(d).filter((_, i) => i !== index),
+  );
 }
 
 export function moveField(d: Draft, index: number, delta: -1 | 1): Draft {
@@ -123,7 +127,10 @@ export function setAssistant(d: Draft, key: 'name' | 'persona', value: string): 
 
 /** "flat, pitched" → ['flat', 'pitched']; numbers for numeric fields (what does not parse stays text, for the validator to flag). */
 export function parseEnum(text: string, type: unknown): Array<string | number> | undefined {
-  const items = text.split(',').map((s) => s.trim()).filter(Boolean);
+  const items = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (!items.length) return undefined;
   return type === 'number' || type === 'integer' ? items.map((s) => (Number.isFinite(Number(s)) ? Number(s) : s)) : items;
 }

@@ -66,7 +66,8 @@ export const fr: Strings = {
   siteAdded: (id) => `Site ${id} ajouté.`,
 
   templatesTitle: 'Modèles',
-  templatesIntro: "Un modèle nomme les informations que recueille l'assistant. Publier crée une nouvelle version ; les nouvelles conversations utilisent la dernière.",
+  templatesIntro:
+    "Un modèle nomme les informations que recueille l'assistant. Publier crée une nouvelle version ; les nouvelles conversations utilisent la dernière.",
   templateId: 'Modèle',
   latestVersion: 'Dernière version',
   updated: 'Mis à jour',
@@ -139,7 +140,8 @@ export const fr: Strings = {
   versionLoaded: (n) => `Version ${n} chargée dans l'éditeur ; publiez-la pour la remettre en ligne.`,
 
   previewSection: 'Aperçu en direct',
-  previewIntro: "Le vrai widget, avec ce brouillon. Chaque modification démarre une nouvelle conversation d'essai. Les conversations d'essai ne sont jamais des prospects.",
+  previewIntro:
+    "Le vrai widget, avec ce brouillon. Chaque modification démarre une nouvelle conversation d'essai. Les conversations d'essai ne sont jamais des prospects.",
   previewStarting: "Démarrage de l'aperçu…",
   previewReady: 'Aperçu du brouillon.',
   previewStale: "Le brouillon a des problèmes : l'aperçu montre le dernier brouillon sans problème.",
@@ -197,7 +199,8 @@ export const fr: Strings = {
   erased: 'Prospect effacé.',
 
   webhookTitle: 'Webhook',
-  webhookIntro: 'Les prospects sont envoyés en POST à votre URL au fil de l’eau, signés (Standard Webhooks) et renvoyés pendant environ trois jours en cas d’échec.',
+  webhookIntro:
+    'Les prospects sont envoyés en POST à votre URL au fil de l’eau, signés (Standard Webhooks) et renvoyés pendant environ trois jours en cas d’échec.',
   noWebhook: 'Aucun webhook configuré.',
   webhookUrl: 'URL',
   webhookUrlHint: 'Une adresse https:// publique de votre récepteur.',
@@ -208,7 +211,7 @@ export const fr: Strings = {
   eventsEmpty: 'Choisissez au moins un événement.',
   webhookSaved: 'Webhook enregistré.',
   secretTitle: 'Secret de signature',
-  secretOnce: "Affiché une seule fois : copiez-le maintenant dans votre récepteur. Il ne sera plus jamais affiché.",
+  secretOnce: 'Affiché une seule fois : copiez-le maintenant dans votre récepteur. Il ne sera plus jamais affiché.',
   copySecret: 'Copier le secret',
   done: 'Terminé',
   sendTest: 'Envoyer un test',
@@ -221,7 +224,7 @@ export const fr: Strings = {
   rotate: 'Renouveler',
   removeWebhook: 'Retirer le webhook',
   removeTitle: 'Retirer le webhook ?',
-  removeMessage: "Les prospects ne sont plus envoyés nulle part. Ses secrets sont oubliés.",
+  removeMessage: 'Les prospects ne sont plus envoyés nulle part. Ses secrets sont oubliés.',
   remove: 'Retirer',
   webhookRemoved: 'Webhook retiré.',
   deliveries: 'Envois récents',

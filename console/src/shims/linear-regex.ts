@@ -41,9 +41,7 @@ export function checkLinearPattern(pattern: string): string | null {
     return 'pattern is not a valid regular expression';
   }
   const why = backtrackingConstruct(pattern);
-  return why
-    ? `pattern needs backtracking (a backreference or lookaround), which cannot run in linear time on visitor text (${why})`
-    : null;
+  return why ? `pattern needs backtracking (a backreference or lookaround), which cannot run in linear time on visitor text (${why})` : null;
 }
 
 /** Only the value validators use it (never the console): plain RegExp. */

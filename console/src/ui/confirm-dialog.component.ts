@@ -57,14 +57,16 @@ export class ConfirmDialog extends LitElement {
       e.preventDefault();
       this.finish(false);
     }}>
-      ${o
-        ? html`<h2 id="title">${o.title}</h2>
+      ${
+        o
+          ? html`<h2 id="title">${o.title}</h2>
             <p id="message">${o.message}</p>
             <div class="actions">
               <button type="button" class="cancel" @click=${() => this.finish(false)}>${o.cancel}</button>
               <button type="button" class="confirm ${o.danger ? 'danger' : 'primary'}" @click=${() => this.finish(true)}>${o.confirm}</button>
             </div>`
-        : null}
+          : null
+      }
     </dialog>`;
   }
 }

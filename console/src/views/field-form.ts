@@ -105,8 +105,9 @@ export function renderField(c: FieldFormContext): TemplateResult {
           @change=${(e: Event) => c.onProp(i, 'required', (e.target as HTMLInputElement).checked)} />${s.fieldRequired}</label>
         ${errorsOf('required', requiredErrors.map(String))}
       </div>
-      ${def.type === 'string'
-        ? html`<div class="field">
+      ${
+        def.type === 'string'
+          ? html`<div class="field">
             <label for=${id('format')}>${s.fieldFormat}</label>
             <select id=${id('format')} data-path="${base}/format" aria-invalid=${formatAria.invalid} aria-describedby=${formatAria.describedby}
               @change=${(e: Event) => c.onProp(i, 'format', (e.target as HTMLSelectElement).value)}>
@@ -116,17 +117,18 @@ export function renderField(c: FieldFormContext): TemplateResult {
             </select>
             ${errorsOf('format', formatErrors)}
           </div>`
-        : nothing}
+          : nothing
+      }
       ${isNumber ? html`${text('minimum', s.fieldMinimum, { type: 'number' })}${text('maximum', s.fieldMaximum, { type: 'number' })}` : nothing}
       ${def.type === 'string' || isNumber ? text('enum', s.fieldEnum, { hint: s.fieldEnumHint, wide: true }) : nothing}
-      ${def.type === 'string'
-        ? html`${text('minLength', s.fieldMinLength, { type: 'number' })}${text('maxLength', s.fieldMaxLength, { type: 'number' })}
+      ${
+        def.type === 'string'
+          ? html`${text('minLength', s.fieldMinLength, { type: 'number' })}${text('maxLength', s.fieldMaxLength, { type: 'number' })}
             ${text('pattern', s.fieldPattern, { hint: s.fieldPatternHint, wide: true })}`
-        : nothing}
+          : nothing
+      }
     </div>
-    ${other.length
-      ? html`<ul class="error other" id=${`f${i}-other`}>${other.map((e) => html`<li><code>${e.path}</code> ${e.message}</li>`)}</ul>`
-      : nothing}
+    ${other.length ? html`<ul class="error other" id=${`f${i}-other`}>${other.map((e) => html`<li><code>${e.path}</code> ${e.message}</li>`)}</ul>` : nothing}
     <div class="actions field-actions">
       <button type="button" ?disabled=${i === 0} @click=${() => c.onMove(i, -1)}>${s.moveUp}<span class="sr-only">: ${entry.name}</span></button>
       <button type="button" ?disabled=${i === c.count - 1} @click=${() => c.onMove(i, 1)}>${s.moveDown}<span class="sr-only">: ${entry.name}</span></button>

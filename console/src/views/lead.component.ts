@@ -76,8 +76,9 @@ export class LeadView extends ConsoleView {
     const transcript = lead.transcript ?? [];
     return html`<section class="card" aria-labelledby="conversation-title">
       <h2 id="conversation-title">${s.conversation}</h2>
-      ${transcript.length
-        ? html`<ol class="transcript">
+      ${
+        transcript.length
+          ? html`<ol class="transcript">
             ${transcript.map(
               (m) => html`<li class=${m.role}>
                 <span class="who">${m.role === 'user' ? s.visitor : s.assistant}</span>
@@ -85,7 +86,8 @@ export class LeadView extends ConsoleView {
               </li>`,
             )}
           </ol>`
-        : html`<p class="muted">${s.noTranscript}</p>`}
+          : html`<p class="muted">${s.noTranscript}</p>`
+      }
     </section>`;
   }
 
@@ -110,9 +112,11 @@ export class LeadView extends ConsoleView {
         <div>
           <section class="card" aria-labelledby="data-title">
             <h2 id="data-title">${s.leadData}</h2>
-            ${data.length
-              ? html`<dl class="props data">${data.map(([k, v]) => html`<dt>${k}</dt><dd data-field=${k}>${show(v)}</dd>`)}</dl>`
-              : html`<p class="muted">${s.noData}</p>`}
+            ${
+              data.length
+                ? html`<dl class="props data">${data.map(([k, v]) => html`<dt>${k}</dt><dd data-field=${k}>${show(v)}</dd>`)}</dl>`
+                : html`<p class="muted">${s.noData}</p>`
+            }
           </section>
           ${this.renderContext(lead, s)}
           <section class="card" aria-labelledby="details-title">

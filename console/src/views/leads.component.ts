@@ -101,19 +101,21 @@ export class LeadsView extends ConsoleView {
         ${l.downloadError ? html`<p class="message error" role="alert">${s.failed(l.downloadError)}</p>` : nothing}
       </div>
       <div class="card table-card">
-        ${page.status === 'loading'
-          ? html`<p class="muted" role="status">${s.loading}</p>`
-          : page.status === 'error'
-            ? html`<p class="message error" role="alert">${s.failed(page.message)} <button type="button" @click=${() => l.load()}>${s.retry}</button></p>`
-            : page.value.items.length
-              ? html`<table class="stack leads">
+        ${
+          page.status === 'loading'
+            ? html`<p class="muted" role="status">${s.loading}</p>`
+            : page.status === 'error'
+              ? html`<p class="message error" role="alert">${s.failed(page.message)} <button type="button" @click=${() => l.load()}>${s.retry}</button></p>`
+              : page.value.items.length
+                ? html`<table class="stack leads">
                   <caption>${s.leadsCaption}</caption>
                   <thead>
                     <tr><th scope="col">${s.received}</th><th scope="col">${s.status}</th><th scope="col">${s.site}</th><th scope="col">${s.data}</th></tr>
                   </thead>
                   <tbody>${page.value.items.map((sub) => this.renderRow(sub, s))}</tbody>
                 </table>`
-              : html`<p class="muted empty">${s.noLeads}</p>`}
+                : html`<p class="muted empty">${s.noLeads}</p>`
+        }
         <nav class="pager actions" aria-label=${s.pages}>
           <button type="button" ?disabled=${!l.hasNewer} @click=${() => l.newer()}>← ${s.newer}</button>
           <span class="muted">${s.page(l.pageNumber)}</span>

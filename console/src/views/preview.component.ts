@@ -80,10 +80,11 @@ export class PreviewPane extends LitElement {
       <div class="status ${p.state}" role="status" data-state=${p.state}>${status}</div>
       ${p.state === 'error' || p.state === 'ready' ? html`<button type="button" class="restart" @click=${() => p.restart()}>${s.restartPreview}</button>` : nothing}
       <div class="stage">
-        ${p.generation
-          ? keyed(
-              p.generation,
-              html`<chat-widget
+        ${
+          p.generation
+            ? keyed(
+                p.generation,
+                html`<chat-widget
                 open
                 show-progress
                 data-preview=${p.generation}
@@ -93,8 +94,9 @@ export class PreviewPane extends LitElement {
                 title=${this.assistantName || nothing}
                 .getToken=${p.getToken}
               ></chat-widget>`,
-            )
-          : nothing}
+              )
+            : nothing
+        }
       </div>
     </section>`;
   }

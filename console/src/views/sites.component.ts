@@ -214,12 +214,17 @@ export class SitesView extends ConsoleView {
     return html`<h1 tabindex="-1">${s.sitesTitle}</h1>
       <p class="intro">${s.sitesIntro}</p>
       <div role="status" class="notice-slot">${this._notice ? html`<p class="message ok">${this._notice}</p>` : nothing}</div>
-      ${d.status === 'loading'
-        ? html`<p class="muted">${s.loading}</p>`
-        : d.status === 'error'
-          ? html`<p class="message error" role="alert">${s.failed(d.message)} <button type="button" @click=${() => this.sites.load()}>${s.retry}</button></p>`
-          : html`${d.value.sites.length ? d.value.sites.map((site) => this.renderSite(site, s)) : html`<p class="card muted">${s.noSites}</p>`}
-            ${this.renderAdd(d.value.templates.map((t) => t.id), s)}`}
+      ${
+        d.status === 'loading'
+          ? html`<p class="muted">${s.loading}</p>`
+          : d.status === 'error'
+            ? html`<p class="message error" role="alert">${s.failed(d.message)} <button type="button" @click=${() => this.sites.load()}>${s.retry}</button></p>`
+            : html`${d.value.sites.length ? d.value.sites.map((site) => this.renderSite(site, s)) : html`<p class="card muted">${s.noSites}</p>`}
+            ${this.renderAdd(
+              d.value.templates.map((t) => t.id),
+              s,
+            )}`
+      }
       <console-confirm></console-confirm>`;
   }
 }

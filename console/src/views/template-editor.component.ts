@@ -134,15 +134,26 @@ export class TemplateEditorView extends ConsoleView {
     this.renderRoot.querySelector<HTMLElement>('#json')?.focus();
   }
 
-  private textInput(opts: { id: string; path: string; label: string; value: string; hint?: string; area?: boolean; onInput: (v: string) => void; errors: PathError[] }): TemplateResult {
+  private textInput(opts: {
+    id: string;
+    path: string;
+    label: string;
+    value: string;
+    hint?: string;
+    area?: boolean;
+    onInput: (v: string) => void;
+    errors: PathError[];
+  }): TemplateResult {
     const m = errorsUnder(opts.errors, opts.path).map((e) => e.message);
     const describedby = [opts.hint ? `${opts.id}-hint` : '', m.length ? `${opts.id}-err` : ''].filter(Boolean).join(' ') || nothing;
     const handler = (e: Event) => opts.onInput((e.target as HTMLInputElement | HTMLTextAreaElement).value);
     return html`<div class="field">
       <label for=${opts.id}>${opts.label}</label>
-      ${opts.area
-        ? html`<textarea id=${opts.id} rows="2" data-path=${opts.path} aria-invalid=${m.length ? 'true' : 'false'} aria-describedby=${describedby} .value=${opts.value} @input=${handler}></textarea>`
-        : html`<input id=${opts.id} type="text" data-path=${opts.path} aria-invalid=${m.length ? 'true' : 'false'} aria-describedby=${describedby} .value=${opts.value} @input=${handler} />`}
+      ${
+        opts.area
+          ? html`<textarea id=${opts.id} rows="2" data-path=${opts.path} aria-invalid=${m.length ? 'true' : 'false'} aria-describedby=${describedby} .value=${opts.value} @input=${handler}></textarea>`
+          : html`<input id=${opts.id} type="text" data-path=${opts.path} aria-invalid=${m.length ? 'true' : 'false'} aria-describedby=${describedby} .value=${opts.value} @input=${handler} />`
+      }
       ${opts.hint ? html`<span class="hint" id="${opts.id}-hint">${opts.hint}</span>` : nothing}
       ${m.length ? html`<p class="error" id="${opts.id}-err">${m.join(' · ')}</p>` : nothing}
     </div>`;
@@ -230,11 +241,13 @@ export class TemplateEditorView extends ConsoleView {
       </div>
       <div class="problems">
         <p class=${count ? 'error' : 'muted'} aria-live="polite">${count ? s.problems(count) : s.noProblems}</p>
-        ${problems.length
-          ? html`<ul>
+        ${
+          problems.length
+            ? html`<ul>
               ${problems.map((p) => html`<li><button type="button" class="link" @click=${() => this.goTo(p.path)}><code>${p.path}</code></button> ${p.message}</li>`)}
             </ul>`
-          : nothing}
+            : nothing
+        }
       </div>
     </div>`;
   }
@@ -245,19 +258,27 @@ export class TemplateEditorView extends ConsoleView {
     return html`<section class="card versions" aria-labelledby="versions-title">
       <h2 id="versions-title">${s.versionsSection}</h2>
       <ol>
-        ${versions.map(({ version, template }) => html`<li data-version=${version}>
+        ${versions.map(
+          ({ version, template }) => html`<li data-version=${version}>
           <div class="version-head">
             <strong>${s.versionLabel(version)}</strong>
             ${version === this.tpl.latestVersion ? html`<span class="badge ok">${s.latest}</span>` : nothing}
           </div>
-          ${template.status === 'ready'
-            ? html`<p class="muted">${s.fieldsList(Object.entries(template.value.fields).map(([n, f]) => (f.required ? `${n}*` : n)).join(', '))}</p>
+          ${
+            template.status === 'ready'
+              ? html`<p class="muted">${s.fieldsList(
+                  Object.entries(template.value.fields)
+                    .map(([n, f]) => (f.required ? `${n}*` : n))
+                    .join(', '),
+                )}</p>
                 <details><summary>JSON</summary><pre>${JSON.stringify(template.value, null, 2)}</pre></details>
                 <button type="button" @click=${() => this.loadVersion(template.value)}>${s.loadVersion(version)}</button>`
-            : template.status === 'error'
-              ? html`<p class="error">${s.failed(template.message)}</p>`
-              : html`<p class="muted">${s.loading}</p>`}
-        </li>`)}
+              : template.status === 'error'
+                ? html`<p class="error">${s.failed(template.message)}</p>`
+                : html`<p class="muted">${s.loading}</p>`
+          }
+        </li>`,
+        )}
       </ol>
     </section>`;
   }

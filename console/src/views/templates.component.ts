@@ -45,12 +45,13 @@ export class TemplatesView extends ConsoleView {
     const l = this.templates.list;
     return html`<h1 tabindex="-1">${s.templatesTitle}</h1>
       <p class="intro">${s.templatesIntro}</p>
-      ${l.status === 'loading'
-        ? html`<p class="muted">${s.loading}</p>`
-        : l.status === 'error'
-          ? html`<p class="message error" role="alert">${s.failed(l.message)}</p>`
-          : l.value.length
-            ? html`<div class="card"><table class="stack">
+      ${
+        l.status === 'loading'
+          ? html`<p class="muted">${s.loading}</p>`
+          : l.status === 'error'
+            ? html`<p class="message error" role="alert">${s.failed(l.message)}</p>`
+            : l.value.length
+              ? html`<div class="card"><table class="stack">
                 <caption class="sr-only">${s.templatesTitle}</caption>
                 <thead><tr><th scope="col">${s.templateId}</th><th scope="col">${s.latestVersion}</th><th scope="col">${s.updated}</th></tr></thead>
                 <tbody>
@@ -63,7 +64,8 @@ export class TemplatesView extends ConsoleView {
                   )}
                 </tbody>
               </table></div>`
-            : html`<p class="card muted">${s.noTemplatesYet}</p>`}
+              : html`<p class="card muted">${s.noTemplatesYet}</p>`
+      }
       <section class="card" aria-labelledby="new-title">
         <h2 id="new-title">${s.newTemplate}</h2>
         <form class="new" @submit=${this.onCreate} novalidate>

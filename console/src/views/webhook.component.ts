@@ -36,7 +36,7 @@ export class WebhookPage extends ConsoleView {
     const s = this.strings;
     const form = e.target as HTMLFormElement;
     const url = (form.elements.namedItem('url') as HTMLInputElement).value.trim();
-    const events = WEBHOOK_EVENT_TYPES.filter((t) => (form.querySelector<HTMLInputElement>(`input[value="${t}"]`)?.checked ?? false));
+    const events = WEBHOOK_EVENT_TYPES.filter((t) => form.querySelector<HTMLInputElement>(`input[value="${t}"]`)?.checked ?? false);
     this._notice = null;
     this._formError = !url ? { field: 'url', message: s.webhookUrlHint } : !events.length ? { field: 'events', message: s.eventsEmpty } : null;
     if (this._formError) return;
@@ -80,7 +80,8 @@ export class WebhookPage extends ConsoleView {
       <fieldset class="field events" aria-describedby=${err?.field === 'events' ? 'events-err' : nothing}>
         <legend>${s.events}</legend>
         ${WEBHOOK_EVENT_TYPES.map(
-          (t) => html`<label class="check"><input type="checkbox" name="events" value=${t} .checked=${w ? w.events.includes(t) : true} /> ${this.eventLabel(t, s)}</label>`,
+          (t) =>
+            html`<label class="check"><input type="checkbox" name="events" value=${t} .checked=${w ? w.events.includes(t) : true} /> ${this.eventLabel(t, s)}</label>`,
         )}
         ${err?.field === 'events' ? html`<p class="error" id="events-err" role="alert">${err.message}</p>` : nothing}
       </fieldset>
@@ -110,11 +111,13 @@ export class WebhookPage extends ConsoleView {
         <button type="button" class="danger" ?disabled=${h.busy !== null} @click=${this.onRemove}>${s.removeWebhook}</button>
       </div>
       <div role="status" class="test-result">
-        ${t
-          ? t.delivered
-            ? html`<p class="message ok">${s.testDelivered(t.status)}</p>`
-            : html`<p class="message error">${s.testFailed(t.error ?? (t.status ? `HTTP ${t.status}` : '?'))}</p>`
-          : nothing}
+        ${
+          t
+            ? t.delivered
+              ? html`<p class="message ok">${s.testDelivered(t.status)}</p>`
+              : html`<p class="message error">${s.testFailed(t.error ?? (t.status ? `HTTP ${t.status}` : '?'))}</p>`
+            : nothing
+        }
       </div>
     </div>`;
   }
@@ -138,12 +141,13 @@ export class WebhookPage extends ConsoleView {
         <h2 id="deliveries-title">${s.deliveries}</h2>
         <button type="button" @click=${() => this.hook.loadDeliveries()}>${s.refresh}</button>
       </div>
-      ${d.status === 'loading'
-        ? html`<p class="muted">${s.loading}</p>`
-        : d.status === 'error'
-          ? html`<p class="message error">${s.failed(d.message)}</p>`
-          : d.value.length
-            ? html`<div class="table-wrap"><table class="stack deliveries">
+      ${
+        d.status === 'loading'
+          ? html`<p class="muted">${s.loading}</p>`
+          : d.status === 'error'
+            ? html`<p class="message error">${s.failed(d.message)}</p>`
+            : d.value.length
+              ? html`<div class="table-wrap"><table class="stack deliveries">
                 <caption class="sr-only">${s.deliveriesCaption}</caption>
                 <thead><tr>
                   <th scope="col">${s.event}</th><th scope="col">${s.status}</th><th scope="col">${s.attempts}</th>
@@ -151,7 +155,8 @@ export class WebhookPage extends ConsoleView {
                 </tr></thead>
                 <tbody>${d.value.map((x) => this.renderDelivery(x, s))}</tbody>
               </table></div>`
-            : html`<p class="muted">${s.noDeliveries}</p>`}
+              : html`<p class="muted">${s.noDeliveries}</p>`
+      }
     </section>`;
   }
 
@@ -162,11 +167,12 @@ export class WebhookPage extends ConsoleView {
       <p class="intro">${s.webhookIntro}</p>
       <div role="status">${this._notice ? html`<p class="message ok">${this._notice}</p>` : nothing}</div>
       ${this.hook.error && this.hook.busy === null && !this._formError ? html`<p class="message error" role="alert">${s.failed(this.hook.error)}</p>` : nothing}
-      ${w.status === 'loading'
-        ? html`<p class="muted">${s.loading}</p>`
-        : w.status === 'error'
-          ? html`<p class="message error" role="alert">${s.failed(w.message)}</p>`
-          : html`${w.value ? nothing : html`<p class="muted">${s.noWebhook}</p>`}
+      ${
+        w.status === 'loading'
+          ? html`<p class="muted">${s.loading}</p>`
+          : w.status === 'error'
+            ? html`<p class="message error" role="alert">${s.failed(w.message)}</p>`
+            : html`${w.value ? nothing : html`<p class="muted">${s.noWebhook}</p>`}
               <div class="columns">
                 <div>
                   ${this.renderForm(w.value, s)}
@@ -174,7 +180,8 @@ export class WebhookPage extends ConsoleView {
                   ${w.value ? this.renderTools(s) : nothing}
                 </div>
                 ${this.renderDeliveries(s)}
-              </div>`}
+              </div>`
+      }
       <console-confirm></console-confirm>`;
   }
 }

@@ -28,7 +28,11 @@ export function structuredExtractor(model: BaseChatModel): Extractor {
     };
     const structured = model.withStructuredOutput(schema, { name: 'record_fields', method: 'functionCalling' });
     const out = (await structured.invoke(
-      [new SystemMessage(extractSystemPrompt(ctx.template, ctx.askedField, ctx.now ?? new Date())), new HumanMessage(extractDataMessage(ctx.data)), new HumanMessage(text)],
+      [
+        new SystemMessage(extractSystemPrompt(ctx.template, ctx.askedField, ctx.now ?? new Date())),
+        new HumanMessage(extractDataMessage(ctx.data)),
+        new HumanMessage(text),
+      ],
       { signal, tags: [EXTRACT_TAG] },
     )) as Record<string, unknown>;
     const values: Record<string, unknown> = {};

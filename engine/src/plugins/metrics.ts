@@ -19,7 +19,12 @@ function createMetrics() {
   return {
     ...base,
     turns: new Counter({ name: 'engine_turns_total', help: 'Turns, by outcome (done status or error)', labelNames: ['outcome'], ...r }),
-    ttft: new Histogram({ name: 'engine_ttft_seconds', help: 'Turn start to first token written', buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10], ...r }),
+    ttft: new Histogram({
+      name: 'engine_ttft_seconds',
+      help: 'Turn start to first token written',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
+      ...r,
+    }),
     activeStreams: new Gauge({ name: 'engine_active_streams', help: 'Turn streams open now', ...r }),
     tokens: new Counter({ name: 'engine_tokens_streamed_total', help: 'token events written', ...r }),
   };
@@ -56,7 +61,10 @@ function watch(req: FastifyRequest, res: ServerResponse, t: RequestTiming, m: Me
   res.once('close', () => {
     m.activeStreams.dec();
     m.turns.inc({ outcome });
-    req.log.info({ outcome, tokens, fields, ttftMs: ttftMs === undefined ? undefined : Math.round(ttftMs), durationMs: Math.round(performance.now() - t.start) }, 'turn ended');
+    req.log.info(
+      { outcome, tokens, fields, ttftMs: ttftMs === undefined ? undefined : Math.round(ttftMs), durationMs: Math.round(performance.now() - t.start) },
+      'turn ended',
+    );
   });
 }
 
@@ -64,14 +72,25 @@ export default fp<{ logContent: boolean }>(
   async (app, { logContent }) => {
     const m = createMetrics();
     timeCalls(app.checkpointer, ['getTuple', 'put', 'putWrites', 'deleteThread'], (n) => `checkpoint.${n}`, m.redis);
-    timeCalls(app.sessionStore, ['startTurn', 'acquireLock', 'releaseLock', 'extendLock', 'finishTurn', 'readTranscript', 'deleteSession'], (n) => `session.${n}`, m.redis);
+    timeCalls(
+      app.sessionStore,
+      ['startTurn', 'acquireLock', 'releaseLock', 'extendLock', 'finishTurn', 'readTranscript', 'deleteSession'],
+      (n) => `session.${n}`,
+      m.redis,
+    );
     installRequestMetrics(app, m, (req, res, t) => watch(req, res, t, m, logContent));
     app.addHook('preHandler', async (req) => {
       if (req.method !== 'POST' || !req.routeOptions.url?.endsWith('/turns')) return;
       const body = req.body as { message?: { id?: string; text?: string }; template?: { id?: string } } | undefined;
       const text = body?.message?.text ?? '';
       req.log.info(
-        { session: (req.params as { id?: string }).id, messageId: body?.message?.id, chars: text.length, template: body?.template?.id, ...(logContent ? { text } : {}) },
+        {
+          session: (req.params as { id?: string }).id,
+          messageId: body?.message?.id,
+          chars: text.length,
+          template: body?.template?.id,
+          ...(logContent ? { text } : {}),
+        },
         'turn started',
       );
     });

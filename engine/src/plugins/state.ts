@@ -32,8 +32,9 @@ export default fp<{ config: EngineConfig }>(
       return;
     }
     // Fail fast while Redis is away (no offline queue): a turn answers 503 state_unavailable instead of hanging.
-    const client = newRedisClient<RedisSaverClient & { on(e: 'error', fn: (err: Error) => void): unknown; connect(): Promise<unknown>; close(): Promise<void> }>(
-      config.redisUrl, { cluster: config.redisCluster, scripts: ENGINE_SCRIPTS });
+    const client = newRedisClient<
+      RedisSaverClient & { on(e: 'error', fn: (err: Error) => void): unknown; connect(): Promise<unknown>; close(): Promise<void> }
+    >(config.redisUrl, { cluster: config.redisCluster, scripts: ENGINE_SCRIPTS });
     client.on('error', (err: Error) => app.log.warn({ err: err.message }, 'redis error'));
     await client.connect();
     const r = client as unknown as RedisCommands;

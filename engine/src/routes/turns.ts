@@ -4,7 +4,10 @@ import { openSse } from '../sse-writer.js';
 import { prepareTurn, type TurnDeps } from '../turns.js';
 import type { RunningTurn } from '../plugins/drain.js';
 
-const turns: FastifyPluginAsync<{ deps: TurnDeps; heartbeatMs: number; maxConcurrentTurns: number }> = async (app, { deps, heartbeatMs, maxConcurrentTurns }) => {
+const turns: FastifyPluginAsync<{ deps: TurnDeps; heartbeatMs: number; maxConcurrentTurns: number }> = async (
+  app,
+  { deps, heartbeatMs, maxConcurrentTurns },
+) => {
   // Turns admitted and not yet ended (preparing or streaming): the process's share of the model and CPU.
   let admitted = 0;
   app.post<{ Params: { id: string }; Body: TurnRequest }>(

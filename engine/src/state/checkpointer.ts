@@ -14,26 +14,23 @@ import { RedisSaver, type RedisSaverClient, type RedisSaverOptions } from './red
 export type CheckpointerKind = 'redis' | 'memory' | 'redis-stack';
 export type CheckpointerOptions = Omit<RedisSaverOptions, 'client'>;
 
-export const REDIS_STACK_MISSING =
-  'install @langchain/langgraph-checkpoint-redis to use CHECKPOINTER=redis-stack (needs Redis Stack)';
+export const REDIS_STACK_MISSING = 'install @langchain/langgraph-checkpoint-redis to use CHECKPOINTER=redis-stack (needs Redis Stack)';
 
-export const REDIS_STACK_NO_MODULES =
-  'CHECKPOINTER=redis-stack needs RediSearch and RedisJSON on the Redis server (Redis Stack); FT._LIST failed';
+export const REDIS_STACK_NO_MODULES = 'CHECKPOINTER=redis-stack needs RediSearch and RedisJSON on the Redis server (Redis Stack); FT._LIST failed';
 
 // A variable, so tsc does not check our v5 client against the package's redis v4 types.
 const REDIS_STACK_MODULE = '@langchain/langgraph-checkpoint-redis';
 
 interface RedisStackModule {
-  RedisSaver: new (client: unknown, ttl?: { defaultTTL?: number; refreshOnRead?: boolean }) => BaseCheckpointSaver & {
+  RedisSaver: new (
+    client: unknown,
+    ttl?: { defaultTTL?: number; refreshOnRead?: boolean },
+  ) => BaseCheckpointSaver & {
     ensureIndexes(): Promise<void>;
   };
 }
 
-export async function createCheckpointer(
-  kind: CheckpointerKind,
-  client?: RedisSaverClient,
-  opts: CheckpointerOptions = {},
-): Promise<BaseCheckpointSaver> {
+export async function createCheckpointer(kind: CheckpointerKind, client?: RedisSaverClient, opts: CheckpointerOptions = {}): Promise<BaseCheckpointSaver> {
   switch (kind) {
     case 'memory':
       return createMemorySaver();

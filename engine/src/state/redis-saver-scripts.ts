@@ -20,7 +20,9 @@ import { defineLua } from '@chat/shared/server';
  * Writes the checkpoint, trims the namespace to `keep` checkpoints (their writes and the blobs
  * no kept checkpoint reads go too), then refreshes the TTL of every key of the thread.
  */
-export const PUT = defineLua('saverPut', `
+export const PUT = defineLua(
+  'saverPut',
+  `
 local reg, nss, idx, blobs, cp, wr = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
 local pre, ns, id = ARGV[1], ARGV[2], ARGV[3]
 local ttl, keep = tonumber(ARGV[8]), tonumber(ARGV[9])
@@ -51,13 +53,16 @@ if ttl > 0 then
   redis.call('EXPIRE', reg, ttl)
 end
 return n
-`);
+`,
+);
 
 /**
  * KEYS: idx. ARGV: pre, id ('' = latest). Returns nil or
  * [id, checkpoint, metadata, parent, refs, [blob values in refs order], [write field, value, ...]].
  */
-export const GET = defineLua('saverGet', `
+export const GET = defineLua(
+  'saverGet',
+  `
 local idx, pre, id = KEYS[1], ARGV[1], ARGV[2]
 if id == '' then
   local last = redis.call('ZREVRANGE', idx, 0, 0)
@@ -74,14 +79,17 @@ for i = 1, #fields, 500 do
   for j = 1, #part do values[#values + 1] = part[j] end
 end
 return {id, cp[1], cp[2], cp[3] or '', cp[4] or '', values, redis.call('HGETALL', pre .. 'w:' .. id)}
-`);
+`,
+);
 
 /**
  * KEYS: registry, w. ARGV: ttl, then (mode, field, value) triples; mode 'nx' keeps a write
  * already stored (a retried task must not change what it wrote), 'set' overwrites (errors,
  * interrupts: LangGraph's negative indices).
  */
-export const PUT_WRITES = defineLua('saverPutWrites', `
+export const PUT_WRITES = defineLua(
+  'saverPutWrites',
+  `
 local reg, wr, ttl = KEYS[1], KEYS[2], tonumber(ARGV[1])
 for i = 2, #ARGV, 3 do
   if ARGV[i] == 'nx' then redis.call('HSETNX', wr, ARGV[i + 1], ARGV[i + 2])
@@ -93,21 +101,27 @@ if ttl > 0 then
   redis.call('EXPIRE', reg, ttl)
 end
 return 1
-`);
+`,
+);
 
 /** KEYS: registry. Deletes every key the registry names, then the registry. */
-export const DELETE_THREAD = defineLua('saverDeleteThread', `
+export const DELETE_THREAD = defineLua(
+  'saverDeleteThread',
+  `
 local keys = redis.call('SMEMBERS', KEYS[1])
 for i = 1, #keys, 500 do redis.call('DEL', unpack(keys, i, math.min(i + 499, #keys))) end
 redis.call('DEL', KEYS[1])
 return #keys
-`);
+`,
+);
 
 /**
  * KEYS: nss. ARGV: base (`<p>:{T}`), ns ('' with ARGV[3] = '0' = every namespace), '1' if ns
  * is given, before id ('' = none). Returns [ns, [ids newest first], ns, [ids], ...].
  */
-export const LIST = defineLua('saverList', `
+export const LIST = defineLua(
+  'saverList',
+  `
 local base, before = ARGV[1], ARGV[4]
 local nss = ARGV[3] == '1' and {ARGV[2]} or redis.call('SMEMBERS', KEYS[1])
 local out = {}
@@ -120,7 +134,8 @@ for _, ns in ipairs(nss) do
   out[#out + 1] = ids
 end
 return out
-`);
+`,
+);
 
 /** Pass to newRedisClient's `scripts` (or createClient's, via scriptsOption) for a client a RedisSaver uses. */
 export const SAVER_SCRIPTS = [PUT, GET, PUT_WRITES, DELETE_THREAD, LIST];

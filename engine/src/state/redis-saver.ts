@@ -65,8 +65,7 @@ export interface RedisSaverOptions {
 }
 
 const NL = 0x0a;
-const frame = (header: string, body: Uint8Array): Buffer =>
-  Buffer.concat([Buffer.from(header), Buffer.from([NL]), body]);
+const frame = (header: string, body: Uint8Array): Buffer => Buffer.concat([Buffer.from(header), Buffer.from([NL]), body]);
 const unframe = (buf: Buffer): [string, Buffer] => {
   const at = buf.indexOf(NL);
   return [buf.subarray(0, at).toString(), buf.subarray(at + 1)];
@@ -105,9 +104,14 @@ export class RedisSaver extends BaseCheckpointSaver {
     const base = this.threadBase(threadId);
     const pre = `${base}:${enc(ns)}:`;
     return {
-      base, pre,
-      registry: `${base}:keys`, nss: `${base}:nss`, idx: `${pre}idx`, blobs: `${pre}blobs`,
-      cp: (id: string) => `${pre}cp:${id}`, writes: (id: string) => `${pre}w:${id}`,
+      base,
+      pre,
+      registry: `${base}:keys`,
+      nss: `${base}:nss`,
+      idx: `${pre}idx`,
+      blobs: `${pre}blobs`,
+      cp: (id: string) => `${pre}cp:${id}`,
+      writes: (id: string) => `${pre}w:${id}`,
     };
   }
 
@@ -228,7 +232,9 @@ export class RedisSaver extends BaseCheckpointSaver {
     const k = this.keys(threadId, ns);
     const { channel_values: values, ...rest } = copyCheckpoint(checkpoint);
     const field = (channel: string, version: unknown) => `${enc(channel)}:${enc(String(version))}`;
-    const refs = Object.entries(checkpoint.channel_versions).map(([ch, v]) => field(ch, v)).join(',');
+    const refs = Object.entries(checkpoint.channel_versions)
+      .map(([ch, v]) => field(ch, v))
+      .join(',');
     const blobArgs: Buffer[] = [];
     for (const [ch, version] of Object.entries(newVersions)) {
       // A channel with a new version but no value (cleared) is stored as 'empty', as Postgres does.
@@ -237,10 +243,22 @@ export class RedisSaver extends BaseCheckpointSaver {
     }
     const [cpType, cpBytes] = await this.serde.dumpsTyped(rest);
     const [mdType, mdBytes] = await this.serde.dumpsTyped(metadata);
-    await this.run(PUT, [k.registry, k.nss, k.idx, k.blobs, k.cp(checkpoint.id), k.writes(checkpoint.id)], [
-      k.pre, enc(ns), checkpoint.id, parentId, frame(cpType, cpBytes), frame(mdType, mdBytes), refs,
-      String(this.ttlSeconds), String(this.keepLatest), ...blobArgs,
-    ]);
+    await this.run(
+      PUT,
+      [k.registry, k.nss, k.idx, k.blobs, k.cp(checkpoint.id), k.writes(checkpoint.id)],
+      [
+        k.pre,
+        enc(ns),
+        checkpoint.id,
+        parentId,
+        frame(cpType, cpBytes),
+        frame(mdType, mdBytes),
+        refs,
+        String(this.ttlSeconds),
+        String(this.keepLatest),
+        ...blobArgs,
+      ],
+    );
     return { configurable: { thread_id: threadId, checkpoint_ns: ns, checkpoint_id: checkpoint.id } };
   }
 

@@ -26,11 +26,14 @@ export function toTranscriptEntry(e: StoredEntry): TranscriptEntry {
  * the turn's memory arrives in the round trip that locks it. Returns false when the lock is held.
  * KEYS: lock, transcript. ARGV: lock token, lock ttl ms, entries to read.
  */
-export const START_TURN = defineLua('startTurn', `
+export const START_TURN = defineLua(
+  'startTurn',
+  `
 if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return false end
 local n = tonumber(ARGV[3])
 if n <= 0 then return {} end
-return redis.call('LRANGE', KEYS[2], -n, -1)`);
+return redis.call('LRANGE', KEYS[2], -n, -1)`,
+);
 
 /**
  * Append the turn's entries, take the replay payload off the reply that just left the replay
@@ -40,7 +43,9 @@ return redis.call('LRANGE', KEYS[2], -n, -1)`);
  * The payload is the last key of a stored line (see `encodeEntry`) and `,"` occurs in JSON only
  * between keys (a quote inside a string is escaped), so cutting at `,"replay":` is exact.
  */
-export const FINISH_TURN = defineLua('finishTurn', `
+export const FINISH_TURN = defineLua(
+  'finishTurn',
+  `
 local n = #ARGV
 if n > 4 then redis.call('RPUSH', KEYS[1], unpack(ARGV, 5, n)) end
 local past = -(2 * tonumber(ARGV[4]) + 1)
@@ -52,7 +57,8 @@ end
 redis.call('LTRIM', KEYS[1], -tonumber(ARGV[3]), -1)
 redis.call('EXPIRE', KEYS[1], tonumber(ARGV[2]))
 if redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('DEL', KEYS[2]) end
-return 1`);
+return 1`,
+);
 
 /** A line as JSON, the replay payload last (FINISH_TURN cuts it off there). */
 const encodeEntry = (e: StoredEntry) => JSON.stringify(e.replay ? { ...toTranscriptEntry(e), replay: e.replay } : toTranscriptEntry(e));
@@ -73,9 +79,12 @@ export interface TranscriptLimits {
 }
 
 export async function finishTurn(r: RedisCommands, sessionId: string, lockToken: string, entries: StoredEntry[], limits: TranscriptLimits): Promise<void> {
-  await runScript(r, FINISH_TURN, [transcriptKey(sessionId), lockKey(sessionId)], [
-    lockToken, String(limits.ttlS), String(limits.max), String(limits.replies), ...entries.map(encodeEntry),
-  ]);
+  await runScript(
+    r,
+    FINISH_TURN,
+    [transcriptKey(sessionId), lockKey(sessionId)],
+    [lockToken, String(limits.ttlS), String(limits.max), String(limits.replies), ...entries.map(encodeEntry)],
+  );
 }
 
 export async function readTranscript(r: RedisCommands, sessionId: string): Promise<TranscriptEntry[]> {
@@ -87,10 +96,13 @@ export async function readTranscript(r: RedisCommands, sessionId: string): Promi
  * Erase what the store keeps for a session: its transcript, and the lock the eraser holds
  * (compare-and-delete, so another holder's lock is left alone). KEYS: transcript, lock. ARGV: token.
  */
-export const DELETE_SESSION = defineLua('deleteSession', `
+export const DELETE_SESSION = defineLua(
+  'deleteSession',
+  `
 redis.call('DEL', KEYS[1])
 if redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('DEL', KEYS[2]) end
-return 1`);
+return 1`,
+);
 
 export async function deleteSession(r: RedisCommands, sessionId: string, lockToken: string): Promise<void> {
   await runScript(r, DELETE_SESSION, [transcriptKey(sessionId), lockKey(sessionId)], [lockToken]);

@@ -8,8 +8,13 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { RunnableConfig } from '@langchain/core/runnables';
 import {
-  BaseCheckpointSaver, type ChannelVersions, type Checkpoint, type CheckpointListOptions,
-  type CheckpointMetadata, type CheckpointTuple, type PendingWrite,
+  BaseCheckpointSaver,
+  type ChannelVersions,
+  type Checkpoint,
+  type CheckpointListOptions,
+  type CheckpointMetadata,
+  type CheckpointTuple,
+  type PendingWrite,
 } from '@langchain/langgraph-checkpoint';
 
 interface TurnScope {
@@ -69,7 +74,9 @@ export class TurnScopedSaver extends BaseCheckpointSaver {
     const scope = scopeStore.getStore();
     if (!scope) return this.inner.put(config, checkpoint, metadata, newVersions);
     scope.held.push(() => this.inner.put(config, checkpoint, metadata, newVersions));
-    return { configurable: { thread_id: config.configurable?.thread_id, checkpoint_ns: config.configurable?.checkpoint_ns ?? '', checkpoint_id: checkpoint.id } };
+    return {
+      configurable: { thread_id: config.configurable?.thread_id, checkpoint_ns: config.configurable?.checkpoint_ns ?? '', checkpoint_id: checkpoint.id },
+    };
   }
 
   async putWrites(config: RunnableConfig, writes: PendingWrite[], taskId: string): Promise<void> {

@@ -32,8 +32,18 @@ async function threadKeys(client: Client, saver: RedisSaver, threadId: string): 
 /** One turn of a graph: a checkpoint with one changed channel, then a task's writes against it. */
 async function turn(saver: RedisSaver, threadId: string, step: number, parent?: string, ns = '') {
   const cp = checkpoint({ step, [`only_${step}`]: `v${step}` }, { step: step + 1, [`only_${step}`]: 1 });
-  const cfg = await saver.put({ configurable: { thread_id: threadId, checkpoint_ns: ns, checkpoint_id: parent } }, cp, meta(step), { step: step + 1, [`only_${step}`]: 1 });
-  await saver.putWrites(cfg, [['step', step + 1], ['log', `w${step}`]], `task-${step}`);
+  const cfg = await saver.put({ configurable: { thread_id: threadId, checkpoint_ns: ns, checkpoint_id: parent } }, cp, meta(step), {
+    step: step + 1,
+    [`only_${step}`]: 1,
+  });
+  await saver.putWrites(
+    cfg,
+    [
+      ['step', step + 1],
+      ['log', `w${step}`],
+    ],
+    `task-${step}`,
+  );
   return cfg.configurable!.checkpoint_id as string;
 }
 
@@ -58,17 +68,35 @@ t.test('RedisSaver on one redis-server', async (t) => {
 
     let cfg = thread as typeof thread & { configurable: { checkpoint_id?: string } };
     const put = await counter.during(async () => {
-      cfg = await saver.put(thread, checkpoint({ a: 1 }, { a: 1 }), meta(1), { a: 1 }) as typeof cfg;
+      cfg = (await saver.put(thread, checkpoint({ a: 1 }, { a: 1 }), meta(1), { a: 1 })) as typeof cfg;
     });
     t.same(put, ['EVALSHA'], 'put: one EVALSHA');
-    t.same(await counter.during(() => saver.putWrites(cfg, [['a', 2], ['b', 3]], 'task')), ['EVALSHA'], 'putWrites: one EVALSHA');
+    t.same(
+      await counter.during(() =>
+        saver.putWrites(
+          cfg,
+          [
+            ['a', 2],
+            ['b', 3],
+          ],
+          'task',
+        ),
+      ),
+      ['EVALSHA'],
+      'putWrites: one EVALSHA',
+    );
     t.same(await counter.during(() => saver.getTuple(cfg)), ['EVALSHA'], 'getTuple by id: one EVALSHA');
     let latest: Awaited<ReturnType<RedisSaver['getTuple']>>;
-    const getLatest = await counter.during(async () => { latest = await saver.getTuple(thread); });
+    const getLatest = await counter.during(async () => {
+      latest = await saver.getTuple(thread);
+    });
     t.ok(getLatest.length <= 2, 'getTuple latest: at most two commands');
     t.same(getLatest, ['EVALSHA'], 'getTuple latest: one EVALSHA');
     t.equal(latest!.checkpoint.id, cfg.configurable.checkpoint_id);
-    t.same(latest!.pendingWrites, [['task', 'a', 2], ['task', 'b', 3]]);
+    t.same(latest!.pendingWrites, [
+      ['task', 'a', 2],
+      ['task', 'b', 3],
+    ]);
     t.same(await counter.during(() => saver.deleteThread('round-trips')), ['EVALSHA'], 'deleteThread: one EVALSHA');
 
     await admin.scriptFlush();
@@ -129,7 +157,11 @@ t.test('RedisSaver on one redis-server', async (t) => {
     const keys = await threadKeys(admin, saver, 'keep-1');
     t.equal(keys.filter((k) => k.includes(':cp:')).length, 3, '3 checkpoint hashes');
     t.equal(keys.filter((k) => k.includes(':w:')).length, 3, '3 pending-writes hashes');
-    for (const old of ids.slice(0, 7)) t.notOk(keys.some((k) => k.endsWith(old)), `trimmed checkpoint ${old} has no key left`);
+    for (const old of ids.slice(0, 7))
+      t.notOk(
+        keys.some((k) => k.endsWith(old)),
+        `trimmed checkpoint ${old} has no key left`,
+      );
     const blobs = keys.find((k) => k.endsWith(':blobs'))!;
     t.same((await admin.hKeys(blobs)).sort(), ['origin:1', 'step:10', 'step:8', 'step:9'], 'values only the kept checkpoints read');
     const latest = await saver.getTuple({ configurable: { thread_id: 'keep-1' } });
@@ -195,7 +227,11 @@ t.test('RedisSaver on one redis-server', async (t) => {
     const state = await two.getState(config);
     t.same(state.next, ['answer'], 'second instance sees where the first stopped');
     t.same((await two.invoke(null, config)).steps, ['input', 'ask', 'answer'], 'second instance resumes and finishes');
-    t.same((await one.invoke({ steps: ['again'] }, config)).steps, ['input', 'ask', 'answer', 'again', 'ask'], 'first instance continues from the second one\'s state');
+    t.same(
+      (await one.invoke({ steps: ['again'] }, config)).steps,
+      ['input', 'ask', 'answer', 'again', 'ask'],
+      "first instance continues from the second one's state",
+    );
   });
 });
 
@@ -220,7 +256,10 @@ t.test('RedisSaver on a one-node Redis Cluster (real slots, real cross-slot chec
   await turn(saver, 'cl-other', 0);
   const latest = await saver.getTuple({ configurable: { thread_id: 'cl:thread{1}' } });
   t.equal(latest?.checkpoint.id, parent, 'latest by one script on the slot');
-  t.same(latest?.pendingWrites, [['task-3', 'step', 4], ['task-3', 'log', 'w3']]);
+  t.same(latest?.pendingWrites, [
+    ['task-3', 'step', 4],
+    ['task-3', 'log', 'w3'],
+  ]);
 
   const keys = await threadKeys(admin, saver, 'cl:thread{1}');
   const slots = new Set(await Promise.all(keys.map((k) => admin.sendCommand<number>(['CLUSTER', 'KEYSLOT', k]))));

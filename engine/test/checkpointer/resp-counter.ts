@@ -27,7 +27,11 @@ function takeCommands(buf: Buffer, out: string[]): Buffer {
       if (eol < 0) return buf;
       const len = Number(buf.subarray(pos + 1, eol).toString());
       if (eol + 2 + len + 2 > buf.length) return buf;
-      if (i === 0) name = buf.subarray(eol + 2, eol + 2 + len).toString().toUpperCase();
+      if (i === 0)
+        name = buf
+          .subarray(eol + 2, eol + 2 + len)
+          .toString()
+          .toUpperCase();
       pos = eol + 2 + len + 2;
     }
     out.push(name);
@@ -47,7 +51,10 @@ export async function startRespCounter(redisPort: number): Promise<RespCounter> 
       up.write(d);
     });
     up.pipe(down);
-    const end = () => { down.destroy(); up.destroy(); };
+    const end = () => {
+      down.destroy();
+      up.destroy();
+    };
     down.on('close', end).on('error', end);
     up.on('close', end).on('error', end);
   });

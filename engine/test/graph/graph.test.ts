@@ -31,7 +31,11 @@ t.test('an invalid value is asked again, then set aside after MAX_FIELD_ATTEMPTS
   t.equal(s.askedField, 'email');
   for (let i = 1; i <= 2; i++) {
     s = await send('ann@nowhere');
-    t.same(s.invalid.map((x) => x.field), ['email'], `attempt ${i} is invalid`);
+    t.same(
+      s.invalid.map((x) => x.field),
+      ['email'],
+      `attempt ${i} is invalid`,
+    );
     t.equal(s.askedField, 'email', 'and the email is asked again');
     t.match(s.lastReply, /doesn't look right/);
   }
@@ -134,7 +138,10 @@ t.test('state stays bounded however long the conversation: the history window is
   let s!: IntakeStateType;
   for (let i = 0; i < 30; i++) {
     const text = `message number ${String(i).padStart(2, '0')}`;
-    s = (await graph.invoke({ input: { id: `b${i}`, text }, history: window.slice(), ...(i === 0 ? { template: leadIntake } : {}) }, config)) as IntakeStateType;
+    s = (await graph.invoke(
+      { input: { id: `b${i}`, text }, history: window.slice(), ...(i === 0 ? { template: leadIntake } : {}) },
+      config,
+    )) as IntakeStateType;
     window.push({ role: 'user', text }, { role: 'assistant', text: s.lastReply });
     sizes.push(JSON.stringify((await graph.getState(config)).values).length);
   }
@@ -146,7 +153,7 @@ t.test('state stays bounded however long the conversation: the history window is
   // Past CONTEXT_MESSAGES (4 here) the prompt stops growing however long the history handed in.
   const prompt = async (history: typeof window) =>
     ((await graph.invoke({ input: { id: `p${history.length}`, text: 'ok' }, history }, config)) as IntakeStateType).promptChars;
-  const long = (n: number) => Array.from({ length: n }, (_, i) => ({ role: i % 2 ? 'assistant' as const : 'user' as const, text: 'x'.repeat(50) }));
+  const long = (n: number) => Array.from({ length: n }, (_, i) => ({ role: i % 2 ? ('assistant' as const) : ('user' as const), text: 'x'.repeat(50) }));
   t.equal(await prompt(long(12)), await prompt(long(4)), 'only the last CONTEXT_MESSAGES reach the model');
   t.ok((await prompt(long(4))) > (await prompt(long(2))), 'and those do');
 });

@@ -9,7 +9,8 @@ import { MAX_VALUE_CHARS, makeValidateNode } from '../../src/graph/nodes/validat
 import type { IntakeStateType } from '../../src/graph/state.js';
 
 const template: Template = {
-  id: 'long', version: 1,
+  id: 'long',
+  version: 1,
   fields: {
     notes: { type: 'string', description: 'anything else' },
     code: { type: 'string', maxLength: 8, pattern: '^[A-Z0-9]+$', required: true },
@@ -18,7 +19,18 @@ const template: Template = {
 };
 const validate = makeValidateNode({ maxFieldAttempts: 3 });
 const state = (candidates: Record<string, unknown>, text = '', askedField: string | null = null) =>
-  ({ template, data: {}, attempts: {}, declined: [], deferred: [], candidates, corrected: [], askedField, status: 'collecting', input: { id: 'x', text } }) as unknown as IntakeStateType;
+  ({
+    template,
+    data: {},
+    attempts: {},
+    declined: [],
+    deferred: [],
+    candidates,
+    corrected: [],
+    askedField,
+    status: 'collecting',
+    input: { id: 'x', text },
+  }) as unknown as IntakeStateType;
 
 t.test('a string longer than the global cap is refused, even without maxLength', async (t) => {
   t.equal(MAX_VALUE_CHARS, 1000);
@@ -41,11 +53,7 @@ t.test("the field's own maxLength comes first, before its pattern", async (t) =>
 
 t.test('declining an optional question: linear on 4 000 characters', async (t) => {
   // Each used to take every split of the spaces between the phrase and the end (cubic: ~1 s at 1 000).
-  const attacks = [
-    `prefer not${' '.repeat(3987)}\n!x`,
-    `i'd rather not${' '.repeat(3983)}\n.x`,
-    `i don't want to${' '.repeat(3982)}\n x`,
-  ];
+  const attacks = [`prefer not${' '.repeat(3987)}\n!x`, `i'd rather not${' '.repeat(3983)}\n.x`, `i don't want to${' '.repeat(3982)}\n x`];
   for (const text of attacks) {
     const start = performance.now();
     const r = validate(state({ notes: text }, text, 'notes'));

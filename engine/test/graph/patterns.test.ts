@@ -15,7 +15,8 @@ import type { IntakeStateType } from '../../src/graph/state.js';
 const EVIL = '^(\\w+\\s?)*$';
 const ATTACK = `${'a'.repeat(39)}!`;
 const template: Template = {
-  id: 'handles', version: 1,
+  id: 'handles',
+  version: 1,
   fields: {
     handle: { type: 'string', description: 'user handle', pattern: EVIL, required: true },
     code: { type: 'string', description: 'member code', pattern: '^[A-Z]{2}[0-9]{4}$' },
@@ -25,7 +26,18 @@ const template: Template = {
 t.test('the validate node: an attack string is refused at once, real values pass', async (t) => {
   const validate = makeValidateNode({ maxFieldAttempts: 3 });
   const state = (candidates: Record<string, unknown>) =>
-    ({ template, data: {}, attempts: {}, declined: [], deferred: [], candidates, corrected: [], askedField: 'handle', status: 'collecting', input: { id: 'x', text: String(candidates.handle ?? '') } }) as unknown as IntakeStateType;
+    ({
+      template,
+      data: {},
+      attempts: {},
+      declined: [],
+      deferred: [],
+      candidates,
+      corrected: [],
+      askedField: 'handle',
+      status: 'collecting',
+      input: { id: 'x', text: String(candidates.handle ?? '') },
+    }) as unknown as IntakeStateType;
   const start = performance.now();
   const bad = validate(state({ handle: ATTACK }));
   t.comment(`attack string validated in ${(performance.now() - start).toFixed(2)} ms`);
@@ -45,7 +57,11 @@ t.test('a whole turn with the attack string as the answer', async (t) => {
   const start = performance.now();
   const s = (await graph.invoke({ input: { id: 'b', text: ATTACK } }, config)) as IntakeStateType;
   t.comment(`turn with the attack string: ${(performance.now() - start).toFixed(1)} ms`);
-  t.same(s.invalid.map((i) => i.field), ['handle'], 'the answer is refused');
+  t.same(
+    s.invalid.map((i) => i.field),
+    ['handle'],
+    'the answer is refused',
+  );
   t.match(s.lastReply, /user handle doesn't look right \(it is not in the expected format\)/);
   t.equal(s.status, 'collecting');
 });

@@ -16,7 +16,9 @@ import { ruleExtractor } from '../../src/models/extractor.js';
 import type { IntakeStateType } from '../../src/graph/state.js';
 
 const template: Template = {
-  id: 'lead', version: 1, greeting: 'Hi!',
+  id: 'lead',
+  version: 1,
+  greeting: 'Hi!',
   fields: {
     name: { type: 'string', description: 'full name', required: true },
     email: { type: 'string', format: 'email', required: true },
@@ -49,9 +51,16 @@ t.test('the reply: system prompt without visitor values, the plan in a data mess
   t.notMatch(system, /<plan>\{/, 'nor the plan');
   const data = messages[1]!;
   t.equal(data.getType(), 'human');
-  t.ok(messageText(data.content).startsWith(`${SESSION_DATA_PREFIX} {"collected":{"name":"${NAME}","email":"${EMAIL}"}}`), 'collected values as JSON after the label');
+  t.ok(
+    messageText(data.content).startsWith(`${SESSION_DATA_PREFIX} {"collected":{"name":"${NAME}","email":"${EMAIL}"}}`),
+    'collected values as JSON after the label',
+  );
   t.match(messageText(data.content), /<plan>\{.*"suggested_reply":"Thanks Zebedee Quuxley! We will write to zq-7731@example.org\./);
-  t.equal(s.lastReply, `Thanks ${NAME}! We will write to ${EMAIL}. If you like, what's the best phone number to reach you? You can also say "skip".`, 'the embedded model says what it said before');
+  t.equal(
+    s.lastReply,
+    `Thanks ${NAME}! We will write to ${EMAIL}. If you like, what's the best phone number to reach you? You can also say "skip".`,
+    'the embedded model says what it said before',
+  );
 });
 
 t.test('a visitor message that imitates the data message is not a plan', async (t) => {

@@ -42,7 +42,10 @@ class StaleImport extends Error {}
 export function checkTemplateBody(body: TemplateBody, id: string, version: number): Template {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new AppError('invalid_template', 'The template must be a JSON object.');
   for (const k of ['id', 'version'])
-    if (Object.hasOwn(body, k)) throw new AppError('invalid_template', `The template at /${k}: is set by the server; leave it out.`, [{ path: `/${k}`, message: 'is set by the server' }]);
+    if (Object.hasOwn(body, k))
+      throw new AppError('invalid_template', `The template at /${k}: is set by the server; leave it out.`, [
+        { path: `/${k}`, message: 'is set by the server' },
+      ]);
   const r = validateTemplate({ ...body, id, version });
   if (!r.ok) throw new AppError('invalid_template', `The template is invalid at ${r.errors[0]!.path}: ${r.errors[0]!.message}`, r.errors);
   return r.template;
@@ -111,7 +114,16 @@ export class BackOffice {
     return this.change(body.id, actor, (cur) => {
       if (cur) throw new AppError('already_exists', `Tenant "${body.id}" exists already.`);
       const at = now();
-      const doc: TenantDoc = { id: body.id, name: body.name, sites: {}, templates: {}, keys: {}, createdAt: at, updatedAt: at, ...(body.limits ? { limits: body.limits } : {}) };
+      const doc: TenantDoc = {
+        id: body.id,
+        name: body.name,
+        sites: {},
+        templates: {},
+        keys: {},
+        createdAt: at,
+        updatedAt: at,
+        ...(body.limits ? { limits: body.limits } : {}),
+      };
       return { doc, result: this.tenantView(doc), audit: { action: 'tenant.create', target: `tenant:${body.id}` } };
     });
   }
@@ -188,13 +200,24 @@ export class BackOffice {
   // ---- sites ----
 
   private static siteView(id: string, s: SiteDoc): SiteView {
-    return { id, siteKey: s.siteKey, origins: s.origins, template: s.template, allowedContext: s.allowedContext, createdAt: s.createdAt, updatedAt: s.updatedAt };
+    return {
+      id,
+      siteKey: s.siteKey,
+      origins: s.origins,
+      template: s.template,
+      allowedContext: s.allowedContext,
+      createdAt: s.createdAt,
+      updatedAt: s.updatedAt,
+    };
   }
 
   private checkOrigins(origins: string[]): void {
     origins.forEach((o, i) => {
       if (!isExactOrigin(o))
-        throw new AppError('validation_failed', `origins[${i}] must be an exact origin like https://shop.example (scheme, host, optional port; no path, wildcard or trailing slash), got "${o}".`);
+        throw new AppError(
+          'validation_failed',
+          `origins[${i}] must be an exact origin like https://shop.example (scheme, host, optional port; no path, wildcard or trailing slash), got "${o}".`,
+        );
       const why = this.opts.refuseDevOrigins ? devOrigin(o) : undefined;
       if (why) throw new AppError('validation_failed', `origins[${i}] "${o}" ${why}: refused in production.`);
     });
@@ -212,7 +235,14 @@ export class BackOffice {
       if (Object.hasOwn(doc.sites, body.id)) throw new AppError('already_exists', `Site "${body.id}" exists already.`);
       BackOffice.checkTemplate(doc, body.template);
       const at = now();
-      const site: SiteDoc = { siteKey, origins: [...new Set(body.origins)], template: body.template, allowedContext: body.allowedContext ?? [], createdAt: at, updatedAt: at };
+      const site: SiteDoc = {
+        siteKey,
+        origins: [...new Set(body.origins)],
+        template: body.template,
+        allowedContext: body.allowedContext ?? [],
+        createdAt: at,
+        updatedAt: at,
+      };
       doc.sites[body.id] = site;
       return { doc, result: BackOffice.siteView(body.id, site), audit: { action: 'site.create', target: `site:${body.id}` } };
     });
@@ -314,8 +344,7 @@ export class BackOffice {
         try {
           did = await this.change(tid, actor, (cur) => {
             const at = now();
-            for (const [id, { latest: v }] of Object.entries(cur?.templates ?? {}))
-              if (latest.get(id)?.version !== v) throw new StaleImport();
+            for (const [id, { latest: v }] of Object.entries(cur?.templates ?? {})) if (latest.get(id)?.version !== v) throw new StaleImport();
             const doc: TenantDoc = cur ?? { id: tid, name: t.name, sites: {}, templates: {}, keys: {}, createdAt: at, updatedAt: at };
             const was = JSON.stringify({ ...doc, updatedAt: '' });
             doc.name = t.name;
@@ -334,10 +363,23 @@ export class BackOffice {
             }
             for (const [sid, s] of t.sites) {
               const old = doc.sites[sid];
-              const next: SiteDoc = { siteKey: s.siteKey, origins: s.origins, template: s.template.id, allowedContext: s.allowedContext, createdAt: old?.createdAt ?? at, updatedAt: old?.updatedAt ?? at };
+              const next: SiteDoc = {
+                siteKey: s.siteKey,
+                origins: s.origins,
+                template: s.template.id,
+                allowedContext: s.allowedContext,
+                createdAt: old?.createdAt ?? at,
+                updatedAt: old?.updatedAt ?? at,
+              };
               if (JSON.stringify(old) !== JSON.stringify(next)) doc.sites[sid] = { ...next, updatedAt: at };
             }
-            if (t.webhook) doc.webhook = { url: t.webhook.url, events: t.webhook.events as NonNullable<TenantDoc['webhook']>['events'], allowPrivateNetwork: t.webhook.allowPrivateNetwork, secrets: t.webhook.secrets };
+            if (t.webhook)
+              doc.webhook = {
+                url: t.webhook.url,
+                events: t.webhook.events as NonNullable<TenantDoc['webhook']>['events'],
+                allowPrivateNetwork: t.webhook.allowPrivateNetwork,
+                secrets: t.webhook.secrets,
+              };
             const unchanged = cur !== null && writes.length === 0 && JSON.stringify({ ...doc, updatedAt: '' }) === was;
             return { doc, templates: writes, result: !unchanged, noop: unchanged, audit: { action: 'tenant.import', target: `tenant:${tid}` } };
           });

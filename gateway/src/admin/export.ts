@@ -34,7 +34,7 @@ export function csvCell(value: unknown): string {
   if (typeof value === 'number') text = Number.isFinite(value) ? String(value) : '';
   else if (typeof value === 'boolean') text = String(value);
   else {
-    text = typeof value === 'string' ? value : JSON.stringify(value) ?? '';
+    text = typeof value === 'string' ? value : (JSON.stringify(value) ?? '');
     if (FORMULA_START.test(text)) text = `'${text}`;
   }
   return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;

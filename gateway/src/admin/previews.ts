@@ -14,7 +14,10 @@ import type { Site } from '../tenants.js';
 const key = (id: string) => `gw:preview:{${id}}`;
 
 export class Previews {
-  constructor(private readonly kv: Kv, private readonly ttlS: number) {}
+  constructor(
+    private readonly kv: Kv,
+    private readonly ttlS: number,
+  ) {}
 
   /** Check and keep a draft; returns its id. */
   async create(tenantId: string, draft: TemplateBody): Promise<string> {

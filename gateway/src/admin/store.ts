@@ -102,7 +102,13 @@ export interface RegistryRedis extends ScriptClient {
   hmGet(key: string, fields: string[]): Promise<Array<string | null>>;
   xAdd(key: string, id: string, msg: Record<string, string>, opts?: unknown): Promise<string>;
   xRevRange(key: string, end: string, start: string, opts?: { COUNT: number }): Promise<Array<{ id: string; message: Record<string, string> }>>;
-  duplicate(): RegistryRedis & { connect(): Promise<unknown>; subscribe(ch: string, fn: (msg: string) => void): Promise<unknown>; close(): Promise<unknown>; on(ev: 'error', fn: (e: Error) => void): unknown; readonly isOpen: boolean };
+  duplicate(): RegistryRedis & {
+    connect(): Promise<unknown>;
+    subscribe(ch: string, fn: (msg: string) => void): Promise<unknown>;
+    close(): Promise<unknown>;
+    on(ev: 'error', fn: (e: Error) => void): unknown;
+    readonly isOpen: boolean;
+  };
 }
 
 export function redisRegistryStore(client: RegistryRedis, opts: { auditMax: number; onError: (e: Error) => void }): RegistryStore {
@@ -119,7 +125,12 @@ export function redisRegistryStore(client: RegistryRedis, opts: { auditMax: numb
           Object.entries(docs!).map(async ([id, json]) => {
             const doc = JSON.parse(json) as TenantDoc;
             const ids = Object.keys(doc.templates);
-            const values = ids.length ? await client.hmGet(tplKey(id), ids.map((t) => tplField(t, doc.templates[t]!.latest))) : [];
+            const values = ids.length
+              ? await client.hmGet(
+                  tplKey(id),
+                  ids.map((t) => tplField(t, doc.templates[t]!.latest)),
+                )
+              : [];
             const templates = new Map<string, Template>();
             ids.forEach((t, i) => {
               const tpl = parseTemplate(values[i]);
@@ -137,7 +148,13 @@ export function redisRegistryStore(client: RegistryRedis, opts: { auditMax: numb
       }),
     commit: (id, rev, doc, templates = []) =>
       guarded(async () => {
-        const args = [id, String(rev), doc ? JSON.stringify(doc) : '', CHANNEL, ...templates.flatMap((t) => [tplField(t.id, t.version), JSON.stringify(t.template)])];
+        const args = [
+          id,
+          String(rev),
+          doc ? JSON.stringify(doc) : '',
+          CHANNEL,
+          ...templates.flatMap((t) => [tplField(t.id, t.version), JSON.stringify(t.template)]),
+        ];
         return (await evalCached(client, COMMIT, { keys: [TENANTS, REVS, VERSION, tplKey(id)], arguments: args })) === 1;
       }),
     getTemplate: (tenantId, id, version) => guarded(async () => parseTemplate(await client.hGet(tplKey(tenantId), tplField(id, version)))),
@@ -149,9 +166,14 @@ export function redisRegistryStore(client: RegistryRedis, opts: { auditMax: numb
     },
     appendAudit: (tenantId, e) =>
       guarded(async () => {
-        await client.xAdd(auditKey(tenantId), '*', { actor: e.actor, action: e.action, target: e.target, at: e.at }, {
-          TRIM: { strategy: 'MAXLEN', strategyModifier: '~', threshold: opts.auditMax },
-        });
+        await client.xAdd(
+          auditKey(tenantId),
+          '*',
+          { actor: e.actor, action: e.action, target: e.target, at: e.at },
+          {
+            TRIM: { strategy: 'MAXLEN', strategyModifier: '~', threshold: opts.auditMax },
+          },
+        );
       }),
     readAudit: (tenantId, limit) =>
       guarded(async () =>

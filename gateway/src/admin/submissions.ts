@@ -157,7 +157,10 @@ async function* walk(b: Backend, tenantId: string, w: Walk, batch: number, after
   for (;;) {
     const { entries, more } = await b.range(tenantId, pos, w.min, w.max, batch);
     if (!entries.length) return;
-    const docs = await b.load(tenantId, entries.map((e) => e.id));
+    const docs = await b.load(
+      tenantId,
+      entries.map((e) => e.id),
+    );
     for (let i = 0; i < entries.length; i++) {
       const sub = docs[i];
       if (sub && matches(w, sub)) yield { pos: entries[i]!, sub };
@@ -179,7 +182,13 @@ function batchOf(batch: number | undefined): number {
   return Math.min(batch, MAX_BATCH);
 }
 
-async function listWith(b: Backend, tenantId: string, q: SubmissionFilter & { limit?: number; cursor?: string }, now: number, retainMs: number): Promise<SubmissionPage> {
+async function listWith(
+  b: Backend,
+  tenantId: string,
+  q: SubmissionFilter & { limit?: number; cursor?: string },
+  now: number,
+  retainMs: number,
+): Promise<SubmissionPage> {
   const limit = limitOf(q.limit);
   const after = q.cursor === undefined ? null : decodeCursor(q.cursor);
   const w = walkOf(q, now, retainMs);
@@ -194,7 +203,14 @@ async function listWith(b: Backend, tenantId: string, q: SubmissionFilter & { li
   return { items, next: null };
 }
 
-async function* iterateWith(b: Backend, tenantId: string, filter: SubmissionFilter, batch: number | undefined, now: () => number, retainMs: number): AsyncGenerator<Submission> {
+async function* iterateWith(
+  b: Backend,
+  tenantId: string,
+  filter: SubmissionFilter,
+  batch: number | undefined,
+  now: () => number,
+  retainMs: number,
+): AsyncGenerator<Submission> {
   const w = walkOf(filter, now(), retainMs);
   for await (const { sub } of walk(b, tenantId, w, batchOf(batch), null)) yield sub;
 }
@@ -209,7 +225,12 @@ function checkInput(input: SubmissionInput): void {
 const plain = <T>(v: T): T => (v === undefined ? v : JSON.parse(JSON.stringify(v)));
 
 /** The merge rules of an upsert, shared by both stores. */
-export function mergeSubmission(cur: Submission | null, input: SubmissionInput, nowMs: number, newId: () => string): { submission: Submission; created: boolean; changed: boolean } {
+export function mergeSubmission(
+  cur: Submission | null,
+  input: SubmissionInput,
+  nowMs: number,
+  newId: () => string,
+): { submission: Submission; created: boolean; changed: boolean } {
   const now = new Date(nowMs).toISOString();
   const data = plain(input.data ?? {});
   const context = plain(input.context ?? {});
@@ -294,7 +315,10 @@ export function redisSubmissions(client: SubmissionsRedis, opts: SubmissionStore
   const live = (s: Submission | null, now: number) => (s && createdMs(s) > now - retainMs ? s : null);
   const getRaw = async (key: string) => (await client.get(key)) as string | null;
   const zRange = async (key: string, max: number, min: number, offset: number, count: number) =>
-    (await client.zRangeWithScores(key, scoreArg(max), scoreArg(min), { BY: 'SCORE', REV: true, LIMIT: { offset, count } })) as Array<{ value: string; score: number }>;
+    (await client.zRangeWithScores(key, scoreArg(max), scoreArg(min), { BY: 'SCORE', REV: true, LIMIT: { offset, count } })) as Array<{
+      value: string;
+      score: number;
+    }>;
 
   const backend: Backend = {
     range: (tenantId, after, min, max, count) =>

@@ -60,7 +60,10 @@ export async function redisEventLog(opts: RedisEventLogOptions): Promise<EventLo
       }),
     read: (sessionId, afterId, count) =>
       guarded(async () => {
-        const rows = (await client.xRange(eventsKey(sessionId), `(${afterId}`, '+', { COUNT: count })) as Array<{ id: string; message: Record<string, string> }>;
+        const rows = (await client.xRange(eventsKey(sessionId), `(${afterId}`, '+', { COUNT: count })) as Array<{
+          id: string;
+          message: Record<string, string>;
+        }>;
         const out: LoggedEvent[] = [];
         for (const r of rows) {
           let data: unknown;

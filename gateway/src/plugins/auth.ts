@@ -135,7 +135,11 @@ export default fp<AuthPluginOptions>(
         throw new AppError('unauthorized', 'The token is malformed.');
       }
       const fromPlatform = unverified.iss === config.jwtIssuer;
-      const verifier = fromPlatform ? (t: string) => platform.verify<Claims>(t) : typeof unverified.tid === 'string' ? tenantVerifier(unverified.tid) : undefined;
+      const verifier = fromPlatform
+        ? (t: string) => platform.verify<Claims>(t)
+        : typeof unverified.tid === 'string'
+          ? tenantVerifier(unverified.tid)
+          : undefined;
       if (!verifier) throw new AppError('unauthorized', 'The token has an unknown issuer.');
       let claims: Claims;
       try {

@@ -20,7 +20,12 @@ export default fp<{ config: Config; log?: EventLog }>(
     const log =
       given ??
       (config.redisUrl
-        ? await redisEventLog({ ...opts, url: config.redisUrl, cluster: config.redisCluster, onError: (e) => app.log.error({ err: e }, 'redis error (event log)') })
+        ? await redisEventLog({
+            ...opts,
+            url: config.redisUrl,
+            cluster: config.redisCluster,
+            onError: (e) => app.log.error({ err: e }, 'redis error (event log)'),
+          })
         : memoryEventLog(opts));
     if (!given) app.addHook('onClose', async () => log.close());
     app.decorate('eventLog', log);

@@ -72,7 +72,8 @@ export default fp<{ config: Config }>(
         data,
         context: rec.context,
       });
-      if (created || changed) app.log.info({ submissionId: submission.id, sessionId: rec.id, tenantId: rec.tenantId, status: submission.status }, 'lead recorded');
+      if (created || changed)
+        app.log.info({ submissionId: submission.id, sessionId: rec.id, tenantId: rec.tenantId, status: submission.status }, 'lead recorded');
       const wh = app.webhooks;
       if (!wh) return submission;
       if (submission.status === 'abandoned') {
@@ -139,7 +140,13 @@ export default fp<{ config: Config }>(
       const id = sub.sessionId;
       // The engine's state first: if it fails, the submission is still there to retry the erasure from.
       await app.engine.deleteSession(id, requestId);
-      await Promise.all([app.sessions.erase(id), app.eventLog.forget(id), app.turnCoordinator.forget(id), app.webhooks?.forget(id), client?.zRem(IDLE_SET, id)]);
+      await Promise.all([
+        app.sessions.erase(id),
+        app.eventLog.forget(id),
+        app.turnCoordinator.forget(id),
+        app.webhooks?.forget(id),
+        client?.zRem(IDLE_SET, id),
+      ]);
       await store.delete(tenantId, submissionId);
       app.log.info({ tenantId, submissionId, sessionId: id }, 'lead erased');
     }

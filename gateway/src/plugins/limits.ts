@@ -17,7 +17,10 @@ type IncrCallback = (err: Error | null, res?: { current: number; ttl: number }) 
 
 /** The store contract @fastify/rate-limit calls: incr(key, cb, timeWindow, max) and child(). */
 class KvStore {
-  constructor(private readonly kv: Kv, private readonly prefix = 'rl:') {}
+  constructor(
+    private readonly kv: Kv,
+    private readonly prefix = 'rl:',
+  ) {}
   incr(key: string, cb: IncrCallback, timeWindow: number): void {
     this.kv.incrWindow(this.prefix + key, timeWindow).then(
       ({ count, ttlMs }) => cb(null, { current: count, ttl: ttlMs }),
@@ -60,7 +63,10 @@ export function clientAddressKey(ip: string): string {
   const tl = tail ? tail.split(':') : [];
   if (tl.at(-1)?.includes('.')) tl.splice(-1, 1, '0', '0'); // an embedded IPv4 tail: outside the /64
   const full = ip.includes('::') ? [...h, ...Array(8 - h.length - tl.length).fill('0'), ...tl] : h;
-  return `${full.slice(0, 4).map((x) => x.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+  return `${full
+    .slice(0, 4)
+    .map((x) => x.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
 }
 
 type Hook = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;

@@ -46,7 +46,12 @@ export function createMetrics(): GatewayMetrics {
     activeStreams: new Gauge({ name: 'gateway_active_streams', help: 'SSE responses open now', ...r }),
     tokens: new Counter({ name: 'gateway_tokens_streamed_total', help: 'token events written to clients', ...r }),
     webhookDeliveries: new Counter({ name: 'gateway_webhook_deliveries_total', help: 'Webhook attempts, by outcome', labelNames: ['outcome'], ...r }),
-    webhookFailures: new Counter({ name: 'gateway_webhook_failures_total', help: 'Webhook attempts that did not deliver, by outcome', labelNames: ['outcome'], ...r }),
+    webhookFailures: new Counter({
+      name: 'gateway_webhook_failures_total',
+      help: 'Webhook attempts that did not deliver, by outcome',
+      labelNames: ['outcome'],
+      ...r,
+    }),
   };
 }
 
@@ -74,7 +79,10 @@ function watchStream(req: FastifyRequest, res: ServerResponse, t: RequestTiming,
   res.once('close', () => {
     m.activeStreams.dec();
     m.turns.inc({ outcome });
-    req.log.info({ outcome, tokens, ttftMs: ttftMs === undefined ? undefined : Math.round(ttftMs), durationMs: Math.round(performance.now() - t.start) }, 'stream ended');
+    req.log.info(
+      { outcome, tokens, ttftMs: ttftMs === undefined ? undefined : Math.round(ttftMs), durationMs: Math.round(performance.now() - t.start) },
+      'stream ended',
+    );
   });
 }
 

@@ -22,21 +22,27 @@ export interface Kv {
 }
 
 // One script so that a crash between INCR and PEXPIRE can never leave a counter without TTL.
-const INCR_WINDOW = defineLua('incrWindow', `
+const INCR_WINDOW = defineLua(
+  'incrWindow',
+  `
 local c = redis.call('INCR', KEYS[1])
 local ttl = redis.call('PTTL', KEYS[1])
 if c == 1 or ttl < 0 then
   redis.call('PEXPIRE', KEYS[1], ARGV[1])
   ttl = tonumber(ARGV[1])
 end
-return {c, ttl}`);
+return {c, ttl}`,
+);
 
 // HSET + EXPIRE in one step; ARGV[1] ttl, ARGV[2] "1" = only if the key exists, then field/value pairs.
-const HSET_TTL = defineLua('hsetTtl', `
+const HSET_TTL = defineLua(
+  'hsetTtl',
+  `
 if ARGV[2] == '1' and redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 redis.call('HSET', KEYS[1], unpack(ARGV, 3))
 redis.call('EXPIRE', KEYS[1], ARGV[1])
-return 1`);
+return 1`,
+);
 
 /** The commands the Kv uses: a single client and a cluster client both fit. */
 interface Commands {

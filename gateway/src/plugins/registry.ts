@@ -31,7 +31,10 @@ export async function importTenantsFile(backOffice: BackOffice, file: string, pr
     throw new TenantsError(file, `cannot read it as JSON: ${(e as Error).message}`);
   }
   if (production && isExampleTenantsFile(file, text))
-    throw new TenantsError(file, 'is the example tenants file (gateway/tenants.example.json): refused when NODE_ENV=production; name your own, or none and create tenants with the admin API');
+    throw new TenantsError(
+      file,
+      'is the example tenants file (gateway/tenants.example.json): refused when NODE_ENV=production; name your own, or none and create tenants with the admin API',
+    );
   return backOffice.importFile(json);
 }
 
@@ -43,7 +46,9 @@ export default fp<{ config: Config }>(
       platformIssuer: config.jwtIssuer,
     };
     let store;
-    let client: (RegistryRedis & { connect(): Promise<unknown>; close(): Promise<unknown>; on(e: 'error', fn: (e: Error) => void): unknown; isOpen: boolean }) | undefined;
+    let client:
+      | (RegistryRedis & { connect(): Promise<unknown>; close(): Promise<unknown>; on(e: 'error', fn: (e: Error) => void): unknown; isOpen: boolean })
+      | undefined;
     if (config.redisUrl) {
       client = newRedisClient(config.redisUrl, config.redisCluster);
       client!.on('error', (e) => app.log.error({ err: e }, 'registry redis error'));

@@ -25,7 +25,13 @@ export default fp<{ config: Config; coordinator?: TurnCoordinator }>(
     const coordinator =
       given ??
       (config.redisUrl
-        ? await redisTurnCoordinator({ url: config.redisUrl, cluster: config.redisCluster, ttlS: config.sessionTtlS, notify, onError: (e) => app.log.error({ err: e }, 'redis error (turns)') })
+        ? await redisTurnCoordinator({
+            url: config.redisUrl,
+            cluster: config.redisCluster,
+            ttlS: config.sessionTtlS,
+            notify,
+            onError: (e) => app.log.error({ err: e }, 'redis error (turns)'),
+          })
         : memoryTurnCoordinator({ ttlS: config.sessionTtlS, notify }));
     if (!given) app.addHook('onClose', async () => coordinator.close());
     coordinator.onStop((sessionId) => {

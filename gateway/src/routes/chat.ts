@@ -58,7 +58,7 @@ export default async function chatRoutes(app: FastifyInstance, { config }: { con
         security: [{ visitorToken: [] }],
         body: chatRequestSchema,
         response: {
-          200: media(sseDescription('`session` first, then the engine\'s `data`, `token`* and `done` (or `error`).'), ['text/event-stream']),
+          200: media(sseDescription("`session` first, then the engine's `data`, `token`* and `done` (or `error`)."), ['text/event-stream']),
           ...errors(
             BODY_ERRORS,
             {

@@ -24,7 +24,9 @@ export default async function healthRoutes(app: FastifyInstance) {
         tags: ['operations'],
         operationId: 'healthz',
         security: [],
-        response: { 200: { description: 'Alive', type: 'object', additionalProperties: false, required: ['ok'], properties: { ok: { type: 'boolean', enum: [true] } } } },
+        response: {
+          200: { description: 'Alive', type: 'object', additionalProperties: false, required: ['ok'], properties: { ok: { type: 'boolean', enum: [true] } } },
+        },
       },
     },
     async () => ({ ok: true }),

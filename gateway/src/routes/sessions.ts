@@ -21,8 +21,19 @@ const pageQuery = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    before: { type: 'integer', minimum: 0, maximum: 999_999_999, description: 'Entries before this index (default: the end; use `transcriptStart` of the previous page).' },
-    limit: { type: 'integer', minimum: 1, maximum: TRANSCRIPT_PAGE_MAX, default: TRANSCRIPT_PAGE_DEFAULT, description: `Entries per page, 1-${TRANSCRIPT_PAGE_MAX}.` },
+    before: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 999_999_999,
+      description: 'Entries before this index (default: the end; use `transcriptStart` of the previous page).',
+    },
+    limit: {
+      type: 'integer',
+      minimum: 1,
+      maximum: TRANSCRIPT_PAGE_MAX,
+      default: TRANSCRIPT_PAGE_DEFAULT,
+      description: `Entries per page, 1-${TRANSCRIPT_PAGE_MAX}.`,
+    },
   },
 } as const;
 
@@ -38,7 +49,8 @@ export default async function sessionRoutes(app: FastifyInstance, { config }: { 
   const viewSchema = {
     ...common,
     summary: 'A session: transcript and data',
-    description: "For resuming after a reload: the transcript, the values collected, what is missing or invalid, and the template's fields. Only the visitor who started it (same tenant) sees it; any other session answers 404 like one that never existed.",
+    description:
+      "For resuming after a reload: the transcript, the values collected, what is missing or invalid, and the template's fields. Only the visitor who started it (same tenant) sees it; any other session answers 404 like one that never existed.",
     operationId: 'getSession',
     querystring: pageQuery,
     response: { 200: ref('SessionView', 'The session, its transcript paged (the latest entries first; `Cache-Control: no-store`)'), ...failures },

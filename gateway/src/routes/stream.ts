@@ -34,14 +34,17 @@ export default async function streamRoutes(app: FastifyInstance, { config }: { c
       schema: {
         summary: "Resume a session's stream",
         description:
-          'With `Last-Event-ID` (header, or `?lastEventId=` where a client cannot set headers; an event id of this session like `3-17`): every event after that id, replayed from the session\'s event log exactly once, then the running turn live until its `done` or `error`. Without one: the running turn from its first event, or an empty stream when none runs. Works through any gateway replica.',
+          "With `Last-Event-ID` (header, or `?lastEventId=` where a client cannot set headers; an event id of this session like `3-17`): every event after that id, replayed from the session's event log exactly once, then the running turn live until its `done` or `error`. Without one: the running turn from its first event, or an empty stream when none runs. Works through any gateway replica.",
         tags: ['visitor'],
         operationId: 'streamSession',
         security: [{ visitorToken: [] }],
         params: sessionParamsSchema,
         querystring: lastEventIdQuery,
         response: {
-          200: media(sseDescription('The events after the given id (`session`, `data`, `token`*, `done` or `error` of each turn), then the running turn live.'), ['text/event-stream']),
+          200: media(
+            sseDescription('The events after the given id (`session`, `data`, `token`*, `done` or `error` of each turn), then the running turn live.'),
+            ['text/event-stream'],
+          ),
           ...failures,
         },
       },
@@ -51,9 +54,14 @@ export default async function streamRoutes(app: FastifyInstance, { config }: { c
     async (request, reply) => {
       const header = request.headers['last-event-id'];
       const given = typeof header === 'string' && header !== '' ? header : request.query.lastEventId;
-      if (given !== undefined && !EVENT_ID.test(given))
-        throw new AppError('validation_failed', 'Last-Event-ID must be an event id of this stream, like 3-17.');
-      await app.turns.resume({ request, reply, visitor: request.visitor as Visitor, sessionId: request.params.id, ...(given !== undefined ? { lastEventId: given } : {}) });
+      if (given !== undefined && !EVENT_ID.test(given)) throw new AppError('validation_failed', 'Last-Event-ID must be an event id of this stream, like 3-17.');
+      await app.turns.resume({
+        request,
+        reply,
+        visitor: request.visitor as Visitor,
+        sessionId: request.params.id,
+        ...(given !== undefined ? { lastEventId: given } : {}),
+      });
       return reply;
     },
   );
@@ -63,7 +71,8 @@ export default async function streamRoutes(app: FastifyInstance, { config }: { c
     {
       schema: {
         summary: 'Stop the running turn',
-        description: "Aborts the session's running turn, whichever gateway replica relays it; its stream ends with an `error` event `turn_stopped`. `stopped` is false when no turn was running.",
+        description:
+          "Aborts the session's running turn, whichever gateway replica relays it; its stream ends with an `error` event `turn_stopped`. `stopped` is false when no turn was running.",
         tags: ['visitor'],
         operationId: 'stopTurn',
         security: [{ visitorToken: [] }],

@@ -87,7 +87,9 @@ export class TurnService {
   async start(turn: ChatTurn): Promise<void> {
     const { maxConcurrentTurns } = this.deps.config;
     if (this.relaying >= maxConcurrentTurns)
-      throw Object.assign(new AppError('overloaded', `This gateway relays ${maxConcurrentTurns} turns at once already; retry in a second.`), { retryAfterS: 1 });
+      throw Object.assign(new AppError('overloaded', `This gateway relays ${maxConcurrentTurns} turns at once already; retry in a second.`), {
+        retryAfterS: 1,
+      });
     this.relaying++;
     try {
       await this.turn(turn);
@@ -210,7 +212,12 @@ export class TurnService {
         }
       }
 
-      const recorder = new TurnRecorder(log, sessionId, (e) => request.log.warn({ err: e }, 'event log append failed: this turn cannot be fully resumed'), config.eventLogFlushMs);
+      const recorder = new TurnRecorder(
+        log,
+        sessionId,
+        (e) => request.log.warn({ err: e }, 'event log append failed: this turn cannot be fully resumed'),
+        config.eventLogFlushMs,
+      );
       await relay({
         request,
         reply,

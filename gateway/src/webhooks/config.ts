@@ -84,8 +84,7 @@ export function parseWebhook(v: unknown, path: string, fail: (path: string, prob
   if (typeof v.url !== 'string') throw fail(`${path}.url`, 'must be a string');
   const problem = urlFormProblem(v.url);
   if (problem) throw fail(`${path}.url`, problem);
-  if (v.allowPrivateNetwork !== undefined && typeof v.allowPrivateNetwork !== 'boolean')
-    throw fail(`${path}.allowPrivateNetwork`, 'must be true or false');
+  if (v.allowPrivateNetwork !== undefined && typeof v.allowPrivateNetwork !== 'boolean') throw fail(`${path}.allowPrivateNetwork`, 'must be true or false');
   const allowPrivateNetwork = v.allowPrivateNetwork === true;
   // A literal internal address is refused here already; names are checked at each delivery.
   const host = new URL(v.url).hostname.replace(/^\[|\]$/g, '');

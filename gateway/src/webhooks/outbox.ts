@@ -191,7 +191,10 @@ function toView(id: string, h: Record<string, string>, score: unknown): Delivery
 }
 
 export class Outbox {
-  constructor(private readonly redis: OutboxRedis, private readonly retainS: number) {}
+  constructor(
+    private readonly redis: OutboxRedis,
+    private readonly retainS: number,
+  ) {}
 
   /**
    * Add an event once; false when that event id was already enqueued (or delivered). Recorded in
@@ -199,7 +202,13 @@ export class Outbox {
    */
   async enqueue(id: string, tenantId: string, type: EventType, body: string, dueMs = Date.now(), sessionId = sessionIdOf(body)): Promise<boolean> {
     const fields: Record<string, string> = {
-      tenantId, type, body, attempts: '0', status: 'pending', createdAt: new Date().toISOString(), dueAt: String(dueMs),
+      tenantId,
+      type,
+      body,
+      attempts: '0',
+      status: 'pending',
+      createdAt: new Date().toISOString(),
+      dueAt: String(dueMs),
       ...(sessionId ? { sessionId } : {}),
     };
     const res = await evalCached(this.redis, ENQUEUE, {
@@ -247,7 +256,13 @@ export class Outbox {
         continue;
       }
       out.push({
-        id, tenantId: h.tenantId, type: h.type as EventType, body: h.body, attempts: Number(h.attempts ?? 0), status: 'pending', lease,
+        id,
+        tenantId: h.tenantId,
+        type: h.type as EventType,
+        body: h.body,
+        attempts: Number(h.attempts ?? 0),
+        status: 'pending',
+        lease,
         ...(h.sessionId ? { sessionId: h.sessionId } : {}),
       });
     }
@@ -273,7 +288,13 @@ export class Outbox {
     outcome: { status: DeliveryStatus; lastStatus?: number; lastError?: string; attemptedAt: number },
   ): Promise<void> {
     const fields: Record<string, string> = {
-      tenantId, type, body, attempts: '1', status: outcome.status, createdAt: iso(outcome.attemptedAt), lastAttemptAt: iso(outcome.attemptedAt),
+      tenantId,
+      type,
+      body,
+      attempts: '1',
+      status: outcome.status,
+      createdAt: iso(outcome.attemptedAt),
+      lastAttemptAt: iso(outcome.attemptedAt),
       ...(outcome.lastStatus !== undefined ? { lastStatus: String(outcome.lastStatus) } : {}),
       ...(outcome.lastError !== undefined ? { lastError: outcome.lastError } : {}),
     };

@@ -50,7 +50,10 @@ t.test('a missing, malformed or unknown key is 401', async (t) => {
 t.test('the seeded tenants are there, and the operator manages tenants', async (t) => {
   const list = await call('GET', '/admin/v1/tenants', ADMIN_KEY);
   t.equal(list.status, 200);
-  t.ok(list.body.items.some((x: Json) => x.id === 'acme'), 'TENANTS_FILE was imported into the empty registry');
+  t.ok(
+    list.body.items.some((x: Json) => x.id === 'acme'),
+    'TENANTS_FILE was imported into the empty registry',
+  );
 
   const created = await call('POST', '/admin/v1/tenants', ADMIN_KEY, { id: 'initech', name: 'Initech', limits: { turnsPerMinute: 7 } });
   t.equal(created.status, 201);
@@ -80,7 +83,10 @@ t.test('tenant keys: shown once, scoped to their tenant, 403 on keys and limits,
 
   const view = await call('GET', '/admin/v1/tenants/tena', keyA);
   t.equal(view.status, 200);
-  t.same(view.body.keys.map((k: Json) => k.id), [a.body.id]);
+  t.same(
+    view.body.keys.map((k: Json) => k.id),
+    [a.body.id],
+  );
   t.notOk(JSON.stringify(view.body).includes(keyA.slice(3)), 'the key itself is never shown again');
 
   // Another tenant's paths answer as if they did not exist.
@@ -120,7 +126,10 @@ t.test('templates: versions, errors by JSON path, unsafe patterns refused', asyn
   const old = await call('GET', '/admin/v1/tenants/tpl/templates/lead?version=1', ADMIN_KEY);
   t.match(old.body, { id: 'lead', version: 1, greeting: 'Hello!' });
   t.equal((await call('GET', '/admin/v1/tenants/tpl/templates/lead?version=9', ADMIN_KEY)).status, 404);
-  t.same((await call('GET', '/admin/v1/tenants/tpl/templates', ADMIN_KEY)).body.items.map((x: Json) => [x.id, x.latestVersion]), [['lead', 2]]);
+  t.same(
+    (await call('GET', '/admin/v1/tenants/tpl/templates', ADMIN_KEY)).body.items.map((x: Json) => [x.id, x.latestVersion]),
+    [['lead', 2]],
+  );
 
   const badType = await call('PUT', '/admin/v1/tenants/tpl/templates/lead', ADMIN_KEY, { ...TEMPLATE, fields: { ...TEMPLATE.fields, age: { type: 'numbr' } } });
   t.equal(badType.status, 400);
@@ -158,7 +167,12 @@ t.test('sites: a generated site key that works at once; origins and deletion tak
   t.equal(site.status, 201);
   t.match(site.body, { id: 'web', siteKey: /^pk_[0-9a-f]{24}$/, origins: ['https://shop.example'], template: 'lead' });
   const token = () =>
-    app.inject({ method: 'POST', url: '/v1/token', headers: { origin: 'https://shop.example', 'content-type': 'application/json' }, payload: { siteKey: site.body.siteKey } });
+    app.inject({
+      method: 'POST',
+      url: '/v1/token',
+      headers: { origin: 'https://shop.example', 'content-type': 'application/json' },
+      payload: { siteKey: site.body.siteKey },
+    });
   t.equal((await token()).statusCode, 200, 'the new site key mints tokens right away');
 
   const patched = await call('PATCH', '/admin/v1/tenants/shop/sites/web', ADMIN_KEY, { origins: ['https://other.example'] });
@@ -174,7 +188,12 @@ t.test('sites: a generated site key that works at once; origins and deletion tak
 });
 
 t.test('the seeded demo site still works beside the admin API', async (t) => {
-  const res = await app.inject({ method: 'POST', url: '/v1/token', headers: { origin: ACME_ORIGIN, 'content-type': 'application/json' }, payload: { siteKey: 'pk_acme_web' } });
+  const res = await app.inject({
+    method: 'POST',
+    url: '/v1/token',
+    headers: { origin: ACME_ORIGIN, 'content-type': 'application/json' },
+    payload: { siteKey: 'pk_acme_web' },
+  });
   t.equal(res.statusCode, 200);
 });
 
@@ -191,10 +210,15 @@ t.test('every write is audited with its actor, newest first', async (t) => {
   ]);
 });
 
-t.test('a site\'s page gets no CORS grant on the admin API', async (t) => {
+t.test("a site's page gets no CORS grant on the admin API", async (t) => {
   const res = await app.inject({ method: 'GET', url: '/admin/v1/tenants/acme', headers: { origin: ACME_ORIGIN, authorization: `Bearer ${ADMIN_KEY}` } });
   t.equal(res.statusCode, 200);
   t.notOk(res.headers['access-control-allow-origin'], 'no grant: the browser hides the answer from the page');
-  const token = await app.inject({ method: 'POST', url: '/v1/token', headers: { origin: ACME_ORIGIN, 'content-type': 'application/json' }, payload: { siteKey: 'pk_acme_web' } });
+  const token = await app.inject({
+    method: 'POST',
+    url: '/v1/token',
+    headers: { origin: ACME_ORIGIN, 'content-type': 'application/json' },
+    payload: { siteKey: 'pk_acme_web' },
+  });
   t.equal(token.headers['access-control-allow-origin'], ACME_ORIGIN, 'while the public API keeps it');
 });

@@ -101,15 +101,30 @@ t.test('CSV: header, template fields in order, metadata, visitor context; CRLF',
   const rows = parseCsv(out);
   t.same(rows[0], [...FIELDS, ...META, ...CTX], 'header: fields, metadata, context');
   t.same(rows[1], [
-    'Ann Lee', 'ann@example.com', '', '', '',
-    base.id, base.sessionId, 'complete', 'web', 'lead', '3', base.createdAt, base.completedAt, base.updatedAt,
-    'https://acme.example/pricing?utm_source=x', 'https://search.example', 'en-GB', '{"plan":"pro","seats":5}',
+    'Ann Lee',
+    'ann@example.com',
+    '',
+    '',
+    '',
+    base.id,
+    base.sessionId,
+    'complete',
+    'web',
+    'lead',
+    '3',
+    base.createdAt,
+    base.completedAt,
+    base.updatedAt,
+    'https://acme.example/pricing?utm_source=x',
+    'https://search.example',
+    'en-GB',
+    '{"plan":"pro","seats":5}',
   ]);
-  t.same(rows[2], [
-    'Bo', '', '', '150', '["a","b"]',
-    second.id, second.sessionId, 'abandoned', 'web', 'lead', '3', base.createdAt, '', base.updatedAt,
-    '', '', '', '',
-  ], 'absent values empty, data keys outside the template left out, arrays as JSON');
+  t.same(
+    rows[2],
+    ['Bo', '', '', '150', '["a","b"]', second.id, second.sessionId, 'abandoned', 'web', 'lead', '3', base.createdAt, '', base.updatedAt, '', '', '', ''],
+    'absent values empty, data keys outside the template left out, arrays as JSON',
+  );
   t.equal(rows.length, 3);
   t.notOk(out.includes('not a template field'));
   t.equal(await text(exportSubmissions(from([]), 'csv', FIELDS)), `${[...FIELDS, ...META, ...CTX].join(',')}\r\n`, 'no rows: the header alone');
@@ -161,7 +176,10 @@ t.test('NDJSON: one submission per line, parsing back', async (t) => {
   const lines = out.split('\n');
   t.equal(lines.pop(), '', 'ends with a newline');
   t.equal(lines.length, 50, 'one line each');
-  t.same(lines.map((l) => JSON.parse(l)), items);
+  t.same(
+    lines.map((l) => JSON.parse(l)),
+    items,
+  );
 });
 
 t.test('the stream pulls the source only when read, and stops it when destroyed', async (t) => {
@@ -183,7 +201,13 @@ t.test('the stream pulls the source only when read, and stops it when destroyed'
 
   // A reader that takes one chunk and stalls: the stream fills its buffer and stops pulling.
   let got = 0;
-  const stalled = new Writable({ highWaterMark: 1, write: (_c, _e, cb) => { got++; if (got === 1) cb(); } });
+  const stalled = new Writable({
+    highWaterMark: 1,
+    write: (_c, _e, cb) => {
+      got++;
+      if (got === 1) cb();
+    },
+  });
   stream.pipe(stalled);
   await new Promise((r) => setTimeout(r, 200));
   const lineBytes = JSON.stringify(base).length + 1;
@@ -194,7 +218,7 @@ t.test('the stream pulls the source only when read, and stops it when destroyed'
   stream.unpipe(stalled);
   stream.destroy();
   await new Promise((r) => setTimeout(r, 20));
-  t.ok(finished, "destroying the stream ends the source (its finally ran)");
+  t.ok(finished, 'destroying the stream ends the source (its finally ran)');
   t.throws(() => exportSubmissions(source(), 'xml' as never, []), TypeError);
 });
 
@@ -222,9 +246,14 @@ t.test('100,000 submissions from Redis stream out without memory growing with th
     completedAt: marker.at,
     updatedAt: marker.at,
     data: {
-      name: 'Carla Diaz', email: 'carla.diaz@example.com', phone: '+1 415 555 0100', budget: 150,
-      company: 'Diaz Roofing & Solar, LLC', notes: 'Wants a quote for a 6 kW system; south-facing roof, "no shade".',
-      timeline: 'next Monday', contactPreference: 'email',
+      name: 'Carla Diaz',
+      email: 'carla.diaz@example.com',
+      phone: '+1 415 555 0100',
+      budget: 150,
+      company: 'Diaz Roofing & Solar, LLC',
+      notes: 'Wants a quote for a 6 kW system; south-facing roof, "no shade".',
+      timeline: 'next Monday',
+      contactPreference: 'email',
     },
   };
   const parts = JSON.stringify(doc).split(/(@@[A-Z]+@@)/);
@@ -255,7 +284,18 @@ return n`;
     const isos = Array.from({ length: 10_000 }, (_, k) => new Date(base0 + n0 + k).toISOString());
     await client.eval(SEED, {
       keys: [],
-      arguments: [String(n0), '10000', String(base0), String(86_400_000), submissionKey(tenantId, ''), submissionSessionKey(tenantId, ''), submissionIndexKey(tenantId), String(parts.length), ...parts, ...isos],
+      arguments: [
+        String(n0),
+        '10000',
+        String(base0),
+        String(86_400_000),
+        submissionKey(tenantId, ''),
+        submissionSessionKey(tenantId, ''),
+        submissionIndexKey(tenantId),
+        String(parts.length),
+        ...parts,
+        ...isos,
+      ],
     });
   }
   t.equal(await client.zCard(submissionIndexKey(tenantId)), N, `seeded ${N} in ${Date.now() - started} ms`);
@@ -266,14 +306,26 @@ return n`;
   // Measured in a process of its own (see export-rss.child.ts): the runner's async hooks here
   // keep a record per promise and would measure themselves.
   for (const format of ['csv', 'ndjson'] as const) {
-    const child = track(spawn(process.execPath, ['--conditions=chat-source', '--import', 'tsx', CHILD, redis.url, tenantId, format, FIELDS.join(',')], { stdio: ['ignore', 'pipe', 'pipe'] }));
+    const child = track(
+      spawn(process.execPath, ['--conditions=chat-source', '--import', 'tsx', CHILD, redis.url, tenantId, format, FIELDS.join(',')], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
+    );
     let out = '';
     let err = '';
     child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
     const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
     t.equal(code, 0, `${format}: the export process ran${err ? `: ${err.slice(0, 2000)}` : ''}`);
-    const r = JSON.parse(out.trim().split('\n').pop() ?? '{}') as { before: number; peak: number; lines: number; bytes: number; ms: number; head: string; tail: string };
+    const r = JSON.parse(out.trim().split('\n').pop() ?? '{}') as {
+      before: number;
+      peak: number;
+      lines: number;
+      bytes: number;
+      ms: number;
+      head: string;
+      tail: string;
+    };
     const grewMb = (r.peak - r.before) / 1024 / 1024;
     t.equal(r.lines, format === 'csv' ? N + 1 : N, `${format}: every submission (${(r.bytes / 1024 / 1024).toFixed(0)} MB in ${r.ms} ms)`);
     if (format === 'ndjson') t.equal((JSON.parse(r.head.slice(0, r.head.indexOf('\n'))) as Submission).id, sample?.id, 'newest first');

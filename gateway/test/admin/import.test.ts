@@ -37,12 +37,22 @@ const example = () => JSON.parse(readFileSync(EXAMPLE_TENANTS, 'utf8'));
 t.test('two gateways seeding at once: one version of each template, and a second import changes nothing', async (t) => {
   const [a, b] = await Promise.all([office(), office()]);
   const results = await Promise.all([a.importFile(example()), b.importFile(example())]);
-  t.same(results.map((r) => r.tenants), [2, 2]);
+  t.same(
+    results.map((r) => r.tenants),
+    [2, 2],
+  );
   const summaries = await a.listTemplates('acme');
-  t.same(summaries.map((x) => [x.id, x.latestVersion]), [['lead-intake', 1]], 'one version, not two');
+  t.same(
+    summaries.map((x) => [x.id, x.latestVersion]),
+    [['lead-intake', 1]],
+    'one version, not two',
+  );
   const again = await a.importFile(example());
   t.same(again.changed, [], 'idempotent');
-  t.same((await a.listTemplates('acme')).map((x) => x.latestVersion), [1]);
+  t.same(
+    (await a.listTemplates('acme')).map((x) => x.latestVersion),
+    [1],
+  );
 });
 
 t.test('an edited template becomes the next version; keys made through the API survive an import', async (t) => {
@@ -58,7 +68,7 @@ t.test('an edited template becomes the next version; keys made through the API s
   t.ok(Object.hasOwn((await a.getTenant('acme')).keys, key.id));
 });
 
-t.test('a file taking another tenant\'s site key is refused, naming it', async (t) => {
+t.test("a file taking another tenant's site key is refused, naming it", async (t) => {
   const a = await office();
   const doc = example();
   doc.tenants[1].sites[0].siteKey = 'pk_acme_web';
@@ -76,7 +86,10 @@ t.test('npm run tenants -- import FILE', async (t) => {
   t.match(second.stdout, /changed: none/);
   const a = await office();
   t.equal((await a.getTenant('globex')).name, 'Globex Renamed');
-  const bad = await run('npm', ['run', '--silent', 'tenants', '--', 'import', '/nonexistent.json'], { cwd: ROOT, env: { ...process.env, REDIS_URL: redis.url } }).catch((e: { code: number; stderr: string }) => e);
+  const bad = await run('npm', ['run', '--silent', 'tenants', '--', 'import', '/nonexistent.json'], {
+    cwd: ROOT,
+    env: { ...process.env, REDIS_URL: redis.url },
+  }).catch((e: { code: number; stderr: string }) => e);
   t.equal((bad as { code: number }).code, 1);
   t.match((bad as { stderr: string }).stderr, /nonexistent\.json/);
 });

@@ -18,14 +18,19 @@ const ORIGIN = 'https://solar.example';
 const redis = await startRedis();
 const engine = await startService('engine', { env: { REDIS_URL: redis.url, ENGINE_KEY } });
 const rx = await startReceiver();
-const gw = await startService('gateway', { env: { JWT_SECRET, ENGINE_KEY, LOG_LEVEL: 'warn',
-  REDIS_URL: redis.url,
-  ENGINE_URL: engine.url,
-  ADMIN_KEY,
-  WEBHOOK_POLL_MS: '50',
-  WEBHOOK_UPDATE_DEBOUNCE_MS: '200',
-  SESSION_IDLE_S: '3',
-} });
+const gw = await startService('gateway', {
+  env: {
+    JWT_SECRET,
+    ENGINE_KEY,
+    LOG_LEVEL: 'warn',
+    REDIS_URL: redis.url,
+    ENGINE_URL: engine.url,
+    ADMIN_KEY,
+    WEBHOOK_POLL_MS: '50',
+    WEBHOOK_UPDATE_DEBOUNCE_MS: '200',
+    SESSION_IDLE_S: '3',
+  },
+});
 const db = createClient({ url: redis.url });
 await db.connect();
 t.teardown(async () => {
@@ -43,7 +48,12 @@ async function admin(method: string, path: string, body?: unknown, key = ADMIN_K
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
   const text = await res.text();
-  return { status: res.status, headers: res.headers, text, body: text && res.headers.get('content-type')?.startsWith('application/json') ? JSON.parse(text) : null };
+  return {
+    status: res.status,
+    headers: res.headers,
+    text,
+    body: text && res.headers.get('content-type')?.startsWith('application/json') ? JSON.parse(text) : null,
+  };
 }
 
 const TEMPLATE = {
@@ -66,13 +76,19 @@ const expect = <R extends { status: number; text: string }>(r: R, status: number
 expect(await admin('POST', '/tenants', { id: 'sunny', name: 'Sunny Solar' }), 201);
 const tenantKey = expect(await admin('POST', '/tenants/sunny/keys'), 201).body.key as string;
 expect(await admin('PUT', '/tenants/sunny/templates/lead', TEMPLATE, tenantKey), 201);
-const site = expect(await admin('POST', '/tenants/sunny/sites', { id: 'web', origins: [ORIGIN], template: 'lead', allowedContext: ['plan'] }, tenantKey), 201).body;
-const other = expect(await admin('POST', '/tenants/sunny/sites', { id: 'blog', origins: ['https://blog.solar.example'], template: 'lead' }, tenantKey), 201).body;
+const site = expect(
+  await admin('POST', '/tenants/sunny/sites', { id: 'web', origins: [ORIGIN], template: 'lead', allowedContext: ['plan'] }, tenantKey),
+  201,
+).body;
+const other = expect(
+  await admin('POST', '/tenants/sunny/sites', { id: 'blog', origins: ['https://blog.solar.example'], template: 'lead' }, tenantKey),
+  201,
+).body;
 // A receiver on this machine: only the operator may allow a private address.
 const tenantTry = await admin('PUT', '/tenants/sunny/webhook', { url: rx.url, allowPrivateNetwork: true }, tenantKey);
 const hook = expect(await admin('PUT', '/tenants/sunny/webhook', { url: rx.url, allowPrivateNetwork: true }), 200);
 
-t.test('the webhook: a private receiver only with the operator\'s leave; the secret shown on creation', async (t) => {
+t.test("the webhook: a private receiver only with the operator's leave; the secret shown on creation", async (t) => {
   t.equal(tenantTry.status, 403);
   t.match(hook.body, { url: rx.url, events: ['session.completed', 'session.updated', 'session.abandoned'], secret: /^whsec_/ });
 });
@@ -94,7 +110,12 @@ const hooks = (type: string) => rx.received.map((r) => JSON.parse(r.body)).filte
 
 t.test('required fields only: complete at once, one completion, a submission; the phone later is an update; leaving is not abandoning', async (t) => {
   const token = await visitorToken(site.siteKey, ORIGIN);
-  const context = { url: `${ORIGIN}/quote?utm_source=ads&email=secret@x.example`, referrer: 'https://search.example/q?x=1', language: 'en-GB', attributes: { plan: 'pro', ignored: 'x' } };
+  const context = {
+    url: `${ORIGIN}/quote?utm_source=ads&email=secret@x.example`,
+    referrer: 'https://search.example/q?x=1',
+    language: 'en-GB',
+    attributes: { plan: 'pro', ignored: 'x' },
+  };
   const first = await turn(token, undefined, 'Hi, I am Ann Lee', { context });
   t.match(first.done, { event: 'done', data: { status: 'collecting' } });
   const second = await turn(token, first.id, 'ann@example.com');
@@ -103,19 +124,42 @@ t.test('required fields only: complete at once, one completion, a submission; th
 
   await waitFor(() => hooks('session.completed').length === 1, 5000, 'the completion webhook');
   const done = hooks('session.completed')[0];
-  t.match(done.data, { sessionId: first.id, tenantId: 'sunny', siteId: 'web', templateId: 'lead', templateVersion: 1, status: 'complete', data: { name: 'Ann Lee', email: 'ann@example.com' } });
-  t.same(done.data.context, { url: `${ORIGIN}/quote?utm_source=ads`, referrer: 'https://search.example', language: 'en-GB', attributes: { plan: 'pro' } }, 'context cleaned: utm only, referrer origin, allowed keys');
+  t.match(done.data, {
+    sessionId: first.id,
+    tenantId: 'sunny',
+    siteId: 'web',
+    templateId: 'lead',
+    templateVersion: 1,
+    status: 'complete',
+    data: { name: 'Ann Lee', email: 'ann@example.com' },
+  });
+  t.same(
+    done.data.context,
+    { url: `${ORIGIN}/quote?utm_source=ads`, referrer: 'https://search.example', language: 'en-GB', attributes: { plan: 'pro' } },
+    'context cleaned: utm only, referrer origin, allowed keys',
+  );
 
   const list = await admin('GET', '/tenants/sunny/submissions', undefined, tenantKey);
   t.equal(list.body.items.length, 1);
   const sub = list.body.items[0];
-  t.match(sub, { sessionId: first.id, status: 'complete', siteId: 'web', templateVersion: 1, data: { name: 'Ann Lee', email: 'ann@example.com' }, completedAt: String });
+  t.match(sub, {
+    sessionId: first.id,
+    status: 'complete',
+    siteId: 'web',
+    templateVersion: 1,
+    data: { name: 'Ann Lee', email: 'ann@example.com' },
+    completedAt: String,
+  });
   t.equal(done.data.submissionId, sub.id);
 
   const third = await turn(token, first.id, '+1 415 555 0134');
   t.match(third.done, { data: { status: 'complete' } });
   await waitFor(() => hooks('session.updated').length === 1, 5000, 'the update webhook');
-  t.match(hooks('session.updated')[0].data, { sessionId: first.id, status: 'complete', data: { name: 'Ann Lee', email: 'ann@example.com', phone: '+1 415 555 0134' } });
+  t.match(hooks('session.updated')[0].data, {
+    sessionId: first.id,
+    status: 'complete',
+    data: { name: 'Ann Lee', email: 'ann@example.com', phone: '+1 415 555 0134' },
+  });
   const updated = await admin('GET', `/tenants/sunny/submissions/${sub.id}?transcript=1`, undefined, tenantKey);
   t.match(updated.body, { status: 'complete', data: { phone: '+1 415 555 0134' } });
   t.equal(updated.body.transcript.length, 6, 'the conversation, while the session exists');
@@ -138,7 +182,12 @@ t.test('a session that leaves before the required fields is abandoned, once', as
 t.test('a running session keeps its template version; a new session gets the new one', async (t) => {
   const token = await visitorToken(site.siteKey, ORIGIN);
   const old = await turn(token, undefined, 'Hi, I am Carla Diaz');
-  const v2 = await admin('PUT', '/tenants/sunny/templates/lead', { ...TEMPLATE, fields: { ...TEMPLATE.fields, company: { type: 'string', description: 'company name', required: true } } }, tenantKey);
+  const v2 = await admin(
+    'PUT',
+    '/tenants/sunny/templates/lead',
+    { ...TEMPLATE, fields: { ...TEMPLATE.fields, company: { type: 'string', description: 'company name', required: true } } },
+    tenantKey,
+  );
   t.same(v2.body, { id: 'lead', version: 2 });
   await new Promise((r) => setTimeout(r, 100));
 
@@ -148,8 +197,18 @@ t.test('a running session keeps its template version; a new session gets the new
   t.match(fresh.done, { data: { status: 'collecting' } }, 'v2 needs the company');
   t.match((fresh.done as { data: { reply: string } }).data.reply, /company/i);
 
-  await waitFor(async () => (await admin('GET', '/tenants/sunny/submissions?status=complete', undefined, tenantKey)).body.items.some((x: { sessionId: string }) => x.sessionId === old.id), 5000, 'the v1 lead');
-  const items = (await admin('GET', '/tenants/sunny/submissions?status=complete', undefined, tenantKey)).body.items as Array<{ sessionId: string; templateVersion: number }>;
+  await waitFor(
+    async () =>
+      (await admin('GET', '/tenants/sunny/submissions?status=complete', undefined, tenantKey)).body.items.some(
+        (x: { sessionId: string }) => x.sessionId === old.id,
+      ),
+    5000,
+    'the v1 lead',
+  );
+  const items = (await admin('GET', '/tenants/sunny/submissions?status=complete', undefined, tenantKey)).body.items as Array<{
+    sessionId: string;
+    templateVersion: number;
+  }>;
   t.equal(items.find((x) => x.sessionId === old.id)?.templateVersion, 1);
 });
 
@@ -167,10 +226,22 @@ t.test('submissions: site filter, cursor pages, CSV neutralised, NDJSON, erasure
 
   // Ann, Bob (abandoned), Carla, Dan (left on v2 without a company: abandoned), Eve, Fay.
   await waitFor(async () => (await admin('GET', '/tenants/sunny/submissions?limit=500', undefined, tenantKey)).body.items.length >= 6, 10000, 'six leads');
-  const all = (await admin('GET', '/tenants/sunny/submissions?limit=500', undefined, tenantKey)).body.items as Array<{ id: string; siteId: string; createdAt: string; sessionId: string }>;
-  t.same([...all].sort((a, b) => b.createdAt.localeCompare(a.createdAt)).map((x) => x.id), all.map((x) => x.id), 'newest first');
+  const all = (await admin('GET', '/tenants/sunny/submissions?limit=500', undefined, tenantKey)).body.items as Array<{
+    id: string;
+    siteId: string;
+    createdAt: string;
+    sessionId: string;
+  }>;
+  t.same(
+    [...all].sort((a, b) => b.createdAt.localeCompare(a.createdAt)).map((x) => x.id),
+    all.map((x) => x.id),
+    'newest first',
+  );
   const blog = await admin('GET', '/tenants/sunny/submissions?site=blog', undefined, tenantKey);
-  t.same(blog.body.items.map((x: { siteId: string }) => x.siteId), ['blog']);
+  t.same(
+    blog.body.items.map((x: { siteId: string }) => x.siteId),
+    ['blog'],
+  );
 
   const seen: string[] = [];
   let cursor: string | null = null;
@@ -183,12 +254,24 @@ t.test('submissions: site filter, cursor pages, CSV neutralised, NDJSON, erasure
     pages++;
   } while (cursor);
   t.ok(pages >= 3, 'more than one page');
-  t.same(seen, all.map((x) => x.id), 'the pages together: every lead once, in order');
+  t.same(
+    seen,
+    all.map((x) => x.id),
+    'the pages together: every lead once, in order',
+  );
   t.equal((await admin('GET', '/tenants/sunny/submissions?cursor=garbage', undefined, tenantKey)).status, 400);
   const later = await admin('GET', `/tenants/sunny/submissions?since=${encodeURIComponent(all[0]!.createdAt)}`, undefined, tenantKey);
-  t.same(later.body.items.map((x: { id: string }) => x.id), [all[0]!.id], 'since');
+  t.same(
+    later.body.items.map((x: { id: string }) => x.id),
+    [all[0]!.id],
+    'since',
+  );
   const earlier = await admin('GET', `/tenants/sunny/submissions?until=${encodeURIComponent(all[0]!.createdAt)}&limit=500`, undefined, tenantKey);
-  t.same(earlier.body.items.map((x: { id: string }) => x.id), all.slice(1).map((x) => x.id), 'until');
+  t.same(
+    earlier.body.items.map((x: { id: string }) => x.id),
+    all.slice(1).map((x) => x.id),
+    'until',
+  );
 
   const csv = await admin('GET', '/tenants/sunny/submissions/export?format=csv', undefined, tenantKey);
   t.equal(csv.status, 200);
@@ -201,17 +284,24 @@ t.test('submissions: site filter, cursor pages, CSV neutralised, NDJSON, erasure
   t.notOk(/(^|,)"?=HYPERLINK/m.test(csv.text), 'no cell starts with =');
 
   const nd = await admin('GET', '/tenants/sunny/submissions/export?format=ndjson&site=web', undefined, tenantKey);
-  const rows = nd.text.trim().split('\n').map((l) => JSON.parse(l));
+  const rows = nd.text
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   t.ok(rows.length >= 3);
   t.ok(rows.every((r) => r.siteId === 'web'));
-  t.ok(rows.some((r) => r.data.company === formula), 'NDJSON keeps the value as it was');
+  t.ok(
+    rows.some((r) => r.data.company === formula),
+    'NDJSON keeps the value as it was',
+  );
 
   // Erasure: the submission and its session, to the last key.
   const target = all.find((x) => x.sessionId === f.id)!;
   t.equal((await admin('DELETE', `/tenants/sunny/submissions/${target.id}`, undefined, tenantKey)).status, 204);
   t.equal((await admin('GET', `/tenants/sunny/submissions/${target.id}`, undefined, tenantKey)).status, 404);
   const left: string[] = [];
-  for await (const keys of db.scanIterator({ MATCH: '*', COUNT: 1000 })) for (const k of ([] as string[]).concat(keys)) if (k.includes(f.id) || k.includes(target.id)) left.push(k);
+  for await (const keys of db.scanIterator({ MATCH: '*', COUNT: 1000 }))
+    for (const k of ([] as string[]).concat(keys)) if (k.includes(f.id) || k.includes(target.id)) left.push(k);
   t.same(left, [], 'no key of that session or submission is left in Redis');
   const members = await db.zRange('gw:sessions:idle', 0, -1);
   t.notOk(members.includes(f.id));
@@ -246,7 +336,12 @@ t.test('a console preview runs the draft on the real engine and never becomes a 
   t.equal(bad.body.error.code, 'invalid_template');
   t.equal((await admin('POST', '/tenants/acme/preview-token', { template: TEMPLATE }, tenantKey)).status, 404, 'another tenant: 404');
 
-  const draft = { ...TEMPLATE, greeting: 'Draft greeting!', complete: 'Thanks {name} of {team}!', fields: { name: TEMPLATE.fields.name, team: { type: 'string', description: 'team name', required: true } } };
+  const draft = {
+    ...TEMPLATE,
+    greeting: 'Draft greeting!',
+    complete: 'Thanks {name} of {team}!',
+    fields: { name: TEMPLATE.fields.name, team: { type: 'string', description: 'team name', required: true } },
+  };
   const pv = await admin('POST', '/tenants/sunny/preview-token', { template: draft }, tenantKey);
   t.equal(pv.status, 200);
   const before = (await admin('GET', '/tenants/sunny/submissions?limit=500', undefined, tenantKey)).body.items.length;
@@ -256,7 +351,10 @@ t.test('a console preview runs the draft on the real engine and never becomes a 
   t.match(second.done, { data: { status: 'complete' } });
   await new Promise((r) => setTimeout(r, 1000));
   t.equal((await admin('GET', '/tenants/sunny/submissions?limit=500', undefined, tenantKey)).body.items.length, before, 'no submission');
-  t.notOk(rx.received.some((r) => r.body.includes(first.id)), 'no webhook');
+  t.notOk(
+    rx.received.some((r) => r.body.includes(first.id)),
+    'no webhook',
+  );
   const token = await visitorToken(site.siteKey, ORIGIN);
   const s = await chatTurn(gw.url, token, { sessionId: first.id, message: { id: 'x1', text: 'hi' } });
   t.equal(s.status, 404, 'a visitor of a site cannot reach a preview session');

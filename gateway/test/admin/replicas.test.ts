@@ -67,7 +67,7 @@ t.test('what one gateway writes, the other enforces within a second', async (t) 
   t.pass('an origin removed through A is refused by B');
 
   t.equal((await admin(gwB.url, 'DELETE', '/tenants/rep/sites/web', key.key)).status, 204);
-  await within1s(async () => (await chatStatus(gwA.url, visitor.token)) === 401, 'the deleted site\'s visitor token refused by A');
+  await within1s(async () => (await chatStatus(gwA.url, visitor.token)) === 401, "the deleted site's visitor token refused by A");
   t.pass('the site deleted through B: its visitor token is refused by A');
 
   t.equal((await admin(gwA.url, 'DELETE', `/tenants/rep/keys/${key.id}`, ADMIN_KEY)).status, 204);

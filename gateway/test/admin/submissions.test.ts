@@ -51,7 +51,14 @@ function input(tenantId: string, session: string, over: Partial<SubmissionInput>
 /** A clock the test moves; starts at the real time so Redis TTLs (relative) stay sensible. */
 function testClock() {
   let now = Date.now();
-  return { now: () => now, set: (ms: number) => (now = ms), tick: (ms: number) => (now += ms), get value() { return now; } };
+  return {
+    now: () => now,
+    set: (ms: number) => (now = ms),
+    tick: (ms: number) => (now += ms),
+    get value() {
+      return now;
+    },
+  };
 }
 
 /** Newest first: createdAt, then id, both descending. */
@@ -172,10 +179,7 @@ for (const kind of kinds) {
       const sessions = Array.from({ length: 40 }, sessionId);
       const results = await Promise.all(
         sessions.map((sid) =>
-          Promise.all([
-            store.upsert(input(tid, sid, { data: { from: 'a' } })),
-            other.upsert(input(tid, sid, { status: 'complete', data: { from: 'b' } })),
-          ]),
+          Promise.all([store.upsert(input(tid, sid, { data: { from: 'a' } })), other.upsert(input(tid, sid, { status: 'complete', data: { from: 'b' } }))]),
         ),
       );
       for (const [a, b] of results) {
@@ -199,18 +203,50 @@ for (const kind of kinds) {
         const r = await store.upsert(input(tid, sessionId(), { status: i % 3 === 0 ? 'complete' : 'abandoned', siteId: i % 2 ? 'shop' : 'web' }));
         made.push(r.submission);
       }
-      const expect = (pred: (s: Submission) => boolean) => made.filter(pred).sort(newestFirst).map((s) => s.id);
+      const expect = (pred: (s: Submission) => boolean) =>
+        made
+          .filter(pred)
+          .sort(newestFirst)
+          .map((s) => s.id);
       const ids = async (q: Parameters<SubmissionStore['list']>[1]) => (await store.list(tid, { limit: 500, ...q })).items.map((s) => s.id);
 
-      t.same(await ids({}), expect(() => true), 'no filter: all, newest first');
-      t.same(await ids({ status: 'complete' }), expect((s) => s.status === 'complete'), 'status');
-      t.same(await ids({ site: 'shop' }), expect((s) => s.siteId === 'shop'), 'site');
-      t.same(await ids({ status: 'abandoned', site: 'web' }), expect((s) => s.status === 'abandoned' && s.siteId === 'web'), 'both');
+      t.same(
+        await ids({}),
+        expect(() => true),
+        'no filter: all, newest first',
+      );
+      t.same(
+        await ids({ status: 'complete' }),
+        expect((s) => s.status === 'complete'),
+        'status',
+      );
+      t.same(
+        await ids({ site: 'shop' }),
+        expect((s) => s.siteId === 'shop'),
+        'site',
+      );
+      t.same(
+        await ids({ status: 'abandoned', site: 'web' }),
+        expect((s) => s.status === 'abandoned' && s.siteId === 'web'),
+        'both',
+      );
       const since = made[3]!.createdAt;
       const until = made[8]!.createdAt;
-      t.same(await ids({ since }), expect((s) => s.createdAt >= since), 'since is inclusive');
-      t.same(await ids({ until }), expect((s) => s.createdAt < until), 'until is exclusive');
-      t.same(await ids({ since, until, site: 'web' }), expect((s) => s.createdAt >= since && s.createdAt < until && s.siteId === 'web'), 'window and site');
+      t.same(
+        await ids({ since }),
+        expect((s) => s.createdAt >= since),
+        'since is inclusive',
+      );
+      t.same(
+        await ids({ until }),
+        expect((s) => s.createdAt < until),
+        'until is exclusive',
+      );
+      t.same(
+        await ids({ since, until, site: 'web' }),
+        expect((s) => s.createdAt >= since && s.createdAt < until && s.siteId === 'web'),
+        'window and site',
+      );
       t.same(await ids({ since: until, until: since }), [], 'an empty window');
       t.same(await ids({ site: 'nowhere' }), [], 'no match');
       t.same((await store.list(tid, {})).next, null, 'default limit 50 > 12: one page');
@@ -230,21 +266,47 @@ for (const kind of kinds) {
         const r = await store.upsert(input(tid, sessionId(), { status: m || i % 2 ? 'complete' : 'abandoned', siteId: m ? 'web' : i % 2 ? 'shop' : 'web' }));
         made.push(r.submission);
       }
-      const expected = made.filter((s) => s.status === 'complete' && s.siteId === 'web').sort(newestFirst).map((s) => s.id);
+      const expected = made
+        .filter((s) => s.status === 'complete' && s.siteId === 'web')
+        .sort(newestFirst)
+        .map((s) => s.id);
       t.equal(expected.length, 23);
 
       const pages = await allPages(store, tid, { status: 'complete', site: 'web', limit: 5 });
-      t.same(pages.map((p) => p.ids.length), [5, 5, 5, 5, 3], 'full pages, then the rest');
-      t.same(pages.map((p) => p.next === null), [false, false, false, false, true], 'next null exactly on the last page');
-      t.same(pages.flatMap((p) => p.ids), expected, 'every match once, in order');
+      t.same(
+        pages.map((p) => p.ids.length),
+        [5, 5, 5, 5, 3],
+        'full pages, then the rest',
+      );
+      t.same(
+        pages.map((p) => p.next === null),
+        [false, false, false, false, true],
+        'next null exactly on the last page',
+      );
+      t.same(
+        pages.flatMap((p) => p.ids),
+        expected,
+        'every match once, in order',
+      );
 
       const exact = await allPages(store, tid, { status: 'complete', site: 'web', limit: 23 });
-      t.same(exact.map((p) => p.ids.length), [23], 'limit = matches: one page');
+      t.same(
+        exact.map((p) => p.ids.length),
+        [23],
+        'limit = matches: one page',
+      );
       t.equal(exact[0]!.next, null, 'and no empty page after it');
 
       const everything = await allPages(store, tid, { limit: 7 });
-      t.same(everything.flatMap((p) => p.ids), [...made].sort(newestFirst).map((s) => s.id), 'unfiltered across ties');
-      t.same(everything.map((p) => p.ids.length), [7, 7, 7, 7, 7, 7, 7, 7, 4]);
+      t.same(
+        everything.flatMap((p) => p.ids),
+        [...made].sort(newestFirst).map((s) => s.id),
+        'unfiltered across ties',
+      );
+      t.same(
+        everything.map((p) => p.ids.length),
+        [7, 7, 7, 7, 7, 7, 7, 7, 4],
+      );
 
       // A page boundary inside a long run of ties: 30 submissions in one millisecond.
       const tied = tenant();
@@ -252,29 +314,51 @@ for (const kind of kinds) {
       const tiedIds: string[] = [];
       for (let i = 0; i < 30; i++) tiedIds.push((await store.upsert(input(tied, sessionId()))).submission.id);
       const tiedPages = await allPages(store, tied, { limit: 5 });
-      t.same(tiedPages.map((p) => p.ids.length), [5, 5, 5, 5, 5, 5]);
-      t.same(tiedPages.flatMap((p) => p.ids), [...tiedIds].sort().reverse(), 'ties ordered by id, descending');
+      t.same(
+        tiedPages.map((p) => p.ids.length),
+        [5, 5, 5, 5, 5, 5],
+      );
+      t.same(
+        tiedPages.flatMap((p) => p.ids),
+        [...tiedIds].sort().reverse(),
+        'ties ordered by id, descending',
+      );
 
       // The item a cursor points at is deleted before the next page is asked for.
       const byId = [...tiedIds].sort().reverse();
       const p1 = await store.list(tied, { limit: 12 });
-      t.same(p1.items.map((s) => s.id), byId.slice(0, 12));
+      t.same(
+        p1.items.map((s) => s.id),
+        byId.slice(0, 12),
+      );
       await store.delete(tied, byId[11]!);
       await store.delete(tied, byId[12]!);
       const p2 = await store.list(tied, { limit: 12, cursor: p1.next! });
-      t.same(p2.items.map((s) => s.id), byId.slice(13, 25), 'the next page goes on after a deleted anchor (tied)');
+      t.same(
+        p2.items.map((s) => s.id),
+        byId.slice(13, 25),
+        'the next page goes on after a deleted anchor (tied)',
+      );
       const rest = byId.filter((_, i) => i !== 11 && i !== 12);
       let cursor: string | undefined;
       for (let i = 0; i < 5; i++) cursor = (await store.list(tied, { limit: 5, ...(cursor ? { cursor } : {}) })).next!;
       await store.delete(tied, rest[24]!); // more seen ties before it than one read of the index holds
       const p5 = await store.list(tied, { limit: 5, cursor });
-      t.same(p5.items.map((s) => s.id), rest.slice(25), 'deep in a run of ties too');
+      t.same(
+        p5.items.map((s) => s.id),
+        rest.slice(25),
+        'deep in a run of ties too',
+      );
       t.equal(p5.next, null);
       const p3 = await store.list(tid, { limit: 10 });
       const anchor = p3.items[9]!.id;
       await store.delete(tid, anchor);
       const p4 = await store.list(tid, { limit: 10, cursor: p3.next! });
-      t.same(p4.items.map((s) => s.id), everything.flatMap((p) => p.ids).slice(10, 20), 'and after a deleted anchor (untied)');
+      t.same(
+        p4.items.map((s) => s.id),
+        everything.flatMap((p) => p.ids).slice(10, 20),
+        'and after a deleted anchor (untied)',
+      );
     });
 
     t.test('a bad cursor or filter is validation_failed', async (t) => {
@@ -315,10 +399,21 @@ for (const kind of kinds) {
         made.push((await store.upsert(input(tid, sessionId(), { status: i % 2 ? 'complete' : 'abandoned' }))).submission);
       }
       for (const batch of [1, 3, 5, 17, 100]) {
-        t.same((await collect(store.iterate(tid, {}, batch))).map((s) => s.id), [...made].sort(newestFirst).map((s) => s.id), `batch ${batch}`);
+        t.same(
+          (await collect(store.iterate(tid, {}, batch))).map((s) => s.id),
+          [...made].sort(newestFirst).map((s) => s.id),
+          `batch ${batch}`,
+        );
       }
-      const complete = made.filter((s) => s.status === 'complete').sort(newestFirst).map((s) => s.id);
-      t.same((await collect(store.iterate(tid, { status: 'complete' }, 4))).map((s) => s.id), complete, 'filtered');
+      const complete = made
+        .filter((s) => s.status === 'complete')
+        .sort(newestFirst)
+        .map((s) => s.id);
+      t.same(
+        (await collect(store.iterate(tid, { status: 'complete' }, 4))).map((s) => s.id),
+        complete,
+        'filtered',
+      );
       t.same(await collect(store.iterate(tenant(), {})), [], 'an unknown tenant has none');
     });
 
@@ -335,7 +430,11 @@ for (const kind of kinds) {
       t.equal(await store.delete(tid, 'not an id'), null);
       t.equal(await store.get(tid, submission.id), null);
       t.equal(await store.bySession(tid, sid), null);
-      t.same((await store.list(tid, {})).items.map((s) => s.id), [keep.id], 'the index lists only the other one');
+      t.same(
+        (await store.list(tid, {})).items.map((s) => s.id),
+        [keep.id],
+        'the index lists only the other one',
+      );
       if (kind.name === 'redis') {
         const left = (await allKeys()).filter((k) => k.includes(submission.id) || k.includes(sid));
         t.same(left, [], 'no key of it in the keyspace');
@@ -352,13 +451,20 @@ for (const kind of kinds) {
       const tid = tenant();
       const oldSid = sessionId();
       const old = (await store.upsert(input(tid, oldSid))).submission;
-      t.same((await store.list(tid, {})).items.map((s) => s.id), [old.id], 'there while young');
+      t.same(
+        (await store.list(tid, {})).items.map((s) => s.id),
+        [old.id],
+        'there while young',
+      );
       await new Promise((r) => setTimeout(r, 550));
       t.equal(await store.get(tid, old.id), null, 'get: gone');
       t.equal(await store.bySession(tid, oldSid), null, 'bySession: gone');
       t.same((await store.list(tid, {})).items, [], 'list: gone');
       const young = (await store.upsert(input(tid, sessionId()))).submission; // a write trims the index
-      t.same((await store.list(tid, {})).items.map((s) => s.id), [young.id]);
+      t.same(
+        (await store.list(tid, {})).items.map((s) => s.id),
+        [young.id],
+      );
       if (kind.name === 'redis') {
         t.equal(await c1.zScore(submissionIndexKey(tid), old.id), null, 'trimmed from the index on a write');
         t.equal(await c1.exists([submissionKey(tid, old.id), submissionSessionKey(tid, oldSid)]), 0, 'its keys expired');
@@ -391,8 +497,14 @@ t.test('redis: a listing skips ids whose key vanished and still fills the page',
   const newest = [...made].sort(newestFirst);
   await c1.del([submissionKey(tid, newest[1]!.id), submissionKey(tid, newest[3]!.id)]); // as if evicted
   const pages = await allPages(store, tid, { limit: 5 });
-  t.same(pages.map((p) => p.ids.length), [5, 1]);
-  t.same(pages.flatMap((p) => p.ids), newest.filter((_, i) => i !== 1 && i !== 3).map((s) => s.id));
+  t.same(
+    pages.map((p) => p.ids.length),
+    [5, 1],
+  );
+  t.same(
+    pages.flatMap((p) => p.ids),
+    newest.filter((_, i) => i !== 1 && i !== 3).map((s) => s.id),
+  );
   t.equal(await store.delete(tid, newest[1]!.id), null, 'deleting a vanished one answers null');
   t.equal(await c1.zScore(submissionIndexKey(tid), newest[1]!.id), null, 'and drops its index entry');
 });
@@ -404,10 +516,12 @@ t.test('redis: a writer that read before another created re-reads and updates (n
   const gate = new Promise<void>((r) => (release = r));
   let writes = 0;
   const held: typeof c2 = Object.create(c2);
-  const hold = <A extends unknown[]>(fn: (...a: A) => Promise<unknown>) => async (...a: A) => {
-    if (++writes === 1) await gate;
-    return fn.apply(c2, a);
-  };
+  const hold =
+    <A extends unknown[]>(fn: (...a: A) => Promise<unknown>) =>
+    async (...a: A) => {
+      if (++writes === 1) await gate;
+      return fn.apply(c2, a);
+    };
   Object.assign(held, { evalSha: hold(c2.evalSha), eval: hold(c2.eval) });
   const late = redisSubmissions(held, { retainDays: 30 });
 
@@ -429,11 +543,21 @@ t.test('redis: a writer that read before another created re-reads and updates (n
 
 t.test('redis: a storage failure is state_unavailable', async (t) => {
   const broken = {
-    get: async () => { throw new Error('connection lost'); },
-    mGet: async () => { throw new Error('connection lost'); },
-    zRangeWithScores: async () => { throw new Error('connection lost'); },
-    eval: async () => { throw new Error('connection lost'); },
-    evalSha: async () => { throw new Error('connection lost'); },
+    get: async () => {
+      throw new Error('connection lost');
+    },
+    mGet: async () => {
+      throw new Error('connection lost');
+    },
+    zRangeWithScores: async () => {
+      throw new Error('connection lost');
+    },
+    eval: async () => {
+      throw new Error('connection lost');
+    },
+    evalSha: async () => {
+      throw new Error('connection lost');
+    },
   };
   const store = redisSubmissions(broken, { retainDays: 30 });
   await t.rejects(store.upsert(input('x', sessionId())), { code: 'state_unavailable' });

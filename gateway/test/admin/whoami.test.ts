@@ -21,7 +21,10 @@ t.test('a tenant key names its tenant; the operator has none', async (t) => {
   t.equal(tenant.headers['cache-control'], 'no-store');
   t.same((await whoami(ADMIN_KEY)).json(), { actor: 'admin', tenantId: null }, 'the operator');
 
-  t.equal((await app.inject({ method: 'DELETE', url: `/admin/v1/tenants/acme/keys/${id}`, headers: { authorization: `Bearer ${ADMIN_KEY}` } })).statusCode, 204);
+  t.equal(
+    (await app.inject({ method: 'DELETE', url: `/admin/v1/tenants/acme/keys/${id}`, headers: { authorization: `Bearer ${ADMIN_KEY}` } })).statusCode,
+    204,
+  );
   const revoked = await whoami(key);
   t.equal(revoked.statusCode, 401, 'a revoked key');
   t.equal(revoked.json().error.code, 'unauthorized');

@@ -28,7 +28,20 @@ export interface Pool {
 }
 
 // Text with everything that has bitten chat systems: control chars, bidi, surrogates, NUL, huge.
-const nasty = fc.constantFrom('\u0000', '\r\n', '\n\ndata: {"x":1}\n\n', '\u202e', '\ud800', '\uffff', '%00', '{{name}}', '</script><script>', '\\', '"', 'event: done');
+const nasty = fc.constantFrom(
+  '\u0000',
+  '\r\n',
+  '\n\ndata: {"x":1}\n\n',
+  '\u202e',
+  '\ud800',
+  '\uffff',
+  '%00',
+  '{{name}}',
+  '</script><script>',
+  '\\',
+  '"',
+  'event: done',
+);
 export const text = fc.oneof(
   { weight: 4, arbitrary: fc.string({ unit: 'binary', maxLength: 200 }) },
   { weight: 2, arbitrary: fc.array(fc.oneof(nasty, fc.string({ maxLength: 8 })), { maxLength: 20 }).map((a) => a.join('')) },
@@ -54,25 +67,61 @@ const authHeader = (p: Pool) =>
     { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 60 }) },
     { weight: 1, arbitrary: fc.stringMatching(/^[A-Za-z0-9_-]{1,300}$/).map((s) => `Bearer ${s}`) },
     { weight: 1, arbitrary: fc.constant(`Bearer ${handToken({ alg: 'none' }, { sub: 'admin', tid: 'acme', site: 'acme-web' }, null)}`) },
-    { weight: 1, arbitrary: fc.constantFrom(...p.tokens).map((tk) => { const [h, , s] = tk.split('.'); return `Bearer ${h}.${b64({ sub: 'admin', tid: 'globex', site: 'globex-web', iss: 'chat-gateway', aud: 'chat', iat: now(), exp: now() + 60 })}.${s}`; }) },
-    { weight: 1, arbitrary: fc.record({ sub: fc.string({ maxLength: 140 }), site: fc.constantFrom('acme-web', 'globex-web', 'x') }).map((c) => `Bearer ${signHs256(customerClaims('acme', c.site, c.sub), identitySecret('acme'))}`) },
-    { weight: 1, arbitrary: fc.constant(`Bearer ${signHs256({ iss: 'chat-gateway', aud: 'chat', sub: 'v_x', tid: 'acme', site: 'acme-web', iat: now(), exp: now() + 60 }, JWT_SECRET.replace('t', 'T'))}`) },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(...p.tokens).map((tk) => {
+        const [h, , s] = tk.split('.');
+        return `Bearer ${h}.${b64({ sub: 'admin', tid: 'globex', site: 'globex-web', iss: 'chat-gateway', aud: 'chat', iat: now(), exp: now() + 60 })}.${s}`;
+      }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .record({ sub: fc.string({ maxLength: 140 }), site: fc.constantFrom('acme-web', 'globex-web', 'x') })
+        .map((c) => `Bearer ${signHs256(customerClaims('acme', c.site, c.sub), identitySecret('acme'))}`),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.constant(
+        `Bearer ${signHs256({ iss: 'chat-gateway', aud: 'chat', sub: 'v_x', tid: 'acme', site: 'acme-web', iat: now(), exp: now() + 60 }, JWT_SECRET.replace('t', 'T'))}`,
+      ),
+    },
     { weight: 1, arbitrary: fc.constant(`Bearer ${'a'.repeat(5000)}`) },
   );
 
 const chatBody = (p: Pool) =>
   fc.oneof(
     { weight: 8, arbitrary: fc.record({ message: fc.record({ id: fc.stringMatching(/^[A-Za-z0-9_-]{1,40}$/), text }) }).map((b) => JSON.stringify(b)) },
-    { weight: 3, arbitrary: fc.record({ sessionId: sessionId(p), message: fc.record({ id: fc.string({ maxLength: 70 }), text }) }).map((b) => JSON.stringify(b)) },
+    {
+      weight: 3,
+      arbitrary: fc.record({ sessionId: sessionId(p), message: fc.record({ id: fc.string({ maxLength: 70 }), text }) }).map((b) => JSON.stringify(b)),
+    },
     { weight: 1, arbitrary: fc.json({ maxDepth: 4 }) },
-    { weight: 1, arbitrary: fc.record({ message: fc.anything(), sessionId: fc.anything(), extra: fc.anything() }, { requiredKeys: [] }).map((b) => JSON.stringify(b) ?? 'null') },
+    {
+      weight: 1,
+      arbitrary: fc
+        .record({ message: fc.anything(), sessionId: fc.anything(), extra: fc.anything() }, { requiredKeys: [] })
+        .map((b) => JSON.stringify(b) ?? 'null'),
+    },
     { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 300 }) },
-    { weight: 1, arbitrary: fc.constantFrom('{"__proto__":{"admin":true},"message":{"id":"a","text":"b"}}', '{"constructor":{"prototype":{"x":1}}}', '{"message":{"id":"a","text":"b"},"message":{"id":"c","text":"d"}}', '[', '{"message":{"id":"a","text":"' + 'z'.repeat(20000) + '"}}') },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        '{"__proto__":{"admin":true},"message":{"id":"a","text":"b"}}',
+        '{"constructor":{"prototype":{"x":1}}}',
+        '{"message":{"id":"a","text":"b"},"message":{"id":"c","text":"d"}}',
+        '[',
+        '{"message":{"id":"a","text":"' + 'z'.repeat(20000) + '"}}',
+      ),
+    },
   );
 
 const contentType = fc.oneof(
   { weight: 6, arbitrary: fc.constant('application/json') },
-  { weight: 1, arbitrary: fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=latin1', 'multipart/form-data; boundary=x') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=latin1', 'multipart/form-data; boundary=x'),
+  },
   { weight: 1, arbitrary: fc.string({ maxLength: 30 }) },
 );
 const origin = fc.oneof(fc.constantFrom('http://localhost:3000', 'https://globex.example', 'https://evil.example', 'null'), fc.string({ maxLength: 40 }));
@@ -83,10 +132,66 @@ const headerSafe = (h: Record<string, string | undefined>) =>
 
 export const request = (p: Pool): fc.Arbitrary<FuzzRequest> =>
   fc.oneof(
-    { weight: 6, arbitrary: fc.record({ auth: authHeader(p), body: chatBody(p), ct: contentType, origin: fc.option(origin) }).map(({ auth, body, ct, origin }) => ({ method: 'POST' as const, url: '/v1/chat', headers: headerSafe({ authorization: auth, 'content-type': ct, origin: origin ?? undefined }), body })) },
-    { weight: 2, arbitrary: fc.record({ siteKey: fc.oneof(fc.constantFrom('pk_acme_web', 'pk_globex_web'), fc.string({ maxLength: 130 })), origin: fc.option(origin), raw: fc.option(fc.json(), { freq: 4 }) }).map(({ siteKey, origin, raw }) => ({ method: 'POST' as const, url: '/v1/token', headers: headerSafe({ 'content-type': 'application/json', origin: origin ?? undefined }), body: raw ?? JSON.stringify({ siteKey }) })) },
-    { weight: 3, arbitrary: fc.record({ auth: authHeader(p), id: sessionId(p), op: fc.constantFrom('', '/close', '/stream', '/stop'), method: fc.constantFrom('GET' as const, 'POST' as const), lastEventId: fc.option(fc.oneof(fc.nat().map(String), fc.string({ maxLength: 30 }))) }).map(({ auth, id, op, method, lastEventId }) => ({ method, url: `/v1/sessions/${encodeURIComponent(id)}${op}`, headers: headerSafe({ authorization: auth, 'last-event-id': lastEventId ?? undefined }), ...(method === 'POST' ? { body: '' } : {}) })) },
-    { weight: 1, arbitrary: fc.record({ method: fc.constantFrom('GET' as const, 'POST' as const, 'PUT' as const, 'DELETE' as const, 'OPTIONS' as const), path: fc.oneof(fc.constantFrom('/healthz', '/readyz', '/metrics', '/widget.js', '/demo', '/v1', '/v1/chat/', '/v1/sessions', '/%', '/..%2F'), fc.webPath()), origin: fc.option(origin) }).map(({ method, path, origin }) => ({ method, url: path.startsWith('/') ? path : `/${path}`, headers: headerSafe({ origin: origin ?? undefined, 'access-control-request-method': method === 'OPTIONS' ? 'POST' : undefined }) })) },
+    {
+      weight: 6,
+      arbitrary: fc
+        .record({ auth: authHeader(p), body: chatBody(p), ct: contentType, origin: fc.option(origin) })
+        .map(({ auth, body, ct, origin }) => ({
+          method: 'POST' as const,
+          url: '/v1/chat',
+          headers: headerSafe({ authorization: auth, 'content-type': ct, origin: origin ?? undefined }),
+          body,
+        })),
+    },
+    {
+      weight: 2,
+      arbitrary: fc
+        .record({
+          siteKey: fc.oneof(fc.constantFrom('pk_acme_web', 'pk_globex_web'), fc.string({ maxLength: 130 })),
+          origin: fc.option(origin),
+          raw: fc.option(fc.json(), { freq: 4 }),
+        })
+        .map(({ siteKey, origin, raw }) => ({
+          method: 'POST' as const,
+          url: '/v1/token',
+          headers: headerSafe({ 'content-type': 'application/json', origin: origin ?? undefined }),
+          body: raw ?? JSON.stringify({ siteKey }),
+        })),
+    },
+    {
+      weight: 3,
+      arbitrary: fc
+        .record({
+          auth: authHeader(p),
+          id: sessionId(p),
+          op: fc.constantFrom('', '/close', '/stream', '/stop'),
+          method: fc.constantFrom('GET' as const, 'POST' as const),
+          lastEventId: fc.option(fc.oneof(fc.nat().map(String), fc.string({ maxLength: 30 }))),
+        })
+        .map(({ auth, id, op, method, lastEventId }) => ({
+          method,
+          url: `/v1/sessions/${encodeURIComponent(id)}${op}`,
+          headers: headerSafe({ authorization: auth, 'last-event-id': lastEventId ?? undefined }),
+          ...(method === 'POST' ? { body: '' } : {}),
+        })),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .record({
+          method: fc.constantFrom('GET' as const, 'POST' as const, 'PUT' as const, 'DELETE' as const, 'OPTIONS' as const),
+          path: fc.oneof(
+            fc.constantFrom('/healthz', '/readyz', '/metrics', '/widget.js', '/demo', '/v1', '/v1/chat/', '/v1/sessions', '/%', '/..%2F'),
+            fc.webPath(),
+          ),
+          origin: fc.option(origin),
+        })
+        .map(({ method, path, origin }) => ({
+          method,
+          url: path.startsWith('/') ? path : `/${path}`,
+          headers: headerSafe({ origin: origin ?? undefined, 'access-control-request-method': method === 'OPTIONS' ? 'POST' : undefined }),
+        })),
+    },
   );
 
 /** The property: null when the answer is acceptable, else what is wrong with it. */

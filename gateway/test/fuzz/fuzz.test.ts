@@ -46,7 +46,10 @@ t.test(`tenants files: ${RUNS.tenants} mutated documents give a registry or a Te
     if (v && typeof v === 'object') for (const [k, c] of Object.entries(v)) walk(c, [...p, k]);
   };
   walk(base, []);
-  const mutation = fc.record({ path: fc.constantFrom(...paths), value: fc.oneof(fc.jsonValue(), fc.constantFrom(undefined, '', 'http://169.254.169.254/', { url: 'http://0x7f000001/', secrets: ['whsec_AAAA'] })) });
+  const mutation = fc.record({
+    path: fc.constantFrom(...paths),
+    value: fc.oneof(fc.jsonValue(), fc.constantFrom(undefined, '', 'http://169.254.169.254/', { url: 'http://0x7f000001/', secrets: ['whsec_AAAA'] })),
+  });
   fc.assert(
     fc.property(fc.array(mutation, { minLength: 1, maxLength: 4 }), (muts) => {
       const doc = structuredClone(base);
@@ -99,5 +102,10 @@ t.test('afterwards: both processes alive and healthy, Redis consistent', async (
   await waitFor(async () => (problems = await redisProblems(redis.url)).length === 0, 15_000, 'consistent Redis').catch(() => {});
   t.same(problems, [], 'every session on both sides, no leftover lock');
   t.notMatch(gw.output(), /"level":(50|60)/, 'no error logged by the gateway');
-  t.comment(`answers: ${[...tally].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k}: ${n}`).join(', ')}`);
+  t.comment(
+    `answers: ${[...tally]
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, n]) => `${k}: ${n}`)
+      .join(', ')}`,
+  );
 });

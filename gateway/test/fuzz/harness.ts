@@ -63,8 +63,18 @@ export async function makePool(gatewayUrl: string): Promise<Pool> {
 export async function redisProblems(url: string): Promise<string[]> {
   const keys = Object.keys(await redisSnapshot(url));
   const tagOf = (k: string) => /\{([A-Za-z0-9_-]{16,64})\}/.exec(k)?.[1];
-  const gateway = new Set(keys.filter((k) => k.startsWith('gw:session:')).map(tagOf).filter(Boolean));
-  const engine = new Set(keys.filter((k) => !k.startsWith('gw:') && !k.startsWith('lock:') && !k.startsWith('tx:')).map(tagOf).filter(Boolean));
+  const gateway = new Set(
+    keys
+      .filter((k) => k.startsWith('gw:session:'))
+      .map(tagOf)
+      .filter(Boolean),
+  );
+  const engine = new Set(
+    keys
+      .filter((k) => !k.startsWith('gw:') && !k.startsWith('lock:') && !k.startsWith('tx:'))
+      .map(tagOf)
+      .filter(Boolean),
+  );
   const problems: string[] = [];
   for (const id of gateway) if (!engine.has(id)) problems.push(`gateway session ${id} has no engine checkpoint`);
   for (const id of engine) if (!gateway.has(id)) problems.push(`engine thread ${id} has no gateway session`);

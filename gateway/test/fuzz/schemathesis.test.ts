@@ -29,8 +29,12 @@ if (present.status !== 0) {
   // Generous limits: the fuzzer's requests must reach the handlers, not the rate limiter.
   const TENANTS_FILE = tenantsFile((d) => (d.tenants[0].limits = { turnsPerMinute: 100000, sessionsPerHour: 100000 }));
   const gw = await startGateway({
-    REDIS_URL: redis.url, ENGINE_URL: engine.url, ADMIN_KEY, TENANTS_FILE,
-    RATE_TOKEN_PER_MINUTE: '100000', RATE_READS_PER_MINUTE: '100000',
+    REDIS_URL: redis.url,
+    ENGINE_URL: engine.url,
+    ADMIN_KEY,
+    TENANTS_FILE,
+    RATE_TOKEN_PER_MINUTE: '100000',
+    RATE_READS_PER_MINUTE: '100000',
   });
   t.teardown(() => gw.kill());
 
@@ -55,7 +59,12 @@ if (present.status !== 0) {
   /** Real identifiers for path parameters, so that cases reach the handlers rather than 404s. */
   const config = (params: Record<string, string>) => {
     const file = join(mkdtempSync(join(tmpdir(), 'st-')), 'schemathesis.toml');
-    writeFileSync(file, `[parameters]\n${Object.entries(params).map(([k, v]) => `"${k}" = "${v}"`).join('\n')}`);
+    writeFileSync(
+      file,
+      `[parameters]\n${Object.entries(params)
+        .map(([k, v]) => `"${k}" = "${v}"`)
+        .join('\n')}`,
+    );
     return file;
   };
   /** The summary (all of it on failure), each line quoted so that nothing in it reads as TAP. */
@@ -64,10 +73,21 @@ if (present.status !== 0) {
     t.comment((r.code === 0 ? lines.slice(-25) : lines).map((l) => `| ${l}`).join('\n'));
   };
   const common = (maxExamples: number) => [
-    '--url', gw.url,
-    '--checks', 'not_a_server_error,status_code_conformance,response_schema_conformance',
-    '--max-examples', String(maxExamples), '--seed', '20261128', '--request-timeout', '10', '--phases', 'examples,fuzzing',
-    '--suppress-health-check', 'all', '--no-color',
+    '--url',
+    gw.url,
+    '--checks',
+    'not_a_server_error,status_code_conformance,response_schema_conformance',
+    '--max-examples',
+    String(maxExamples),
+    '--seed',
+    '20261128',
+    '--request-timeout',
+    '10',
+    '--phases',
+    'examples,fuzzing',
+    '--suppress-health-check',
+    'all',
+    '--no-color',
   ];
 
   t.test('public API (visitor token, allowed origin)', async (t) => {
@@ -81,7 +101,18 @@ if (present.status !== 0) {
     report(t, r);
     t.equal(r.code, 0, 'schemathesis found no failure (JSON routes: all three checks)');
     // The two streams: no 5xx and documented statuses; their events' schema check is excluded (see SSE_PATHS).
-    const sse = await run(['--config-file', cfg, 'run', `${gw.url}/v1/openapi.json`, ...common(15), '--include-path-regex', SSE_PATHS, '--exclude-checks', 'response_schema_conformance', ...auth]);
+    const sse = await run([
+      '--config-file',
+      cfg,
+      'run',
+      `${gw.url}/v1/openapi.json`,
+      ...common(15),
+      '--include-path-regex',
+      SSE_PATHS,
+      '--exclude-checks',
+      'response_schema_conformance',
+      ...auth,
+    ]);
     report(t, sse);
     t.equal(sse.code, 0, 'schemathesis found no failure (streams: not_a_server_error, status_code_conformance)');
   });

@@ -77,7 +77,10 @@ t.test('a receiver that fails three times then succeeds gets exactly one accepte
   const attempts = acmeRx.received.filter((r) => r.headers['webhook-id'] === id);
   t.equal(attempts.length, 4, 'three failures, one success');
   t.equal(accepted(acmeRx, id).length, 1, 'exactly one accepted delivery');
-  t.same(attempts.map((a) => a.status), [500, 500, 500, 204]);
+  t.same(
+    attempts.map((a) => a.status),
+    [500, 500, 500, 204],
+  );
   t.equal(new Set(attempts.map((a) => a.body)).size, 1, 'the same body every attempt');
   const last = attempts.at(-1)!;
   t.equal(String(last.headers['webhook-signature']).split(' ').length, 2, 'signed with both secrets during rotation');
@@ -86,9 +89,16 @@ t.test('a receiver that fails three times then succeeds gets exactly one accepte
   t.throws(() => verify(SECRET2, last.headers, last.body), /replayed/, 'the receiver rejects a replay of it');
   t.match(event, {
     type: 'session.completed',
-    data: { sessionId, tenantId: 'acme', siteId: 'acme-web', templateId: 'lead-intake', templateVersion: 1, status: 'complete',
+    data: {
+      sessionId,
+      tenantId: 'acme',
+      siteId: 'acme-web',
+      templateId: 'lead-intake',
+      templateVersion: 1,
+      status: 'complete',
       // Complete on the required fields: the completion carries what was given by then.
-      data: { name: 'Jane Doe', email: 'jane@example.com' } },
+      data: { name: 'Jane Doe', email: 'jane@example.com' },
+    },
   });
   t.equal((await record(sessionId, 'session.completed')).attempts, '4');
   // Touching the completed session again (a resumed page, a retried done) enqueues nothing new.

@@ -11,7 +11,11 @@ import { attemptDelivery } from '../../src/webhooks/deliver.js';
 import { startReceiver } from './receiver.js';
 
 const now = () => Math.floor(Date.now() / 1000);
-const body = JSON.stringify({ type: 'session.completed', timestamp: new Date().toISOString(), data: { sessionId: 's1', data: { name: 'Zoë', email: 'a@b.example' } } });
+const body = JSON.stringify({
+  type: 'session.completed',
+  timestamp: new Date().toISOString(),
+  data: { sessionId: 's1', data: { name: 'Zoë', email: 'a@b.example' } },
+});
 
 t.test('standardwebhooks verifies our signed headers', async (t) => {
   const s = newWebhookSecret();
@@ -26,11 +30,20 @@ t.test('standardwebhooks verifies a real delivery, also during a rotation (two s
   t.teardown(() => rx.close());
   const [oldS, newS] = [newWebhookSecret(), newWebhookSecret()];
   for (const secrets of [[newS], [newS, oldS]]) {
-    const res = await attemptDelivery({ url: rx.url, secrets, allowPrivateNetwork: true, id: `msg_${secrets.length}`, body, timeoutMs: 2000, userAgent: 'test' });
+    const res = await attemptDelivery({
+      url: rx.url,
+      secrets,
+      allowPrivateNetwork: true,
+      id: `msg_${secrets.length}`,
+      body,
+      timeoutMs: 2000,
+      userAgent: 'test',
+    });
     t.equal(res.outcome, 'delivered');
     const got = rx.received.at(-1)!;
     const headers = Object.fromEntries(Object.entries(got.headers).map(([k, v]) => [k, String(v)]));
     t.equal(headers['webhook-signature']!.split(' ').length, secrets.length);
-    for (const s of secrets) t.same(new Webhook(s).verify(got.body, headers), JSON.parse(body), `verified with secret ${secrets.indexOf(s) + 1} of ${secrets.length}`);
+    for (const s of secrets)
+      t.same(new Webhook(s).verify(got.body, headers), JSON.parse(body), `verified with secret ${secrets.indexOf(s) + 1} of ${secrets.length}`);
   }
 });

@@ -47,11 +47,15 @@ export async function startKit(): Promise<Kit> {
     },
     async until(w, id, pred, what) {
       let rec: Record<string, string> = {};
-      await waitFor(async () => {
-        await w.tick();
-        rec = (await outbox.record(id)) ?? {};
-        return pred(rec);
-      }, 10_000, what);
+      await waitFor(
+        async () => {
+          await w.tick();
+          rec = (await outbox.record(id)) ?? {};
+          return pred(rec);
+        },
+        10_000,
+        what,
+      );
       return rec;
     },
     async close() {

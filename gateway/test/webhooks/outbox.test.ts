@@ -14,7 +14,9 @@ const kit = await startKit();
 const rx = await startReceiver(() => 204);
 const SECRET = newWebhookSecret();
 const webhook: WebhookConfig = {
-  url: rx.url, secrets: [{ secret: SECRET }], allowPrivateNetwork: true,
+  url: rx.url,
+  secrets: [{ secret: SECRET }],
+  allowPrivateNetwork: true,
   events: ['session.completed', 'session.updated', 'session.abandoned'],
 };
 kit.webhooks.set('acme', webhook);
@@ -24,7 +26,8 @@ t.teardown(async () => {
   await rx.close();
 });
 
-const event = (type: string, sessionId: string, data: object, tenantId = 'acme') => JSON.stringify({ type, timestamp: new Date().toISOString(), data: { sessionId, tenantId, data } });
+const event = (type: string, sessionId: string, data: object, tenantId = 'acme') =>
+  JSON.stringify({ type, timestamp: new Date().toISOString(), data: { sessionId, tenantId, data } });
 const upd = (sessionId: string, data: object, tenantId = 'acme') => event('session.updated', sessionId, data, tenantId);
 const score = async (id: string) => kit.db.zScore(OUTBOX, id);
 
@@ -109,9 +112,21 @@ t.test('recent(): newest first, with status, attempts, statuses, errors, times a
   await kit.db.del(deliveryKey(gone)); // as if its record had expired
 
   const list = await kit.outbox.recent('globex');
-  t.same(list.map((d) => d.id), [later, failing, done], 'newest first; the expired one skipped');
+  t.same(
+    list.map((d) => d.id),
+    [later, failing, done],
+    'newest first; the expired one skipped',
+  );
   const [u, f, d] = list;
-  t.same(u, { id: later, type: 'session.updated', sessionId: 'hist-ok', status: 'pending', attempts: 0, createdAt: u!.createdAt, nextAttemptAt: new Date(dueLater).toISOString() });
+  t.same(u, {
+    id: later,
+    type: 'session.updated',
+    sessionId: 'hist-ok',
+    status: 'pending',
+    attempts: 0,
+    createdAt: u!.createdAt,
+    nextAttemptAt: new Date(dueLater).toISOString(),
+  });
   t.match(f, { id: failing, type: 'session.abandoned', sessionId: 'hist-fail', status: 'pending', attempts: 1, lastStatus: 503, lastError: 'HTTP 503' });
   t.ok(Date.parse(f!.nextAttemptAt!) > Date.now() + 30_000, 'the retry time');
   t.ok(Date.parse(f!.lastAttemptAt!) >= before);
@@ -119,13 +134,23 @@ t.test('recent(): newest first, with status, attempts, statuses, errors, times a
   t.notOk('nextAttemptAt' in d!, 'no due time once settled');
   t.notOk('lastError' in d!);
   for (const x of list) t.ok(Date.parse(x.createdAt) >= before - 1000, 'createdAt is an ISO time');
-  t.same((await kit.outbox.recent('globex', 2)).map((x) => x.id), [later, failing], 'limit');
+  t.same(
+    (await kit.outbox.recent('globex', 2)).map((x) => x.id),
+    [later, failing],
+    'limit',
+  );
   t.same(await kit.outbox.recent('nobody'), [], 'a tenant without deliveries');
 });
 
 t.test('the history keeps the last 100 ids per tenant', async (t) => {
   for (let i = 0; i < HISTORY_MAX + 5; i++)
-    await kit.outbox.enqueue(eventId(`cap-${i}`, 'session.completed'), 'capped', 'session.completed', event('session.completed', `cap-${i}`, {}, 'capped'), Date.now() + 3_600_000);
+    await kit.outbox.enqueue(
+      eventId(`cap-${i}`, 'session.completed'),
+      'capped',
+      'session.completed',
+      event('session.completed', `cap-${i}`, {}, 'capped'),
+      Date.now() + 3_600_000,
+    );
   t.equal(await kit.db.lLen(historyKey('capped')), HISTORY_MAX);
   const list = await kit.outbox.recent('capped');
   t.equal(list.length, HISTORY_MAX);
@@ -168,7 +193,12 @@ t.test('a test ping answers with the receiver status and is recorded as a settle
 
 t.test('a ping to a refused URL reaches nobody and is recorded as refused', async (t) => {
   const n = rx.received.length;
-  const res = await sendPing({ outbox: kit.outbox, tenantId: 'refused-tenant', webhook: { ...webhook, url: `http://localhost:${rx.port}/hooks`, allowPrivateNetwork: false }, timeoutMs: 2000 });
+  const res = await sendPing({
+    outbox: kit.outbox,
+    tenantId: 'refused-tenant',
+    webhook: { ...webhook, url: `http://localhost:${rx.port}/hooks`, allowPrivateNetwork: false },
+    timeoutMs: 2000,
+  });
   t.match(res, { delivered: false, error: /internal address/ });
   t.notOk('status' in res);
   t.equal(rx.received.length, n, 'not contacted');
@@ -198,12 +228,19 @@ t.test('forgetSession removes every delivery of the session and leaves no key na
     t.notOk(key.includes(sid), `no key named after the session: ${key}`);
     const type = await kit.db.type(key);
     const content =
-      type === 'zset' ? await kit.db.zRange(key, 0, -1)
-      : type === 'list' ? await kit.db.lRange(key, 0, -1)
-      : type === 'set' ? await kit.db.sMembers(key)
-      : type === 'hash' ? Object.entries(await kit.db.hGetAll(key)).flat()
-      : [String(await kit.db.get(key))];
-    t.notOk(content.some((v) => ids.some((id) => v.includes(id)) || v.includes(sid)), `${key} holds nothing of that session`);
+      type === 'zset'
+        ? await kit.db.zRange(key, 0, -1)
+        : type === 'list'
+          ? await kit.db.lRange(key, 0, -1)
+          : type === 'set'
+            ? await kit.db.sMembers(key)
+            : type === 'hash'
+              ? Object.entries(await kit.db.hGetAll(key)).flat()
+              : [String(await kit.db.get(key))];
+    t.notOk(
+      content.some((v) => ids.some((id) => v.includes(id)) || v.includes(sid)),
+      `${key} holds nothing of that session`,
+    );
   }
   t.ok(await kit.outbox.record(keep), 'the other session keeps its delivery');
   t.ok(await kit.db.zScore(OUTBOX, keep));

@@ -28,7 +28,10 @@ t.test('the file format secrets: string[] maps to the new shape without expiry',
   t.same(w.events, ['session.completed', 'session.abandoned'], 'session.updated is opt-in');
   t.same(parseWebhook({ url: 'https://crm.example/h', secrets: [a], events: ['session.updated'] }, 'w', fail).events, ['session.updated']);
   // The stored shape parses too; the current secret cannot expire.
-  t.same(parseWebhook({ url: 'https://crm.example/h', secrets: [{ secret: a }, { secret: b, expiresAt: 5 }] }, 'w', fail).secrets, [{ secret: a }, { secret: b, expiresAt: 5 }]);
+  t.same(parseWebhook({ url: 'https://crm.example/h', secrets: [{ secret: a }, { secret: b, expiresAt: 5 }] }, 'w', fail).secrets, [
+    { secret: a },
+    { secret: b, expiresAt: 5 },
+  ]);
   t.throws(() => parseWebhook({ url: 'https://crm.example/h', secrets: [{ secret: a, expiresAt: 5 }] }, 'w', fail), /w\.secrets\[0\]\.expiresAt/);
   t.throws(() => parseWebhook({ url: 'https://crm.example/h', secrets: [{ secret: 'nope' }] }, 'w', fail), /w\.secrets\[0\]: must be "whsec_"/);
   t.throws(() => parseWebhook({ url: 'https://crm.example/h', secrets: [{ secret: a, x: 1 }] }, 'w', fail), /w\.secrets\[0\]\.x: unknown key/);

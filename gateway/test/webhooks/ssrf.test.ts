@@ -36,7 +36,12 @@ t.test('internal addresses in every spelling are refused', async (t) => {
 
 t.test('a name that resolves to a private address is refused, even if only one of its addresses is', async (t) => {
   const dns = async (h: string) =>
-    h === 'mixed.example' ? [{ address: '93.184.216.34', family: 4 }, { address: '10.0.0.7', family: 4 }] : [{ address: '192.168.9.9', family: 4 }];
+    h === 'mixed.example'
+      ? [
+          { address: '93.184.216.34', family: 4 },
+          { address: '10.0.0.7', family: 4 },
+        ]
+      : [{ address: '192.168.9.9', family: 4 }];
   await t.rejects(vetUrl('https://hooks.customer.example/x', false, dns), /internal address \(192\.168\.9\.9\)/);
   await t.rejects(vetUrl('https://mixed.example/x', false, dns), /internal address \(10\.0\.0\.7\)/);
 });
@@ -55,8 +60,13 @@ t.test('a delivery to a refused URL sends nothing', async (t) => {
   const rx = await startReceiver();
   t.teardown(() => rx.close());
   const res = await attemptDelivery({
-    url: `http://localhost:${rx.port}/hooks`, secrets: [`whsec_${Buffer.alloc(32, 1).toString('base64')}`], allowPrivateNetwork: false,
-    id: 'msg_x', body: '{}', timeoutMs: 2000, userAgent: 'test',
+    url: `http://localhost:${rx.port}/hooks`,
+    secrets: [`whsec_${Buffer.alloc(32, 1).toString('base64')}`],
+    allowPrivateNetwork: false,
+    id: 'msg_x',
+    body: '{}',
+    timeoutMs: 2000,
+    userAgent: 'test',
   });
   t.equal(res.outcome, 'refused');
   t.equal(rx.received.length, 0, 'the receiver was never contacted');
@@ -69,8 +79,14 @@ t.test('the connection is pinned to the vetted address (DNS rebinding)', async (
   // First answer: loopback (allowed here); any later answer would point elsewhere.
   const dns = async () => (calls++ === 0 ? [{ address: '127.0.0.1', family: 4 }] : [{ address: '10.9.9.9', family: 4 }]);
   const res = await attemptDelivery({
-    url: `http://rebind.test:${rx.port}/hooks`, secrets: [`whsec_${Buffer.alloc(32, 1).toString('base64')}`], allowPrivateNetwork: true,
-    id: 'msg_y', body: '{}', timeoutMs: 2000, userAgent: 'test', resolve: dns,
+    url: `http://rebind.test:${rx.port}/hooks`,
+    secrets: [`whsec_${Buffer.alloc(32, 1).toString('base64')}`],
+    allowPrivateNetwork: true,
+    id: 'msg_y',
+    body: '{}',
+    timeoutMs: 2000,
+    userAgent: 'test',
+    resolve: dns,
   });
   t.equal(res.outcome, 'delivered');
   t.equal(calls, 1, 'resolved once');
@@ -81,8 +97,13 @@ t.test('redirects are failures, not followed', async (t) => {
   const rx = await startReceiver(() => 302);
   t.teardown(() => rx.close());
   const res = await attemptDelivery({
-    url: rx.url, secrets: [`whsec_${Buffer.alloc(32, 1).toString('base64')}`], allowPrivateNetwork: true,
-    id: 'msg_z', body: '{}', timeoutMs: 2000, userAgent: 'test',
+    url: rx.url,
+    secrets: [`whsec_${Buffer.alloc(32, 1).toString('base64')}`],
+    allowPrivateNetwork: true,
+    id: 'msg_z',
+    body: '{}',
+    timeoutMs: 2000,
+    userAgent: 'test',
   });
   t.match(res, { outcome: 'failed', status: 302 });
   t.equal(rx.received.length, 1);
@@ -146,7 +167,11 @@ t.test('allow-list: only global unicast addresses are dialled', async (t) => {
 
 t.test('a name resolving to loopback (any spelling) is refused', async (t) => {
   for (const address of ['127.0.0.1', '127.255.0.9', '::1', '::ffff:127.0.0.1', '::127.0.0.1', '2002:7f00:1::'])
-    await t.rejects(vetUrl('https://hooks.customer.example/x', false, async () => [{ address, family: address.includes(':') ? 6 : 4 }]), { name: 'SsrfRefused', reason: 'internal' }, address);
+    await t.rejects(
+      vetUrl('https://hooks.customer.example/x', false, async () => [{ address, family: address.includes(':') ? 6 : 4 }]),
+      { name: 'SsrfRefused', reason: 'internal' },
+      address,
+    );
 });
 
 t.test('a redirect to a private address is a failed attempt; the private target sees nothing', async (t) => {
@@ -159,8 +184,13 @@ t.test('a redirect to a private address is a failed attempt; the private target 
   const port = (outside.address() as { port: number }).port;
   // The first hop is a test server on loopback (allowed for this attempt); where it redirects is never dialled.
   const res2 = await attemptDelivery({
-    url: `http://127.0.0.1:${port}/hooks`, secrets: [`whsec_${Buffer.alloc(32, 1).toString('base64')}`], allowPrivateNetwork: true,
-    id: 'msg_r2', body: '{}', timeoutMs: 2000, userAgent: 'test',
+    url: `http://127.0.0.1:${port}/hooks`,
+    secrets: [`whsec_${Buffer.alloc(32, 1).toString('base64')}`],
+    allowPrivateNetwork: true,
+    id: 'msg_r2',
+    body: '{}',
+    timeoutMs: 2000,
+    userAgent: 'test',
   });
   t.match(res2, { outcome: 'failed', status: 307 });
   t.equal(inside.received.length, 0, 'no request reached the private target');

@@ -58,9 +58,7 @@ export function int(o: Common & { default: Dyn<number>; min?: Dyn<number>; max?:
     defaultDoc: o.defaultDoc ?? (typeof o.default === 'number' ? fmt(o.default) : undefined),
     boundsDoc:
       o.boundsDoc ??
-      (typeof min === 'number' && typeof max === 'number'
-        ? max === Number.MAX_SAFE_INTEGER ? `≥ ${fmt(min)}` : `${fmt(min)} – ${fmt(max)}`
-        : undefined),
+      (typeof min === 'number' && typeof max === 'number' ? (max === Number.MAX_SAFE_INTEGER ? `≥ ${fmt(min)}` : `${fmt(min)} – ${fmt(max)}`) : undefined),
     read(raw, ctx) {
       if (unset(raw)) return resolve(o.default, ctx);
       if (!/^-?\d+$/.test(raw!.trim())) throw new ConfigError(o.env, `must be an integer, got "${raw}"`);
@@ -137,7 +135,10 @@ export function urls<D extends string[] | undefined>(o: Common & { default: D })
     defaultDoc: o.defaultDoc ?? (o.default ? o.default.join(',') : '—'),
     read(raw) {
       if (raw === undefined || raw === '') return o.default;
-      const list = raw.split(',').map((u) => u.trim()).filter(Boolean);
+      const list = raw
+        .split(',')
+        .map((u) => u.trim())
+        .filter(Boolean);
       if (list.length === 0) throw new ConfigError(o.env, 'must name at least one URL');
       return list.map((u) => checkUrl(o.env, u));
     },
@@ -164,7 +165,14 @@ export function intList(o: Common & { default: number[] }): Setting<number[]> {
 
 /** A value with its own parser (it throws ConfigError naming the key). */
 export function custom<T>(o: Common & { type: string; boundsDoc?: string; read: (raw: string | undefined, ctx: ReadContext) => T }): Setting<T> {
-  return { env: o.env, type: o.type, doc: o.doc, ...(o.defaultDoc ? { defaultDoc: o.defaultDoc } : {}), ...(o.boundsDoc ? { boundsDoc: o.boundsDoc } : {}), read: o.read };
+  return {
+    env: o.env,
+    type: o.type,
+    doc: o.doc,
+    ...(o.defaultDoc ? { defaultDoc: o.defaultDoc } : {}),
+    ...(o.boundsDoc ? { boundsDoc: o.boundsDoc } : {}),
+    read: o.read,
+  };
 }
 
 export type SettingsTable = Record<string, Setting<unknown>>;

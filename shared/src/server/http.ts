@@ -44,7 +44,9 @@ export function baseFastifyOptions(o: BaseOptions): FastifyServerOptions {
 /** node-redis errors while Redis is away or slow. */
 export function isRedisError(e: unknown): boolean {
   if (!(e instanceof Error)) return false;
-  return /ClientClosedError|SocketClosedUnexpectedlyError|ConnectionTimeoutError|ClientOfflineError|ReconnectStrategyError|ECONNREFUSED|The client is closed|The client is offline|Socket closed|offline queue/i.test(`${e.name} ${e.message}`);
+  return /ClientClosedError|SocketClosedUnexpectedlyError|ConnectionTimeoutError|ClientOfflineError|ReconnectStrategyError|ECONNREFUSED|The client is closed|The client is offline|Socket closed|offline queue/i.test(
+    `${e.name} ${e.message}`,
+  );
 }
 
 const FASTIFY_CODES: Record<string, ErrorCode> = {
@@ -59,7 +61,11 @@ export function toAppError(err: FastifyError | AppError | Error): AppError {
   if (err instanceof AppError) return err;
   if (isRedisError(err)) return new AppError('state_unavailable');
   const fe = err as FastifyError;
-  if (fe.validation) return new AppError('validation_failed', `${fe.validationContext ?? 'body'}${fe.validation[0]?.instancePath ?? ''} ${fe.validation[0]?.message ?? 'is invalid'}`.trim());
+  if (fe.validation)
+    return new AppError(
+      'validation_failed',
+      `${fe.validationContext ?? 'body'}${fe.validation[0]?.instancePath ?? ''} ${fe.validation[0]?.message ?? 'is invalid'}`.trim(),
+    );
   const mapped = fe.code ? FASTIFY_CODES[fe.code] : undefined;
   if (mapped) return new AppError(mapped);
   // secure-json-parse refusing __proto__/constructor arrives as a plain 400 SyntaxError.
@@ -80,7 +86,10 @@ export function installErrorHandling(app: FastifyInstance): void {
     void reply.code(e.status).type('application/json; charset=utf-8').send(e.toBody());
   });
   app.setNotFoundHandler((request, reply) => {
-    void reply.code(ERRORS.not_found.status).type('application/json; charset=utf-8').send(errorBody('not_found', `No route ${request.method} ${request.url.split('?')[0]}.`));
+    void reply
+      .code(ERRORS.not_found.status)
+      .type('application/json; charset=utf-8')
+      .send(errorBody('not_found', `No route ${request.method} ${request.url.split('?')[0]}.`));
   });
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);

@@ -29,7 +29,13 @@ export function createBaseMetrics(prefix: string, redisHelp: string): BaseMetric
   return {
     registry,
     errors: new Counter({ name: `${prefix}_errors_total`, help: 'Errors answered (JSON or stream error event), by code', labelNames: ['code'], registers }),
-    redis: new Histogram({ name: `${prefix}_redis_duration_seconds`, help: redisHelp, labelNames: ['op'], buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1], registers }),
+    redis: new Histogram({
+      name: `${prefix}_redis_duration_seconds`,
+      help: redisHelp,
+      labelNames: ['op'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1],
+      registers,
+    }),
   };
 }
 
@@ -57,7 +63,12 @@ export function timeCalls(obj: object, names: readonly string[], op: (name: stri
 const ms = (t: number) => (performance.now() - t).toFixed(1);
 
 /** Watch what a response writes: Server-Timing on its head, and `onStream` when it is SSE. */
-function tapResponse(req: FastifyRequest, res: ServerResponse, t: RequestTiming, onStream: (req: FastifyRequest, res: ServerResponse, t: RequestTiming) => void): void {
+function tapResponse(
+  req: FastifyRequest,
+  res: ServerResponse,
+  t: RequestTiming,
+  onStream: (req: FastifyRequest, res: ServerResponse, t: RequestTiming) => void,
+): void {
   const writeHead = res.writeHead.bind(res) as (...a: unknown[]) => ServerResponse;
   (res as unknown as { writeHead: unknown }).writeHead = (...args: unknown[]) => {
     const idx = args.findIndex((a, i) => i > 0 && typeof a === 'object' && a !== null && !Array.isArray(a));
@@ -74,7 +85,11 @@ function tapResponse(req: FastifyRequest, res: ServerResponse, t: RequestTiming,
 }
 
 /** The request hooks: timing and Server-Timing, SSE responses to `onStream`, JSON error codes counted. */
-export function installRequestMetrics(app: FastifyInstance, m: BaseMetrics, onStream: (req: FastifyRequest, res: ServerResponse, t: RequestTiming) => void): void {
+export function installRequestMetrics(
+  app: FastifyInstance,
+  m: BaseMetrics,
+  onStream: (req: FastifyRequest, res: ServerResponse, t: RequestTiming) => void,
+): void {
   app.addHook('onRequest', (req, reply, done) => {
     const t: RequestTiming = { start: performance.now(), redisMs: 0 };
     tapResponse(req, reply.raw, t, onStream);

@@ -56,11 +56,9 @@ export function newRedisClient<T>(url: string, o: RedisClientOptions = {}): T {
   const socket = { connectTimeout: 2000, reconnectStrategy: (n: number) => Math.min(50 * 2 ** n, 2000) };
   const scripts = scriptsOption(o.scripts ?? []);
   const cluster = o.cluster ?? url.includes(',');
-  return (
-    cluster
-      ? createCluster({ rootNodes: url.split(',').map((u) => ({ url: u.trim() })), defaults: { disableOfflineQueue: true, socket }, scripts })
-      : createClient({ url, disableOfflineQueue: true, socket, scripts })
-  ) as unknown as T;
+  return (cluster
+    ? createCluster({ rootNodes: url.split(',').map((u) => ({ url: u.trim() })), defaults: { disableOfflineQueue: true, socket }, scripts })
+    : createClient({ url, disableOfflineQueue: true, socket, scripts })) as unknown as T;
 }
 
 /** Wrap storage failures so the error handler answers 503 state_unavailable, not 500. */

@@ -5,13 +5,29 @@ import { ConfigError, bool, custom, int, intList, oneOf, readSettings, settingsM
 const table = {
   port: int({ env: 'PORT', default: 3000, min: 0, max: 65535, doc: 'listen port' }),
   ttl: int({ env: 'TTL_S', default: 600, min: 30, doc: 'ttl' }),
-  grace: int({ env: 'GRACE_S', default: ({ values }) => values.ttl as number, max: ({ values }) => values.ttl as number, defaultDoc: 'TTL_S', boundsDoc: '0 – TTL_S', doc: 'grace' }),
+  grace: int({
+    env: 'GRACE_S',
+    default: ({ values }) => values.ttl as number,
+    max: ({ values }) => values.ttl as number,
+    defaultDoc: 'TTL_S',
+    boundsDoc: '0 – TTL_S',
+    doc: 'grace',
+  }),
   on: bool({ env: 'ON', default: false, doc: 'switch' }),
   name: str({ env: 'NAME', default: undefined, doc: 'optional' }),
   mode: oneOf({ env: 'MODE', values: ['a', 'b'] as const, default: 'a', doc: 'mode' }),
   targets: urls({ env: 'TARGETS', default: ['http://x:1'], doc: 'urls' }),
   waits: intList({ env: 'WAITS', default: [1, 2], doc: 'waits' }),
-  odd: custom({ env: 'ODD', type: 'odd integer', doc: 'odd', read: (raw) => { const n = Number(raw ?? 1); if (n % 2 !== 1) throw new ConfigError('ODD', 'must be odd'); return n; } }),
+  odd: custom({
+    env: 'ODD',
+    type: 'odd integer',
+    doc: 'odd',
+    read: (raw) => {
+      const n = Number(raw ?? 1);
+      if (n % 2 !== 1) throw new ConfigError('ODD', 'must be odd');
+      return n;
+    },
+  }),
 };
 
 t.test('defaults, and values read in table order', async (t) => {

@@ -18,8 +18,7 @@ export const REPLY_TAG = 'reply';
 
 export function messageText(content: unknown): string {
   if (typeof content === 'string') return content;
-  if (Array.isArray(content))
-    return content.map((c) => (typeof c === 'string' ? c : c && typeof c === 'object' && 'text' in c ? String(c.text) : '')).join('');
+  if (Array.isArray(content)) return content.map((c) => (typeof c === 'string' ? c : c && typeof c === 'object' && 'text' in c ? String(c.text) : '')).join('');
   return '';
 }
 
@@ -28,8 +27,7 @@ export interface ReplyToken {
   token: string;
 }
 
-export const isReplyToken = (x: unknown): x is ReplyToken =>
-  typeof x === 'object' && x !== null && typeof (x as ReplyToken).token === 'string';
+export const isReplyToken = (x: unknown): x is ReplyToken => typeof x === 'object' && x !== null && typeof (x as ReplyToken).token === 'string';
 
 /**
  * Hands each token to the writer. `lc_prefer_streaming` makes `invoke` stream any provider that
@@ -43,7 +41,14 @@ class TokenWriter extends BaseCallbackHandler {
     super({ _awaitHandler: true });
   }
 
-  override handleLLMNewToken(token: string, _idx: NewTokenIndices, _runId: string, _parent?: string, _tags?: string[], fields?: { chunk?: ChatGenerationChunk | GenerationChunk }) {
+  override handleLLMNewToken(
+    token: string,
+    _idx: NewTokenIndices,
+    _runId: string,
+    _parent?: string,
+    _tags?: string[],
+    fields?: { chunk?: ChatGenerationChunk | GenerationChunk },
+  ) {
     const chunk = fields?.chunk as ChatGenerationChunk | undefined;
     const text = token || messageText(chunk?.message?.content);
     if (text) this.write({ token: text });

@@ -29,17 +29,29 @@ export function describeError(e: ErrorObject | undefined): string {
   const p = e.params as Record<string, unknown>;
   switch (e.keyword) {
     case 'format':
-      return p.format === 'email' ? 'it should look like name@example.com'
-        : p.format === 'phone' ? 'it should be a phone number with 7 to 15 digits'
-        : p.format === 'date' ? 'it should be a real date' : `it should be a valid ${String(p.format)}`;
-    case 'enum': return `it should be one of: ${(p.allowedValues as unknown[]).join(', ')}`;
-    case 'minimum': return `it should be at least ${String(p.limit)}`;
-    case 'maximum': return `it should be at most ${String(p.limit)}`;
-    case 'type': return `it should be a ${String(p.type)}`;
-    case 'minLength': return `it should be at least ${String(p.limit)} characters`;
-    case 'maxLength': return `it should be at most ${String(p.limit)} characters`;
-    case 'pattern': return 'it is not in the expected format';
-    default: return e.message ?? 'it is not valid';
+      return p.format === 'email'
+        ? 'it should look like name@example.com'
+        : p.format === 'phone'
+          ? 'it should be a phone number with 7 to 15 digits'
+          : p.format === 'date'
+            ? 'it should be a real date'
+            : `it should be a valid ${String(p.format)}`;
+    case 'enum':
+      return `it should be one of: ${(p.allowedValues as unknown[]).join(', ')}`;
+    case 'minimum':
+      return `it should be at least ${String(p.limit)}`;
+    case 'maximum':
+      return `it should be at most ${String(p.limit)}`;
+    case 'type':
+      return `it should be a ${String(p.type)}`;
+    case 'minLength':
+      return `it should be at least ${String(p.limit)} characters`;
+    case 'maxLength':
+      return `it should be at most ${String(p.limit)} characters`;
+    case 'pattern':
+      return 'it is not in the expected format';
+    default:
+      return e.message ?? 'it is not valid';
   }
 }
 
@@ -48,7 +60,8 @@ export function describeError(e: ErrorObject | undefined): string {
  * `[^\n]*` with nothing after it, and no two quantifiers share the same spaces (the old
  * `.*\s*[.!]?\s*$` tried every split of a long run of spaces: cubic, ~1 s at 1 000 characters).
  */
-const DECLINE = /^(?:(?:skip|pass|no thanks?|nope|none|n\/?a|rather not|not now|later|-)\s*[.!]?|(?:i'?d rather not|prefer not|i don'?t (?:want|wish) to)[^\n]*)$/i;
+const DECLINE =
+  /^(?:(?:skip|pass|no thanks?|nope|none|n\/?a|rather not|not now|later|-)\s*[.!]?|(?:i'?d rather not|prefer not|i don'?t (?:want|wish) to)[^\n]*)$/i;
 
 /**
  * No string value longer than this reaches Ajv or a pattern (RE2) unless the field's own `maxLength`
@@ -103,8 +116,7 @@ export function makeValidateNode(opts: { maxFieldAttempts: number }) {
     // An optional question answered with nothing usable is not asked again; a message that gave
     // something else instead (a correction, another field) leaves the question open.
     const gaveNothing = changed.length === 0 && invalid.length === 0;
-    if (asked && askedIsOptional && gaveNothing && !(asked in candidates) && !Object.hasOwn(data, asked) && !declined.includes(asked))
-      declined.push(asked);
+    if (asked && askedIsOptional && gaveNothing && !(asked in candidates) && !Object.hasOwn(data, asked) && !declined.includes(asked)) declined.push(asked);
 
     const progress = { template: t, data, declined, deferred };
     // When only fields set aside remain, ask them again from the start.

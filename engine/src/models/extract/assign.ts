@@ -25,9 +25,7 @@ function mentions(text: string, f: FieldInfo): Span[] {
 }
 
 function scan(text: string, f: FieldInfo): Span[] {
-  return f.words.flatMap((w) =>
-    matchAll(text, new RegExp(`(?<![\\w-])${escapeRe(w)}\\w*`, 'gi')).map((m) => ({ start: m.index, end: m.index + m[0].length })),
-  );
+  return f.words.flatMap((w) => matchAll(text, new RegExp(`(?<![\\w-])${escapeRe(w)}\\w*`, 'gi')).map((m) => ({ start: m.index, end: m.index + m[0].length })));
 }
 
 /** Distance from a field's nearest mention to the hit, or Infinity; mentions after the hit count double. */

@@ -5,20 +5,104 @@ import { type Hit, endsWith, matchAll, phraseRe } from './hits.js';
  * they start too many sentences that answer something else ("we have 4 bedrooms").
  */
 export const YES = [
-  'yes please', 'of course', 'i do', 'we do', 'yes', 'yeah', 'yea', 'yep', 'yup', 'ya', 'sure', 'certainly', 'definitely', 'absolutely', 'correct', 'true', 'affirmative', 'indeed', 'ok', 'okay', 'y',
+  'yes please',
+  'of course',
+  'i do',
+  'we do',
+  'yes',
+  'yeah',
+  'yea',
+  'yep',
+  'yup',
+  'ya',
+  'sure',
+  'certainly',
+  'definitely',
+  'absolutely',
+  'correct',
+  'true',
+  'affirmative',
+  'indeed',
+  'ok',
+  'okay',
+  'y',
   // es, fr, de
-  'sí', 'claro', 'por supuesto', 'oui', 'bien sûr', 'volontiers', 'ja', 'gerne', 'natürlich', 'klar', 'jawohl',
+  'sí',
+  'claro',
+  'por supuesto',
+  'oui',
+  'bien sûr',
+  'volontiers',
+  'ja',
+  'gerne',
+  'natürlich',
+  'klar',
+  'jawohl',
 ];
 export const NO = [
-  'not really', 'not at all', 'no thanks', "i don't", "we don't", 'i do not', 'we do not', "i haven't", "we haven't", "i'm not", "we're not", 'i am not', 'we are not', 'no', 'nope', 'nah', 'false', 'negative', 'never', 'none', 'n',
-  'no gracias', 'ninguna', 'ninguno', 'nadie', 'non', 'non merci', 'aucune', 'aucun', 'pas du tout', 'nein', 'nein danke', 'keine', 'kein', 'niemand',
+  'not really',
+  'not at all',
+  'no thanks',
+  "i don't",
+  "we don't",
+  'i do not',
+  'we do not',
+  "i haven't",
+  "we haven't",
+  "i'm not",
+  "we're not",
+  'i am not',
+  'we are not',
+  'no',
+  'nope',
+  'nah',
+  'false',
+  'negative',
+  'never',
+  'none',
+  'n',
+  'no gracias',
+  'ninguna',
+  'ninguno',
+  'nadie',
+  'non',
+  'non merci',
+  'aucune',
+  'aucun',
+  'pas du tout',
+  'nein',
+  'nein danke',
+  'keine',
+  'kein',
+  'niemand',
 ];
 
 /** Hedges hold a "not" or a "no" that is neither answer. */
 const UNSURE = [
-  "not sure", "i'm not sure", 'i am not sure', "don't know", 'dunno', 'no idea', 'unsure', 'maybe', 'not certain', 'no clue', 'perhaps',
+  'not sure',
+  "i'm not sure",
+  'i am not sure',
+  "don't know",
+  'dunno',
+  'no idea',
+  'unsure',
+  'maybe',
+  'not certain',
+  'no clue',
+  'perhaps',
   // a refusal holds a "no" that answers nothing
-  'rather not say', 'rather not', 'prefer not to say', 'prefiero no decirlo', 'prefiero no decir', 'no lo sé', 'no sé', 'je ne sais pas', 'je préfère ne pas', 'weiß nicht', 'lieber nicht', 'keine ahnung',
+  'rather not say',
+  'rather not',
+  'prefer not to say',
+  'prefiero no decirlo',
+  'prefiero no decir',
+  'no lo sé',
+  'no sé',
+  'je ne sais pas',
+  'je préfère ne pas',
+  'weiß nicht',
+  'lieber nicht',
+  'keine ahnung',
 ];
 
 /** Every yes or no in the text, in order. */
@@ -30,7 +114,10 @@ export function findBooleans(text: string): Hit<boolean>[] {
   const claim = (s: number, e: number) => used.fill(1, s, e);
   for (const h of hedges) claim(h.start, h.end);
   const taken = (s: number, e: number) => used.subarray(s, e).includes(1);
-  for (const [phrases, value] of [[NO, false], [YES, true]] as const)
+  for (const [phrases, value] of [
+    [NO, false],
+    [YES, true],
+  ] as const)
     for (const p of [...phrases].sort((a, b) => b.length - a.length))
       for (const m of matchAll(text, phraseRe(p))) {
         const end = m.index + m[0].length;
@@ -46,7 +133,11 @@ export function findBooleans(text: string): Hit<boolean>[] {
 const DENIED = /\b(?:no|not|none|nobody|no one|never|without|sin|ningun[oa]?|nadie|pas|aucun[e]?|sans|kein[e]?|nicht|ohne|niemand)\b[^.!?\n]{0,30}$/i;
 /** Before a topic said unasked: "open to relocating", "happy to move". */
 const WILLING = /\b(?:open\s+to|happy\s+to|willing\s+to|glad\s+to|ready\s+to|can|could|will)\s+$/i;
-const fold = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+const fold = (s: string) =>
+  s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase();
 
 /**
  * A yes said by talking about the field's topic, with no yes or no word: "one of the kids has a

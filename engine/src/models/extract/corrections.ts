@@ -35,5 +35,4 @@ export function correctionScopes(text: string): Array<{ start: number; end: numb
 }
 
 /** True when a value found at `at` sits inside a correction's scope. */
-export const inCorrection = (scopes: ReturnType<typeof correctionScopes>, at: number) =>
-  scopes.some((s) => at >= s.start && at < s.end);
+export const inCorrection = (scopes: ReturnType<typeof correctionScopes>, at: number) => scopes.some((s) => at >= s.start && at < s.end);

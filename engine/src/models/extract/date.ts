@@ -7,7 +7,22 @@ const DAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 
 const WEEKDAY = String.raw`(sunday|monday|tuesday|wednesday|thursday|friday|saturday|tues|thurs)`;
 const ORD = String.raw`(?:st|nd|rd|th)?`;
 const UNIT_DAYS: Record<string, number> = { day: 1, week: 7, fortnight: 14 };
-const SMALL: Record<string, number> = { a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, couple: 2, few: 3 };
+const SMALL: Record<string, number> = {
+  a: 1,
+  an: 1,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  couple: 2,
+  few: 3,
+};
 
 const DAY_MS = 86_400_000;
 const utc = (y: number, m: number, d: number) => new Date(Date.UTC(y, m, d));
@@ -53,11 +68,49 @@ function later(count: number, unit: string, now: Date): string {
 
 /** Month names in es, fr, de (index 0-11), for "20 de marzo", "15 avril", "1. April". */
 const FOREIGN_MONTHS: Record<string, number> = {
-  enero: 0, febrero: 1, marzo: 2, abril: 3, mayo: 4, junio: 5, julio: 6, agosto: 7, septiembre: 8, setiembre: 8, octubre: 9, noviembre: 10, diciembre: 11,
-  janvier: 0, 'février': 1, fevrier: 1, mars: 2, avril: 3, mai: 4, juin: 5, juillet: 6, 'août': 7, aout: 7, septembre: 8, octobre: 9, novembre: 10, 'décembre': 11, decembre: 11,
-  januar: 0, februar: 1, 'märz': 2, maerz: 2, april: 3, juni: 5, juli: 6, august: 7, september: 8, oktober: 9, dezember: 11,
+  enero: 0,
+  febrero: 1,
+  marzo: 2,
+  abril: 3,
+  mayo: 4,
+  junio: 5,
+  julio: 6,
+  agosto: 7,
+  septiembre: 8,
+  setiembre: 8,
+  octubre: 9,
+  noviembre: 10,
+  diciembre: 11,
+  janvier: 0,
+  février: 1,
+  fevrier: 1,
+  mars: 2,
+  avril: 3,
+  mai: 4,
+  juin: 5,
+  juillet: 6,
+  août: 7,
+  aout: 7,
+  septembre: 8,
+  octobre: 9,
+  novembre: 10,
+  décembre: 11,
+  decembre: 11,
+  januar: 0,
+  februar: 1,
+  märz: 2,
+  maerz: 2,
+  april: 3,
+  juni: 5,
+  juli: 6,
+  august: 7,
+  september: 8,
+  oktober: 9,
+  dezember: 11,
 };
-const FOREIGN_MONTH = `(${Object.keys(FOREIGN_MONTHS).sort((a, b) => b.length - a.length).join('|')})`;
+const FOREIGN_MONTH = `(${Object.keys(FOREIGN_MONTHS)
+  .sort((a, b) => b.length - a.length)
+  .join('|')})`;
 /** Weekdays in es, fr, de, Sunday first like getUTCDay. */
 const FOREIGN_DAYS: Array<string[]> = [
   ['domingo', 'dimanche', 'sonntag'],
@@ -113,7 +166,10 @@ const RULES: Rule[] = [
     read: (m, now) => isoOf(addDays(today(now), /^(hoy|aujourd'hui|heute)$/i.test(m[1]!) ? 0 : 1)),
   },
   {
-    re: new RegExp(`${L_BEFORE}(?:el\\s+|le\\s+|am\\s+|den\\s+)?(\\d{1,2})(?:\\.|º|er)?\\s+(?:de\\s+)?${FOREIGN_MONTH}${L_AFTER}(?:\\s+(?:de\\s+)?(\\d{4}))?`, 'iu'),
+    re: new RegExp(
+      `${L_BEFORE}(?:el\\s+|le\\s+|am\\s+|den\\s+)?(\\d{1,2})(?:\\.|º|er)?\\s+(?:de\\s+)?${FOREIGN_MONTH}${L_AFTER}(?:\\s+(?:de\\s+)?(\\d{4}))?`,
+      'iu',
+    ),
     read: (m, now) => upcoming(FOREIGN_MONTHS[m[2]!.toLowerCase()]!, +m[1]!, m[3], now),
   },
   {
@@ -131,7 +187,13 @@ const RULES: Rule[] = [
     read: (m, now) => later(count(m[1]!), m[2]!, now),
   },
   { re: /\bnext\s+week\b/i, read: (_m, now) => isoOf(addDays(today(now), 7)) },
-  { re: /\bnext\s+month\b/i, read: (_m, now) => { const t = today(now); return isoOf(utc(t.getUTCFullYear(), t.getUTCMonth() + 1, 1)); } },
+  {
+    re: /\bnext\s+month\b/i,
+    read: (_m, now) => {
+      const t = today(now);
+      return isoOf(utc(t.getUTCFullYear(), t.getUTCMonth() + 1, 1));
+    },
+  },
 ];
 
 /** "Saturday not Friday": a date ruled out. */

@@ -28,7 +28,7 @@ export const SYNONYMS: Record<string, string[]> = {
   terraza: ['fuera', 'afuera', 'exterior', 'al aire libre', 'outdoor', 'outside'],
   barra: ['en la barra', 'bar'],
   routeur: ['box', 'router'],
-  'répéteur': ['repeteur', 'répéteur wifi', 'extender', 'repeater'],
+  répéteur: ['repeteur', 'répéteur wifi', 'extender', 'repeater'],
   entwickler: ['entwicklerin', 'developer', 'softwareentwickler', 'softwareentwicklerin'],
   designer: ['designerin'],
   vertrieb: ['sales', 'verkauf'],
@@ -37,7 +37,11 @@ export const SYNONYMS: Record<string, string[]> = {
 /** "not flat" is a value ruled out. */
 const NEGATED = /\b(?:not|no|isn't|isnt|never)\s+(?:a\s+|an\s+|the\s+)?$/i;
 
-const words = (v: string) => v.toLowerCase().split(/[\s_-]+/).filter(Boolean);
+const words = (v: string) =>
+  v
+    .toLowerCase()
+    .split(/[\s_-]+/)
+    .filter(Boolean);
 
 /**
  * Edit distance counting a swap of two neighbours as one typo (optimal string alignment), enough to
@@ -73,8 +77,7 @@ function synonyms(text: string, values: string[]): EnumHit[] {
     const keys = [v.toLowerCase(), ...words(v)];
     for (const phrase of keys.flatMap((k) => SYNONYMS[k] ?? []))
       for (const m of matchAll(text, phraseRe(phrase)))
-        if (phrase.startsWith('not') || !endsWith(NEGATED, text, m.index))
-          hits.push({ value: v, start: m.index, end: m.index + m[0].length, how: 'synonym' });
+        if (phrase.startsWith('not') || !endsWith(NEGATED, text, m.index)) hits.push({ value: v, start: m.index, end: m.index + m[0].length, how: 'synonym' });
   }
   return hits;
 }

@@ -28,7 +28,8 @@ const ALIASES: Record<string, string[]> = {
   name: ['called'],
 };
 
-const NOT_A_PERSON = /\b(company|business|organi[sz]ation|product|project|pet|street|domain|user|file|brand|team|empresa|entreprise|société|firma|produit|producto|produkt)\b/i;
+const NOT_A_PERSON =
+  /\b(company|business|organi[sz]ation|product|project|pet|street|domain|user|file|brand|team|empresa|entreprise|société|firma|produit|producto|produkt)\b/i;
 
 /** Split a key like `full_name` or `firstName` into lower-case words. */
 export function keyWords(key: string): string[] {

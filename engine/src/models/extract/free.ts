@@ -4,15 +4,51 @@ import type { FieldInfo } from './fields.js';
 const DECLINE = new RegExp(
   "^(?:(?:i|we)(?:'m|'re|'d|\\s+am|\\s+are|\\s+would)?\\s+)?(?:" +
     [
-      "no(?: [\\w']+)?", 'nope', 'nah', 'none', 'n/?a', 'skip', 'pass', 'later', 'not now', 'no thanks',
-      'rather not(?: say)?', 'prefer not(?: to say)?',
-      "(?:do not|don'?t) (?:have|know)(?: (?:one|any|it|yet))?", 'not sure(?: yet)?', 'unsure', 'no idea', 'idk', 'dunno',
+      "no(?: [\\w']+)?",
+      'nope',
+      'nah',
+      'none',
+      'n/?a',
+      'skip',
+      'pass',
+      'later',
+      'not now',
+      'no thanks',
+      'rather not(?: say)?',
+      'prefer not(?: to say)?',
+      "(?:do not|don'?t) (?:have|know)(?: (?:one|any|it|yet))?",
+      'not sure(?: yet)?',
+      'unsure',
+      'no idea',
+      'idk',
+      'dunno',
       // a time that is no date: nothing to record for a date question
-      "whenever(?:,? i'?m flexible)?", "i'?m flexible", 'flexible', 'any ?time', 'asap', 'as soon as possible',
+      "whenever(?:,? i'?m flexible)?",
+      "i'?m flexible",
+      'flexible',
+      'any ?time',
+      'asap',
+      'as soon as possible',
       // es, fr, de
-      'paso', 'saltar', 'prefiero no(?: decirlo| decir)?', 'no s[eé]', 'ninguno', 'ninguna',
-      'passer', 'non merci', 'je pr[ée]f[èe]re ne pas(?: le dire)?', 'je ne sais pas', 'aucun', 'aucune',
-      '[üu]berspringen', 'lieber nicht', 'nein danke', 'wei[ßs] (?:ich )?nicht', 'keine ahnung', 'keine', 'kein',
+      'paso',
+      'saltar',
+      'prefiero no(?: decirlo| decir)?',
+      'no s[eé]',
+      'ninguno',
+      'ninguna',
+      'passer',
+      'non merci',
+      'je pr[ée]f[èe]re ne pas(?: le dire)?',
+      'je ne sais pas',
+      'aucun',
+      'aucune',
+      '[üu]berspringen',
+      'lieber nicht',
+      'nein danke',
+      'wei[ßs] (?:ich )?nicht',
+      'keine ahnung',
+      'keine',
+      'kein',
     ].join('|') +
     ')[.!]*$',
   'i',
@@ -28,9 +64,7 @@ export function sameAsBefore(text: string, asked: FieldInfo, fields: FieldInfo[]
   if (!m) return undefined;
   const named = m[1]?.toLowerCase();
   const sources = fields.filter((f) => f.key !== asked.key && data[f.key] !== undefined && data[f.key] !== null);
-  const pick = named
-    ? sources.find((f) => f.words.some((w) => named.split(/\s+/).includes(w)))
-    : sources.find((f) => f.kind === asked.kind);
+  const pick = named ? sources.find((f) => f.words.some((w) => named.split(/\s+/).includes(w))) : sources.find((f) => f.kind === asked.kind);
   return pick ? data[pick.key] : undefined;
 }
 

@@ -80,7 +80,14 @@ export function extract(rawText: string, ctx: ExtractContext): Extraction {
     const exclude = notNames(fields);
     let name = findName(rest, asked?.kind === 'name');
     // "Extender" answering "your name?" is the device, "Skip" a refusal: another field's value is no name.
-    if (name && name.value.toLowerCase().split(' ').every((w) => exclude.has(w))) name = null;
+    if (
+      name &&
+      name.value
+        .toLowerCase()
+        .split(' ')
+        .every((w) => exclude.has(w))
+    )
+      name = null;
     if (!name && nameFields.every((f) => ctx.data[f.key] === undefined)) name = findLooseName(rest, exclude);
     // One word answering "your last name?" is the last name; a full name is shared out by part.
     const single = !name?.value.includes(' ');
@@ -145,7 +152,10 @@ export function extract(rawText: string, ctx: ExtractContext): Extraction {
 /** Words of a field about money: its amounts need no label. */
 const MONEY = /^(?:salary|budget|price|cost|pay|wage|income|spend|eur|usd|gbp|rate|fee|sueldo|salario|presupuesto|salaire|gehalt|budget)$/;
 
-const CALENDAR = 'monday tuesday wednesday thursday friday saturday sunday today tomorrow january february march april may june july august september october november december'.split(' ');
+const CALENDAR =
+  'monday tuesday wednesday thursday friday saturday sunday today tomorrow january february march april may june july august september october november december'.split(
+    ' ',
+  );
 const REFUSALS = 'skip pass none nope nah no yes ok okay sure later unknown maybe thanks'.split(' ');
 
 /** Words no name is made of in this template: its enum values and their synonyms, refusals, days and months. */

@@ -2,9 +2,38 @@ import { type Hit, matchAll } from './hits.js';
 
 /** What people write before their name; "it's" only counts as an answer to "what's your name?". */
 const CUES = [
-  "my name is", "my name's", 'name is', "name's", 'name:', 'under the name', 'in the name of', "i'm", 'i am', 'im', 'this is', 'call me', 'here is', "it's", 'its', 'it is',
+  'my name is',
+  "my name's",
+  'name is',
+  "name's",
+  'name:',
+  'under the name',
+  'in the name of',
+  "i'm",
+  'i am',
+  'im',
+  'this is',
+  'call me',
+  'here is',
+  "it's",
+  'its',
+  'it is',
   // es, fr, de (the widget's languages): "me llamo", "je m'appelle", "ich heiße" …
-  'name', 'me llamo', 'mi nombre es', 'a nombre de', 'soy', "je m'appelle", 'mon nom est', 'au nom de', 'je suis', "c'est", 'ich heiße', 'ich heisse', 'mein name ist', 'ich bin', 'hier ist',
+  'name',
+  'me llamo',
+  'mi nombre es',
+  'a nombre de',
+  'soy',
+  "je m'appelle",
+  'mon nom est',
+  'au nom de',
+  'je suis',
+  "c'est",
+  'ich heiße',
+  'ich heisse',
+  'mein name ist',
+  'ich bin',
+  'hier ist',
 ];
 const ANSWER_ONLY = new Set(["it's", 'its', 'it is']);
 /** Cues after which a single lower-case word is a state, not a name ("I'm flexible", "je suis désolé"), unless the name was asked. */
@@ -24,7 +53,7 @@ const NOT_NAMES = new Set(
     'hi hello hey thanks thank please email phone number budget roof home house homeowner owner tenant renting based ' +
     'located living moving retired married single currently actually just considering one two three four five ' +
     'able after all almost around because been being do does doing get getting had has have having is am are was were be ' +
-    'will would can could should shall may might must want need like love hate know think guess mean it\'s i\'m ' +
+    "will would can could should shall may might must want need like love hate know think guess mean it's i'm " +
     'wait actually oops hmm umm hang skip pass none nope nah later flexible allergic vegetarian vegan open willing unable unsure sorry ' +
     // es, fr, de function words and answers that follow "soy", "je suis", "ich bin"
     'y e el la los las un una uno de del para con muy no si sí por porque ' +
@@ -47,7 +76,7 @@ function isNameWord(w: string, first: boolean): boolean {
   if (NOT_NAMES.has(lower)) return false;
   const typedLower = w === lower;
   // The visitor capitalising a word is good evidence; otherwise suffixes give verbs and adjectives away.
-  return !(typedLower && (/ing$/.test(lower) && lower.length > 5 || /ed$/.test(lower) && lower.length > 4 || /ly$/.test(lower)));
+  return !(typedLower && ((/ing$/.test(lower) && lower.length > 5) || (/ed$/.test(lower) && lower.length > 4) || /ly$/.test(lower)));
 }
 
 /** "ann lee" -> "Ann Lee", "o'brien" -> "O'Brien"; a name typed with capitals ("McDonald", "DeShawn") is kept. */
@@ -98,7 +127,8 @@ export function findName(text: string, asked: boolean): Hit<string> | null {
       if (!hit) continue;
       // A bare "name" labels a name only when one follows, typed with a capital ("name Diego Alvarez").
       if (cue === 'name' && !/^\p{Lu}/u.test(text.slice(hit.start))) continue;
-      if (!asked && STATE_CUES.has(cue) && !hit.value.includes(' ') && text.slice(hit.start, hit.end) === text.slice(hit.start, hit.end).toLowerCase()) continue;
+      if (!asked && STATE_CUES.has(cue) && !hit.value.includes(' ') && text.slice(hit.start, hit.end) === text.slice(hit.start, hit.end).toLowerCase())
+        continue;
       return hit;
     }
   }

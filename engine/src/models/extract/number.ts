@@ -10,14 +10,73 @@ export interface NumberHit extends Hit<number> {
 }
 
 const ONES: Record<string, number> = {
-  zero: 0, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
-  eleven: 11, twelve: 12, thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17, eighteen: 18, nineteen: 19,
-  twenty: 20, thirty: 30, forty: 40, fifty: 50, sixty: 60, seventy: 70, eighty: 80, ninety: 90,
+  zero: 0,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  thirteen: 13,
+  fourteen: 14,
+  fifteen: 15,
+  sixteen: 16,
+  seventeen: 17,
+  eighteen: 18,
+  nineteen: 19,
+  twenty: 20,
+  thirty: 30,
+  forty: 40,
+  fifty: 50,
+  sixty: 60,
+  seventy: 70,
+  eighty: 80,
+  ninety: 90,
   // es, fr, de up to twenty ("one" words left out: "una mesa", "un routeur", "eine Frage" count nothing;
   // nor "once", English before it is Spanish).
-  dos: 2, tres: 3, cuatro: 4, cinco: 5, seis: 6, siete: 7, ocho: 8, nueve: 9, diez: 10, doce: 12, quince: 15, veinte: 20,
-  deux: 2, trois: 3, quatre: 4, cinq: 5, sept: 7, huit: 8, neuf: 9, dix: 10, onze: 11, douze: 12, quinze: 15, vingt: 20,
-  zwei: 2, drei: 3, vier: 4, 'fünf': 5, sechs: 6, sieben: 7, acht: 8, neun: 9, zehn: 10, elf: 11, 'zwölf': 12, 'fünfzehn': 15, zwanzig: 20,
+  dos: 2,
+  tres: 3,
+  cuatro: 4,
+  cinco: 5,
+  seis: 6,
+  siete: 7,
+  ocho: 8,
+  nueve: 9,
+  diez: 10,
+  doce: 12,
+  quince: 15,
+  veinte: 20,
+  deux: 2,
+  trois: 3,
+  quatre: 4,
+  cinq: 5,
+  sept: 7,
+  huit: 8,
+  neuf: 9,
+  dix: 10,
+  onze: 11,
+  douze: 12,
+  quinze: 15,
+  vingt: 20,
+  zwei: 2,
+  drei: 3,
+  vier: 4,
+  fünf: 5,
+  sechs: 6,
+  sieben: 7,
+  acht: 8,
+  neun: 9,
+  zehn: 10,
+  elf: 11,
+  zwölf: 12,
+  fünfzehn: 15,
+  zwanzig: 20,
 };
 const SCALES: Record<string, number> = { hundred: 100, thousand: 1e3, grand: 1e3, million: 1e6, billion: 1e9 };
 /** Suffixes after digits: "2k", "1.5m", "3 thousand". Single letters only when attached, so "150 m" stays 150. */
@@ -69,7 +128,11 @@ function fromWords(text: string): NumberHit[] {
   const words = matchAll(text, WORD).map((m) => ({ w: m[0].toLowerCase(), start: m.index, end: m.index + m[0].length }));
   let i = 0;
   while (i < words.length) {
-    let total = 0, current = 0, used = 0, j = i, scaled = false;
+    let total = 0,
+      current = 0,
+      used = 0,
+      j = i,
+      scaled = false;
     for (; j < words.length; j++) {
       const { w } = words[j]!;
       const next = words[j + 1]?.w ?? '';
@@ -88,7 +151,8 @@ function fromWords(text: string): NumberHit[] {
           current = 0;
         }
       } else if (w === 'a' && used === 0 && next in SCALES) continue;
-      else if (w === 'and' && scaled && next.split('-').every((p) => p in ONES)) continue; // "one hundred and fifty"
+      else if (w === 'and' && scaled && next.split('-').every((p) => p in ONES))
+        continue; // "one hundred and fifty"
       else break;
       used++;
     }
@@ -96,7 +160,8 @@ function fromWords(text: string): NumberHit[] {
       i++;
       continue;
     }
-    const first = words[i]!, last = words[j - 1]!;
+    const first = words[i]!,
+      last = words[j - 1]!;
     let end = last.end;
     const after = new RegExp(`^${CURRENCY_AFTER}\\b`, 'i').exec(text.slice(end));
     if (after) end += after[0].length;

@@ -23,7 +23,12 @@ function looksLikePhone(raw: string): boolean {
 export function tidyPhone(raw: string): string {
   if (!/[()]/.test(raw)) return raw;
   // The trunk zero in "+44 (0)20 …" is not dialled from abroad.
-  return raw.replace(/^(\+\d{1,3})\s*\(0\)\s*/, '$1 ').replace(/\((\d+)\)/g, ' $1 ').replace(/\s*([-.])\s*/g, '$1').replace(/\s+/g, ' ').trim();
+  return raw
+    .replace(/^(\+\d{1,3})\s*\(0\)\s*/, '$1 ')
+    .replace(/\((\d+)\)/g, ' $1 ')
+    .replace(/\s*([-.])\s*/g, '$1')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 export function findPhones(text: string): Hit<string>[] {

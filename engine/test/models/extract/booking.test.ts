@@ -38,7 +38,11 @@ t.test("another field's value is no name, and a date ruled out is no date", asyn
   t.same(run(support, 'Extender', 'name'), { product: 'extender' });
   t.same(run(support, 'skip', 'name'), {});
   t.same(run(booking, 'wait, Saturday not Friday', 'name', { date: '2027-03-12' }), { date: '2027-03-13' });
-  t.same(run(support, 'it won\'t pair with the router, the light just blinks', 'issue', { product: 'extender' }), { issue: "it won't pair with the router, the light just blinks" }, 'a device named in passing does not replace the one collected');
+  t.same(
+    run(support, "it won't pair with the router, the light just blinks", 'issue', { product: 'extender' }),
+    { issue: "it won't pair with the router, the light just blinks" },
+    'a device named in passing does not replace the one collected',
+  );
   t.same(run(support, "what's the difference between normal and urgent?", 'urgency'), {}, 'a question naming two choices picks neither');
 });
 
@@ -52,7 +56,7 @@ t.test('es, fr, de', async (t) => {
   t.same(run(es, 'sí, uno es alérgico al marisco', 'alergias'), { alergias: true });
   t.same(run(es, 'prefiero no decirlo', 'alergias'), {}, 'a refusal holds a "no" that answers nothing');
   t.same(run(fr, "Bonjour, je m'appelle Claire Martin, claire.martin@example.fr"), { nom: 'Claire Martin', email: 'claire.martin@example.fr' });
-  t.same(run(fr, 'pardon, c\'est le routeur', 'probleme', { appareil: 'modem' }), { appareil: 'routeur' });
+  t.same(run(fr, "pardon, c'est le routeur", 'probleme', { appareil: 'modem' }), { appareil: 'routeur' });
   t.same(run(de, 'Hallo, ich heiße Lena Schmidt und bewerbe mich als Entwicklerin'), { name: 'Lena Schmidt' }, 'unasked, only an exact value is a choice');
   t.same(run(de, 'Entwicklerin', 'stelle'), { stelle: 'entwickler' }, 'asked, the synonym answers');
   t.same(run(de, 'fünf Jahre', 'erfahrung'), { erfahrung: 5 });

@@ -52,8 +52,7 @@ t.test('an impossible calendar day is still returned, for the caller to reject',
 });
 
 t.test('not dates', async (t) => {
-  for (const text of ['I may start soon', 'lots of sun', 'I sat down', '2k a month', 'in 2', '13/13/2027', 'flat roof'])
-    t.same(values(text), [], text);
+  for (const text of ['I may start soon', 'lots of sun', 'I sat down', '2k a month', 'in 2', '13/13/2027', 'flat roof']) t.same(values(text), [], text);
 });
 
 t.test('the span covers the date phrase only', async (t) => {

@@ -5,7 +5,12 @@ const roof = ['flat', 'pitched', 'unknown'];
 const first = (text: string, values: Array<string | number> = roof) => findEnumValues(text, values)[0];
 
 t.test('by value, any case', async (t) => {
-  for (const [text, want] of [['flat', 'flat'], ['FLAT roof', 'flat'], ["it's Pitched", 'pitched'], ['unknown', 'unknown']] as const) {
+  for (const [text, want] of [
+    ['flat', 'flat'],
+    ['FLAT roof', 'flat'],
+    ["it's Pitched", 'pitched'],
+    ['unknown', 'unknown'],
+  ] as const) {
     t.equal(first(text)?.value, want, text);
     t.equal(first(text)?.how, 'exact', text);
   }

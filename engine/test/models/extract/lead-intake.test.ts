@@ -7,8 +7,7 @@ import { extract } from '../../../src/models/extract/index.js';
 const template = JSON.parse(readFileSync(new URL('../../fixtures/lead-intake.json', import.meta.url), 'utf8')) as Template;
 /** Wednesday 6 January 2027. */
 const now = new Date('2027-01-06T10:00:00Z');
-const run = (text: string, askedField: string | null = null, data: Record<string, unknown> = {}) =>
-  extract(text, { template, askedField, data, now });
+const run = (text: string, askedField: string | null = null, data: Record<string, unknown> = {}) => extract(text, { template, askedField, data, now });
 
 t.test('the fixture is the brief example and is a valid template', async (t) => {
   t.ok(validateTemplate(template).ok);
@@ -16,11 +15,7 @@ t.test('the fixture is the brief example and is a valid template', async (t) => 
 
 t.test('several fields in one message', async (t) => {
   const cases: Array<[string, string | null, Record<string, unknown>]> = [
-    [
-      "I'm Ann Lee, ann@example.com, budget about 2k a month, flat roof",
-      null,
-      { name: 'Ann Lee', email: 'ann@example.com', budget: 2000, roof: 'flat' },
-    ],
+    ["I'm Ann Lee, ann@example.com, budget about 2k a month, flat roof", null, { name: 'Ann Lee', email: 'ann@example.com', budget: 2000, roof: 'flat' }],
     [
       'Hi, this is Bob Stone. Reach me at bob@stone.io or +44 20 7946 0958, we could start next Monday',
       null,
@@ -31,16 +26,8 @@ t.test('several fields in one message', async (t) => {
       null,
       { name: 'Carla Diaz', phone: '555 123-4567', budget: 1500, roof: 'pitched' },
     ],
-    [
-      'start on 2027-03-01 with two thousand dollars a month',
-      null,
-      { budget: 2000, start: '2027-03-01' },
-    ],
-    [
-      'call me on +1-202-555-0143, budget 200',
-      'email',
-      { phone: '+1-202-555-0143', budget: 200 },
-    ],
+    ['start on 2027-03-01 with two thousand dollars a month', null, { budget: 2000, start: '2027-03-01' }],
+    ['call me on +1-202-555-0143, budget 200', 'email', { phone: '+1-202-555-0143', budget: 200 }],
   ];
   for (const [text, asked, want] of cases) t.same(run(text, asked), { values: want, corrected: [] }, text);
 });
@@ -62,8 +49,7 @@ t.test('numbers are not stolen by the wrong field', async (t) => {
 });
 
 t.test('"2k", "2,000" and "two thousand" all give the same budget', async (t) => {
-  for (const text of ['2k', '2,000', 'two thousand', 'about 2000 dollars', '$2,000 a month'])
-    t.equal(run(text, 'budget').values.budget, 2000, text);
+  for (const text of ['2k', '2,000', 'two thousand', 'about 2000 dollars', '$2,000 a month']) t.equal(run(text, 'budget').values.budget, 2000, text);
 });
 
 t.test('dates relative to a fixed now', async (t) => {
@@ -103,7 +89,7 @@ t.test('the roof by synonym, and unknowns only when the roof is in question', as
   t.same(run('slanted', 'roof').values, { roof: 'pitched' });
   t.same(run("I'm not sure", 'roof').values, { roof: 'unknown' });
   t.same(run('not sure about the roof').values, { roof: 'unknown' });
-  t.same(run("I'm not sure", 'email').values, {}, "not sure, asked for the email, is not a roof");
+  t.same(run("I'm not sure", 'email').values, {}, 'not sure, asked for the email, is not a roof');
   t.same(run('pitched roof').values, { roof: 'pitched' });
   t.same(run('something else', 'roof').values, { roof: 'something else' }, 'an unknown choice is returned for the caller to reject');
 });

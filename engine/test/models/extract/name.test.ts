@@ -8,12 +8,12 @@ t.test('names after a cue', async (t) => {
     ["I'm Ann Lee", 'Ann Lee'],
     ['I am ann lee, ann@example.com', 'Ann Lee'],
     ['my name is Bob', 'Bob'],
-    ["Hi, this is Carla from Acme", 'Carla'],
+    ['Hi, this is Carla from Acme', 'Carla'],
     ['call me Dee', 'Dee'],
     ["name's jo o'brien", "Jo O'Brien"],
     ['im mary-jane watson and my email is mj@x.com', 'Mary-Jane Watson'],
     ['My name is Ludwig van Beethoven.', 'Ludwig van Beethoven'],
-    ["I\u2019m Ann", 'Ann'],
+    ['I\u2019m Ann', 'Ann'],
   ];
   for (const [text, want] of cases) t.equal(findName(text.replace(/\u2019/g, "'"), false)?.value, want, text);
 });

@@ -50,15 +50,7 @@ t.test('"2k", "2,000" and "two thousand" are the same amount, and all count as a
 });
 
 t.test('what is not a number', async (t) => {
-  const cases = [
-    'my budget is not set yet',
-    'the 3rd',
-    'at 5pm',
-    'a grand idea',
-    'not 2k',
-    'b2b',
-    'a lot',
-  ];
+  const cases = ['my budget is not set yet', 'the 3rd', 'at 5pm', 'a grand idea', 'not 2k', 'b2b', 'a lot'];
   for (const text of cases) t.same(values(text), [], text);
 });
 

@@ -12,7 +12,8 @@ export default async function previewRoutes(app: FastifyInstance) {
     {
       schema: {
         summary: 'A preview token for a draft template',
-        description: "A short-lived visitor token whose sessions run this draft (checked like a saved template), for the console's live preview; no site, no lead.",
+        description:
+          "A short-lived visitor token whose sessions run this draft (checked like a saved template), for the console's live preview; no site, no lead.",
         tags: ['templates'],
         operationId: 'createPreviewToken',
         params: tidParams,

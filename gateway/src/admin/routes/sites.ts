@@ -11,7 +11,8 @@ export default async function siteRoutes(app: FastifyInstance) {
 
   const create = {
     summary: 'Create a site',
-    description: 'Exact origins (scheme, host, optional port) and the id of one of the tenant\'s templates. The answer holds the new `siteKey` the widget names.',
+    description:
+      "Exact origins (scheme, host, optional port) and the id of one of the tenant's templates. The answer holds the new `siteKey` the widget names.",
     tags,
     operationId: 'createSite',
     params: tidParams,
@@ -24,7 +25,13 @@ export default async function siteRoutes(app: FastifyInstance) {
     return bo.createSite(caller.actor, request.params.tid, request.body);
   });
 
-  const list = { summary: "The tenant's sites", tags, operationId: 'listSites', params: tidParams, response: { 200: listOf('SiteView', 'The sites, by id'), ...errors(ADMIN_ERRORS) } };
+  const list = {
+    summary: "The tenant's sites",
+    tags,
+    operationId: 'listSites',
+    params: tidParams,
+    response: { 200: listOf('SiteView', 'The sites, by id'), ...errors(ADMIN_ERRORS) },
+  };
   app.get<{ Params: { tid: string } }>('/tenants/:tid/sites', { schema: list }, async (request) => {
     app.allowTenant(request, request.params.tid);
     return { items: await bo.listSites(request.params.tid) };
@@ -50,7 +57,14 @@ export default async function siteRoutes(app: FastifyInstance) {
     return bo.patchSite(caller.actor, request.params.tid, request.params.siteId, request.body);
   });
 
-  const del = { summary: 'Delete a site', description: 'Its site key stops working.', tags, operationId: 'deleteSite', params: siteParams, response: { 204: noContent('Deleted'), ...errors(ADMIN_ERRORS) } };
+  const del = {
+    summary: 'Delete a site',
+    description: 'Its site key stops working.',
+    tags,
+    operationId: 'deleteSite',
+    params: siteParams,
+    response: { 204: noContent('Deleted'), ...errors(ADMIN_ERRORS) },
+  };
   app.delete<{ Params: { tid: string; siteId: string } }>('/tenants/:tid/sites/:siteId', { schema: del }, async (request, reply) => {
     const caller = app.allowTenant(request, request.params.tid);
     await bo.deleteSite(caller.actor, request.params.tid, request.params.siteId);

@@ -35,7 +35,8 @@ export default async function submissionRoutes(app: FastifyInstance) {
     {
       schema: {
         summary: 'Leads, newest first',
-        description: 'Filtered by status, site and creation time (`since` inclusive, `until` exclusive); a page of `limit` (default 50), then pass `next` as `cursor`.',
+        description:
+          'Filtered by status, site and creation time (`since` inclusive, `until` exclusive); a page of `limit` (default 50), then pass `next` as `cursor`.',
         tags,
         operationId: 'listSubmissions',
         params: tidParams,
@@ -76,9 +77,7 @@ export default async function submissionRoutes(app: FastifyInstance) {
       const fields = [...new Set(templates.flatMap((t) => Object.keys(t.fields)))];
       const format = request.query.format;
       const stamp = new Date().toISOString().slice(0, 10);
-      reply
-        .type(CONTENT_TYPES[format])
-        .header('content-disposition', `attachment; filename="${tid}-leads-${stamp}.${format === 'csv' ? 'csv' : 'ndjson'}"`);
+      reply.type(CONTENT_TYPES[format]).header('content-disposition', `attachment; filename="${tid}-leads-${stamp}.${format === 'csv' ? 'csv' : 'ndjson'}"`);
       return reply.send(exportSubmissions(store().iterate(tid, filterOf(request.query)), format, fields));
     },
   );

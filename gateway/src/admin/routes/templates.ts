@@ -50,7 +50,13 @@ export default async function templateRoutes(app: FastifyInstance) {
     },
   );
 
-  const list = { summary: "The tenant's templates", tags, operationId: 'listTemplates', params: tidParams, response: { 200: listOf('TemplateSummary', 'Template ids with their latest version'), ...errors(ADMIN_ERRORS) } };
+  const list = {
+    summary: "The tenant's templates",
+    tags,
+    operationId: 'listTemplates',
+    params: tidParams,
+    response: { 200: listOf('TemplateSummary', 'Template ids with their latest version'), ...errors(ADMIN_ERRORS) },
+  };
   app.get<{ Params: { tid: string } }>('/tenants/:tid/templates', { schema: list }, async (request) => {
     app.allowTenant(request, request.params.tid);
     return { items: await bo.listTemplates(request.params.tid) };

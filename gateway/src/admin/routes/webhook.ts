@@ -38,7 +38,10 @@ export default async function webhookRoutes(app: FastifyInstance) {
         operationId: 'putWebhook',
         params: tidParams,
         body: putSchema,
-        response: { 200: ref('WebhookView', 'Saved (with `secret` the first time)'), ...errors(ADMIN_ERRORS, BODY_ERRORS, OPERATOR_ONLY, { 400: ['invalid_webhook_url'] }) },
+        response: {
+          200: ref('WebhookView', 'Saved (with `secret` the first time)'),
+          ...errors(ADMIN_ERRORS, BODY_ERRORS, OPERATOR_ONLY, { 400: ['invalid_webhook_url'] }),
+        },
       },
     },
     async (request) => {
@@ -60,7 +63,14 @@ export default async function webhookRoutes(app: FastifyInstance) {
     },
   );
 
-  const get = { summary: 'The webhook', description: 'Without its secrets.', tags, operationId: 'getWebhook', params: tidParams, response: { 200: ref('WebhookView', 'The webhook'), ...errors(ADMIN_ERRORS) } };
+  const get = {
+    summary: 'The webhook',
+    description: 'Without its secrets.',
+    tags,
+    operationId: 'getWebhook',
+    params: tidParams,
+    response: { 200: ref('WebhookView', 'The webhook'), ...errors(ADMIN_ERRORS) },
+  };
   app.get<{ Params: { tid: string } }>('/tenants/:tid/webhook', { schema: get }, async (request) => {
     app.allowTenant(request, request.params.tid);
     const w = (await bo.getTenant(request.params.tid)).webhook;
@@ -68,7 +78,13 @@ export default async function webhookRoutes(app: FastifyInstance) {
     return view(w);
   });
 
-  const del = { summary: 'Remove the webhook', tags, operationId: 'deleteWebhook', params: tidParams, response: { 204: noContent('Removed'), ...errors(ADMIN_ERRORS) } };
+  const del = {
+    summary: 'Remove the webhook',
+    tags,
+    operationId: 'deleteWebhook',
+    params: tidParams,
+    response: { 204: noContent('Removed'), ...errors(ADMIN_ERRORS) },
+  };
   app.delete<{ Params: { tid: string } }>('/tenants/:tid/webhook', { schema: del }, async (request, reply) => {
     const caller = app.allowTenant(request, request.params.tid);
     await bo.changeWebhook(caller.actor, request.params.tid, 'webhook.delete', (doc) => {
@@ -123,5 +139,4 @@ export default async function webhookRoutes(app: FastifyInstance) {
     await bo.getTenant(request.params.tid);
     return { items: await outbox().outbox.recent(request.params.tid, 100) };
   });
-
 }

@@ -17,7 +17,7 @@ const whoami = {
       additionalProperties: false,
       required: ['actor', 'tenantId'],
       properties: {
-        actor: { type: 'string', description: '`admin` for the operator key, else the tenant key\'s id (`key_…`).' },
+        actor: { type: 'string', description: "`admin` for the operator key, else the tenant key's id (`key_…`)." },
         tenantId: { type: ['string', 'null'], description: 'The tenant the key manages; null for the operator.' },
       },
     },
