@@ -134,14 +134,12 @@ export const request = (p: Pool): fc.Arbitrary<FuzzRequest> =>
   fc.oneof(
     {
       weight: 6,
-      arbitrary: fc
-        .record({ auth: authHeader(p), body: chatBody(p), ct: contentType, origin: fc.option(origin) })
-        .map(({ auth, body, ct, origin }) => ({
-          method: 'POST' as const,
-          url: '/v1/chat',
-          headers: headerSafe({ authorization: auth, 'content-type': ct, origin: origin ?? undefined }),
-          body,
-        })),
+      arbitrary: fc.record({ auth: authHeader(p), body: chatBody(p), ct: contentType, origin: fc.option(origin) }).map(({ auth, body, ct, origin }) => ({
+        method: 'POST' as const,
+        url: '/v1/chat',
+        headers: headerSafe({ authorization: auth, 'content-type': ct, origin: origin ?? undefined }),
+        body,
+      })),
     },
     {
       weight: 2,
