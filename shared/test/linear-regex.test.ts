@@ -59,8 +59,9 @@ t.test('re2-wasm running out of its fixed heap recovers on a fresh instance', as
 });
 
 t.test("the widget's subpaths never reach linear-regex or re2-wasm", async (t) => {
-  const exportsMap = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).exports as Record<string, string>;
-  t.equal(exportsMap['./linear-regex'], './src/linear-regex.ts');
+  // Each subpath's sources (the "chat-source" condition; its dist/ JavaScript is compiled from them).
+  const exportsMap = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).exports as Record<string, Record<string, string>>;
+  t.equal(exportsMap['./linear-regex']!['chat-source'], './src/linear-regex.ts');
   const seen = new Set<string>();
   const walk = (file: string) => {
     if (seen.has(file)) return;
@@ -73,7 +74,7 @@ t.test("the widget's subpaths never reach linear-regex or re2-wasm", async (t) =
       if (spec.startsWith('./')) walk(spec.slice(2).replace(/\.js$/, '.ts'));
     }
   };
-  for (const sub of ['./events', './sse', './errors']) walk(exportsMap[sub]!.replace('./src/', ''));
+  for (const sub of ['./events', './sse', './errors']) walk(exportsMap[sub]!['chat-source']!.replace('./src/', ''));
   t.notOk(seen.has('linear-regex.ts'), [...seen].join(', '));
   t.notOk(seen.has('template.ts'));
 });
