@@ -1,7 +1,7 @@
 /** Start bench/bare-proxy.mjs in front of `targetUrl` as its own process (a hop, like the gateway). */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { waitFor, type ServiceProcess } from '../../scripts/testkit/index.js';
+import { killChild, waitFor, type ServiceProcess } from '../../scripts/testkit/index.js';
 import { track } from '../../scripts/testkit/cleanup.js';
 
 const SCRIPT = fileURLToPath(new URL('../bare-proxy.mjs', import.meta.url));
@@ -27,11 +27,6 @@ export async function startBareProxy(targetUrl: string, node = process.env.BENCH
     port,
     process: child,
     output: () => out,
-    async kill(signal: NodeJS.Signals = 'SIGKILL') {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const done = new Promise<void>((r) => child.once('exit', () => r()));
-      child.kill(signal);
-      await done;
-    },
+    kill: (signal: NodeJS.Signals = 'SIGKILL') => killChild(child, signal),
   };
 }

@@ -61,6 +61,14 @@ async function healthy(url: string): Promise<boolean> {
   }
 }
 
+/** Signal a child and wait for its exit (at once when it has exited already). */
+export async function killChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const done = new Promise<void>((r) => child.once('exit', () => r()));
+  child.kill(signal);
+  await done;
+}
+
 export async function startService(name: 'engine' | 'gateway', opts: ServiceOptions = {}): Promise<ServiceProcess> {
   const port = opts.port ?? (await freePort());
   const args = serviceArgs(name, opts.runtime ?? serviceRuntime());
@@ -102,11 +110,6 @@ export async function startService(name: 'engine' | 'gateway', opts: ServiceOpti
     port,
     process: child,
     output: () => out,
-    async kill(signal: NodeJS.Signals = 'SIGKILL') {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const done = new Promise<void>((r) => child.once('exit', () => r()));
-      child.kill(signal);
-      await done;
-    },
+    kill: (signal: NodeJS.Signals = 'SIGKILL') => killChild(child, signal),
   };
 }
