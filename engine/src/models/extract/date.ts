@@ -1,4 +1,5 @@
 import { type Hit, dropOverlaps, endsWith, matchAll } from './hits.js';
+import { ONES } from './number.js';
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 const MONTH = String.raw`(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?`;
@@ -7,22 +8,8 @@ const DAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 
 const WEEKDAY = String.raw`(sunday|monday|tuesday|wednesday|thursday|friday|saturday|tues|thurs)`;
 const ORD = String.raw`(?:st|nd|rd|th)?`;
 const UNIT_DAYS: Record<string, number> = { day: 1, week: 7, fortnight: 14 };
-const SMALL: Record<string, number> = {
-  a: 1,
-  an: 1,
-  one: 1,
-  two: 2,
-  three: 3,
-  four: 4,
-  five: 5,
-  six: 6,
-  seven: 7,
-  eight: 8,
-  nine: 9,
-  ten: 10,
-  couple: 2,
-  few: 3,
-};
+// Counts of days, weeks…: the number words, plus the article and "a couple" / "a few".
+const COUNT_WORDS: Record<string, number> = { a: 1, an: 1, couple: 2, few: 3 };
 
 const DAY_MS = 86_400_000;
 const utc = (y: number, m: number, d: number) => new Date(Date.UTC(y, m, d));
@@ -134,7 +121,7 @@ function weekdayIndex(target: number, strictlyAfter: boolean, now: Date): string
   return isoOf(addDays(t, ahead));
 }
 
-const count = (s: string) => (/^\d+$/.test(s) ? Number(s) : (SMALL[s.toLowerCase()] ?? NaN));
+const count = (s: string) => (/^\d+$/.test(s) ? Number(s) : (COUNT_WORDS[s.toLowerCase()] ?? ONES[s.toLowerCase()] ?? NaN));
 
 type Rule = { re: RegExp; read: (m: RegExpExecArray, now: Date) => string | null };
 

@@ -9,7 +9,8 @@ export interface NumberHit extends Hit<number> {
   count?: boolean;
 }
 
-const ONES: Record<string, number> = {
+/** English number words up to ninety (the date extractor reads its counts with them too). */
+export const ONES: Record<string, number> = {
   zero: 0,
   one: 1,
   two: 2,
