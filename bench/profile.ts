@@ -7,7 +7,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { spawn } from 'node:child_process';
 import { freePort, startRedis, waitFor } from '../scripts/testkit/index.js';
-import { ENGINE_KEY, JWT_SECRET, visitorToken, writeBenchTenants, removeDir } from './lib/stack.js';
+import { ENGINE_KEY, JWT_SECRET, NO_LIMITS_ENV, visitorToken, writeBenchTenants, removeDir } from './lib/stack.js';
 import { gatewaySession, runLoad } from './lib/journey.js';
 import { closePools } from './lib/turn-client.js';
 
@@ -91,7 +91,7 @@ const gateway = await profiled('gateway', {
   REDIS_URL: redis.url,
   ENGINE_URL: engine.url,
   TENANTS_FILE: tenants.file,
-  RATE_TOKEN_PER_MINUTE: '100000000',
+  ...NO_LIMITS_ENV,
 });
 try {
   const token = await visitorToken(gateway.url);

@@ -98,7 +98,12 @@ async function main() {
     const [gatewayStream, gatewayFast, gatewayAux] = await Promise.all([
       gw(engineStream.url),
       gw(engineFast.url),
-      gw(aux.url, { heartbeatMs: IDLE_HEARTBEAT_MS, poolConnections: opts.idleStreams + 300 }),
+      // Arm D holds idleStreams turns open at once on this one: its concurrency cap above them.
+      gw(aux.url, {
+        heartbeatMs: IDLE_HEARTBEAT_MS,
+        poolConnections: opts.idleStreams + 300,
+        extraEnv: { MAX_CONCURRENT_TURNS: String(opts.idleStreams + 300) },
+      }),
     ]);
     Object.assign(procs, { gateway_stream: gatewayStream, gateway_fast: gatewayFast, gateway_aux: gatewayAux });
     // Anchor: a bare relaying hop in front of the streaming engine, beside the gateway.

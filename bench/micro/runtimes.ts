@@ -37,13 +37,12 @@ try {
   // One at a time: four stacks starting at once on a small machine only time out.
   for (const [name, runtime] of runtimes) {
     const engine = await startEngine({ redisUrl: redis.url, tokenDelayMs: 0, runtime });
-    // The four gateways share one Redis, so one site's turn counter: no limit in the way.
+    // The four gateways share one Redis, so one site's turn counter: startGateway lifts the limits.
     const gateway = await startGateway({
       redisUrl: redis.url,
       engineUrl: engine.url,
       tenantsFile: tenants.file,
       runtime,
-      extraEnv: { RATE_SITE_TURNS_PER_MINUTE: '100000000' },
     });
     procs.push(engine, gateway);
     stacks.push({ name, engine, gateway, token: await visitorToken(gateway.url), tps: [] as number[], engineCpu: [] as number[], gatewayCpu: [] as number[] });

@@ -12,7 +12,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { AuditEntry, SiteView, Template, TenantLimitsInput, WebhookEventType } from '@chat/shared';
-import { evalCached, type ScriptClient } from '../redis-scripts.js';
+import { defineLua, runScript, type ScriptRunner } from '@chat/shared/server';
 import { guarded } from '../redis-client.js';
 
 /** A site as stored: what the API shows of it, keyed by its id. `template` names a template of the tenant. */
@@ -78,7 +78,9 @@ const tplField = (id: string, version: number) => `${id}@${version}`;
 
 // KEYS: tenants, revs, version, templates of the tenant. ARGV: id, expected rev, doc ('' deletes),
 // channel, then template field/value pairs.
-const COMMIT = `
+const COMMIT = defineLua(
+  'registryCommit',
+  `
 local rev = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '0')
 if rev ~= tonumber(ARGV[2]) then return 0 end
 if ARGV[3] == '' then
@@ -92,10 +94,14 @@ else
 end
 local v = redis.call('INCR', KEYS[3])
 redis.call('PUBLISH', ARGV[4], v)
-return 1`;
+return 1`,
+);
+
+/** The scripts a client the registry store uses must be created with (newRedisClient's `scripts`). */
+export const REGISTRY_SCRIPTS = [COMMIT];
 
 /** The node-redis commands used here: a single client and a cluster client both fit. */
-export interface RegistryRedis extends ScriptClient {
+export interface RegistryRedis extends ScriptRunner {
   get(key: string): Promise<string | null>;
   hGetAll(key: string): Promise<unknown>;
   hGet(key: string, field: string): Promise<string | null | undefined>;
@@ -155,7 +161,7 @@ export function redisRegistryStore(client: RegistryRedis, opts: { auditMax: numb
           CHANNEL,
           ...templates.flatMap((t) => [tplField(t.id, t.version), JSON.stringify(t.template)]),
         ];
-        return (await evalCached(client, COMMIT, { keys: [TENANTS, REVS, VERSION, tplKey(id)], arguments: args })) === 1;
+        return (await runScript(client, COMMIT, [TENANTS, REVS, VERSION, tplKey(id)], args)) === 1;
       }),
     getTemplate: (tenantId, id, version) => guarded(async () => parseTemplate(await client.hGet(tplKey(tenantId), tplField(id, version)))),
     async subscribe(onChange) {

@@ -19,7 +19,7 @@
 import { randomBytes } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { AppError, SUBMISSION_STATUSES, type Submission, type SubmissionPage, type SubmissionStatus } from '@chat/shared';
-import { evalCached, type ScriptClient } from '../redis-scripts.js';
+import { defineLua, runScript, type ScriptRunner } from '@chat/shared/server';
 import { guarded } from '../redis-client.js';
 
 export interface SubmissionFilter {
@@ -270,7 +270,7 @@ const createdMs = (s: Submission) => Date.parse(s.createdAt);
 // Redis.
 
 /** The node-redis commands used here: a single client and a cluster client both fit. */
-export interface SubmissionsRedis extends ScriptClient {
+export interface SubmissionsRedis extends ScriptRunner {
   get(key: string): Promise<unknown>;
   mGet(keys: string[]): Promise<unknown>;
   zRangeWithScores(key: string, start: string, stop: string, opts: { BY: 'SCORE'; REV: true; LIMIT: { offset: number; count: number } }): Promise<unknown>;
@@ -279,7 +279,9 @@ export interface SubmissionsRedis extends ScriptClient {
 // Write a merged document if nothing moved since it was read. KEYS: document, session, index.
 // ARGV: id, the session's id as read ('' = none), the document as read ('' = none), new JSON,
 // TTL ms, score (createdAt ms), trim cutoff (scores <= it are past the retention).
-const UPSERT = `
+const UPSERT = defineLua(
+  'submissionUpsert',
+  `
 if (redis.call('GET', KEYS[2]) or '') ~= ARGV[2] then return 0 end
 if (redis.call('GET', KEYS[1]) or '') ~= ARGV[3] then return 0 end
 if ARGV[2] ~= '' and ARGV[2] ~= ARGV[1] then redis.call('ZREM', KEYS[3], ARGV[2]) end
@@ -287,23 +289,33 @@ redis.call('SET', KEYS[1], ARGV[4], 'PX', ARGV[5])
 redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[5])
 redis.call('ZADD', KEYS[3], ARGV[6], ARGV[1])
 redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', ARGV[7])
-return 1`;
+return 1`,
+);
 
 // Remove a document, its index entry and (KEYS[3], when known) its session's mapping if it is
 // still this id. KEYS: document, index[, session]. ARGV: id. Returns what was removed.
-const DELETE = `
+const DELETE = defineLua(
+  'submissionDelete',
+  `
 local v = redis.call('GET', KEYS[1])
 redis.call('DEL', KEYS[1])
 redis.call('ZREM', KEYS[2], ARGV[1])
 if KEYS[3] and redis.call('GET', KEYS[3]) == ARGV[1] then redis.call('DEL', KEYS[3]) end
-return v`;
+return v`,
+);
 
 // The `count` index entries after ARGV[1] (newest first), as member, score, ...; nil when that
 // member is not in the index (any more) at score ARGV[2]. KEYS: index.
-const RANGE_AFTER = `
+const RANGE_AFTER = defineLua(
+  'submissionRangeAfter',
+  `
 local r = redis.call('ZREVRANK', KEYS[1], ARGV[1])
 if not r or tonumber(redis.call('ZSCORE', KEYS[1], ARGV[1])) ~= tonumber(ARGV[2]) then return false end
-return redis.call('ZREVRANGE', KEYS[1], r + 1, r + tonumber(ARGV[3]), 'WITHSCORES')`;
+return redis.call('ZREVRANGE', KEYS[1], r + 1, r + tonumber(ARGV[3]), 'WITHSCORES')`,
+);
+
+/** The scripts a client the submission store uses must be created with (newRedisClient's `scripts`). */
+export const SUBMISSION_SCRIPTS = [UPSERT, DELETE, RANGE_AFTER];
 
 const MAX_UPSERT_TRIES = 20;
 
@@ -330,7 +342,7 @@ export function redisSubmissions(client: SubmissionsRedis, opts: SubmissionStore
           return { entries: rows.map(pos), more: rows.length === count };
         }
         // Where `after` still is in the index: the next `count` by rank, one round trip.
-        const flat = (await evalCached(client, RANGE_AFTER, { keys: [key], arguments: [after.id, String(after.score), String(count)] })) as string[] | null;
+        const flat = (await runScript(client, RANGE_AFTER, [key], [after.id, String(after.score), String(count)])) as string[] | null;
         if (flat) {
           const entries: Pos[] = [];
           for (let i = 0; i < flat.length; i += 2) {
@@ -381,10 +393,12 @@ export function redisSubmissions(client: SubmissionsRedis, opts: SubmissionStore
           const { id } = out.submission;
           const created = createdMs(out.submission);
           const ttl = Math.max(1, created + retainMs - now);
-          const ok = await evalCached(client, UPSERT, {
-            keys: [submissionKey(tenantId, id), sessKey, index],
-            arguments: [id, mapped ?? '', cur ? curRaw! : '', JSON.stringify(out.submission), String(ttl), String(created), String(now - retainMs)],
-          });
+          const ok = await runScript(
+            client,
+            UPSERT,
+            [submissionKey(tenantId, id), sessKey, index],
+            [id, mapped ?? '', cur ? curRaw! : '', JSON.stringify(out.submission), String(ttl), String(created), String(now - retainMs)],
+          );
           if (ok === 1) return out;
         }
         throw new Error(`submission upsert of session ${sessionId}: still contended after ${MAX_UPSERT_TRIES} tries`);
@@ -404,7 +418,7 @@ export function redisSubmissions(client: SubmissionsRedis, opts: SubmissionStore
       return guarded(async () => {
         const seen = parse(await getRaw(key));
         const keys = seen ? [key, index, submissionSessionKey(tenantId, seen.sessionId)] : [key, index];
-        const removed = parse((await evalCached(client, DELETE, { keys, arguments: [id] })) as string | null);
+        const removed = parse((await runScript(client, DELETE, keys, [id])) as string | null);
         return live(removed, clock());
       });
     },

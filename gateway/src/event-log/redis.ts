@@ -8,21 +8,27 @@
 import { isWireEvent, type WireEvent } from '@chat/shared';
 import type { EventLog, LoggedEvent } from './log.js';
 import { localWakeups } from './memory.js';
-import { evalCached, type ScriptClient } from '../redis-scripts.js';
+import { defineLua, runScript } from '@chat/shared/server';
 import { guarded, newRedisClient } from '../redis-client.js';
 
 const eventsKey = (id: string) => `gw:events:{${id}}`;
 
 // Append a batch: XADD each (ids given, so they must grow), cap the stream, refresh its TTL.
 // KEYS: events. ARGV: max events, ttl seconds, then id, event name, data JSON per event.
-const APPEND = `
+const APPEND = defineLua(
+  'eventLogAppend',
+  `
 for i = 3, #ARGV, 3 do
   redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], ARGV[i], 'e', ARGV[i + 1], 'd', ARGV[i + 2])
 end
 redis.call('EXPIRE', KEYS[1], ARGV[2])
-return 1`;
+return 1`,
+);
 
-interface Commands extends ScriptClient {
+/** The scripts a client the event log uses must be created with (tests building their own client). */
+export const EVENT_LOG_SCRIPTS = [APPEND];
+
+interface Commands {
   del(keys: string[]): Promise<number>;
   xRange(key: string, start: string, end: string, opts?: { COUNT: number }): Promise<unknown>;
   on(event: 'error', fn: (e: Error) => void): unknown;
@@ -41,12 +47,10 @@ export interface RedisEventLogOptions {
 }
 
 export async function redisEventLog(opts: RedisEventLogOptions): Promise<EventLog> {
-  const client = newRedisClient<Commands>(opts.url, opts.cluster);
+  const client = newRedisClient<Commands>(opts.url, opts.cluster, EVENT_LOG_SCRIPTS);
   client.on('error', opts.onError);
   await client.connect();
   const wake = localWakeups();
-
-  const run = (script: string, keys: string[], args: string[]) => evalCached(client, script, { keys, arguments: args });
 
   return {
     kind: 'redis',
@@ -55,7 +59,7 @@ export async function redisEventLog(opts: RedisEventLogOptions): Promise<EventLo
         if (!events.length) return;
         const args = [String(opts.maxEvents), String(opts.ttlS)];
         for (const { id, ev } of events) args.push(id, ev.event, JSON.stringify(ev.data));
-        await run(APPEND, [eventsKey(sessionId)], args);
+        await runScript(client, APPEND, [eventsKey(sessionId)], args);
         wake.notify(sessionId);
       }),
     read: (sessionId, afterId, count) =>

@@ -14,7 +14,7 @@ import type { SessionStatus, Submission } from '@chat/shared';
 import { newRedisClient } from '../redis-client.js';
 import type { Config } from '../config.js';
 import type { SessionRecord } from '../sessions.js';
-import { memorySubmissions, redisSubmissions, type SubmissionStore, type SubmissionsRedis } from '../admin/submissions.js';
+import { memorySubmissions, redisSubmissions, SUBMISSION_SCRIPTS, type SubmissionStore, type SubmissionsRedis } from '../admin/submissions.js';
 
 export const IDLE_SET = 'gw:sessions:idle';
 
@@ -49,7 +49,7 @@ export default fp<{ config: Config }>(
     let client: Client | undefined;
     let store: SubmissionStore;
     if (config.redisUrl && app.kv.kind === 'redis') {
-      client = newRedisClient<Client>(config.redisUrl, config.redisCluster);
+      client = newRedisClient<Client>(config.redisUrl, config.redisCluster, SUBMISSION_SCRIPTS);
       client.on('error', (e) => app.log.warn({ err: e.message }, 'leads redis error'));
       await client.connect();
       store = redisSubmissions(client, { retainDays: config.submissionsRetainDays });

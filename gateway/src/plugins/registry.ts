@@ -11,7 +11,7 @@ import { TenantsError, type TenantDefaults } from '../tenants.js';
 import { checkProductionRegistry, isExampleTenantsFile } from '../production.js';
 import { Registry } from '../admin/registry.js';
 import { BackOffice } from '../admin/back-office.js';
-import { memoryRegistryStore, redisRegistryStore, type RegistryRedis } from '../admin/store.js';
+import { memoryRegistryStore, redisRegistryStore, REGISTRY_SCRIPTS, type RegistryRedis } from '../admin/store.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -50,7 +50,7 @@ export default fp<{ config: Config }>(
       | (RegistryRedis & { connect(): Promise<unknown>; close(): Promise<unknown>; on(e: 'error', fn: (e: Error) => void): unknown; isOpen: boolean })
       | undefined;
     if (config.redisUrl) {
-      client = newRedisClient(config.redisUrl, config.redisCluster);
+      client = newRedisClient(config.redisUrl, config.redisCluster, REGISTRY_SCRIPTS);
       client!.on('error', (e) => app.log.error({ err: e }, 'registry redis error'));
       await client!.connect();
       store = redisRegistryStore(client!, { auditMax: config.auditMaxEntries, onError: (e) => app.log.error({ err: e }, 'registry subscriber error') });

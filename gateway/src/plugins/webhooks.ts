@@ -9,7 +9,7 @@ import type { WebhookTestResult } from '@chat/shared';
 import { newRedisClient } from '../redis-client.js';
 import type { Config } from '../config.js';
 import type { SessionRecord } from '../sessions.js';
-import { Outbox, eventId, type EventType, type OutboxRedis } from '../webhooks/outbox.js';
+import { OUTBOX_SCRIPTS, Outbox, eventId, type EventType, type OutboxRedis } from '../webhooks/outbox.js';
 import { DeliveryWorker } from '../webhooks/worker.js';
 import { buildEvent } from '../webhooks/events.js';
 import { sendPing } from '../webhooks/ping.js';
@@ -47,7 +47,7 @@ export default fp<{ config: Config }>(
       app.log.warn('REDIS_URL is unset: webhooks are off (their outbox must live in Redis)');
       return;
     }
-    const client = newRedisClient<Client>(config.redisUrl, config.redisCluster);
+    const client = newRedisClient<Client>(config.redisUrl, config.redisCluster, OUTBOX_SCRIPTS);
     client.on('error', (e) => app.log.warn({ err: e.message }, 'webhook redis error'));
     await client.connect();
 

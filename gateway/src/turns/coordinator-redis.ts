@@ -8,7 +8,7 @@
  * event log's: claims and lease renewals never queue behind a burst of pipelined appends.
  */
 import type { ClaimOutcome, CoordinatorOptions, TurnCoordinator } from './coordinator.js';
-import { evalCached, type ScriptClient } from '../redis-scripts.js';
+import { defineLua, runScript, type LuaScript } from '@chat/shared/server';
 import { guarded, newRedisClient } from '../redis-client.js';
 import { sessionKey } from '../sessions.js';
 
@@ -20,7 +20,9 @@ const STOP_CHANNEL = 'gw:stop';
 // written before issuers were kept has none and matches either), another owner's or
 // a missing session answers foreign and writes nothing; a running marker answers attach (same
 // message) or busy; else next seq and a fresh marker.
-const CLAIM = `
+const CLAIM = defineLua(
+  'turnClaim',
+  `
 if KEYS[3] then
   local rec = redis.call('HMGET', KEYS[3], 'tenantId', 'sub', 'siteId', 'issuer')
   if rec[1] ~= ARGV[4] or rec[2] ~= ARGV[5] or rec[3] ~= ARGV[6] then return {'foreign', 0} end
@@ -35,28 +37,38 @@ local seq = redis.call('INCR', KEYS[2])
 redis.call('EXPIRE', KEYS[2], ARGV[3])
 redis.call('HSET', KEYS[1], 'msg', ARGV[1], 'seq', seq)
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
-return {'start', seq}`;
+return {'start', seq}`,
+);
 
-const RENEW = `
+const RENEW = defineLua(
+  'turnRenew',
+  `
 local cur = redis.call('HMGET', KEYS[1], 'seq', 'stop')
 if cur[1] ~= ARGV[1] then return {0, 0} end
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
 if cur[2] then return {1, 1} end
-return {1, 0}`;
+return {1, 0}`,
+);
 
-const END = `if redis.call('HGET', KEYS[1], 'seq') == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+const END = defineLua('turnEnd', `if redis.call('HGET', KEYS[1], 'seq') == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`);
 
 // Give back a refused claim: the marker if it is still this turn's, and the seq if it is still the last.
-const GIVE_BACK = `
+const GIVE_BACK = defineLua(
+  'turnGiveBack',
+  `
 if redis.call('HGET', KEYS[1], 'seq') == ARGV[1] then redis.call('DEL', KEYS[1]) end
 if redis.call('GET', KEYS[2]) == ARGV[1] then
   if ARGV[1] == '1' then redis.call('DEL', KEYS[2]) else redis.call('DECR', KEYS[2]) end
 end
-return 1`;
+return 1`,
+);
 
-const STOP = `if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'stop', '1') return 1 end return 0`;
+const STOP = defineLua('turnStop', `if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'stop', '1') return 1 end return 0`);
 
-interface Commands extends ScriptClient {
+/** The scripts a client the coordinator uses must be created with (tests building their own client). */
+export const COORDINATOR_SCRIPTS = [CLAIM, RENEW, END, GIVE_BACK, STOP];
+
+interface Commands {
   hmGet(key: string, fields: string[]): Promise<unknown>;
   del(keys: string[]): Promise<number>;
   publish(channel: string, message: string): Promise<unknown>;
@@ -76,7 +88,7 @@ export interface RedisCoordinatorOptions extends CoordinatorOptions {
 
 export async function redisTurnCoordinator(opts: RedisCoordinatorOptions): Promise<TurnCoordinator> {
   const notify = opts.notify ?? (() => {});
-  const client = newRedisClient<Commands>(opts.url, opts.cluster);
+  const client = newRedisClient<Commands>(opts.url, opts.cluster, COORDINATOR_SCRIPTS);
   client.on('error', opts.onError);
   await client.connect();
   const sub = client.duplicate();
@@ -95,7 +107,7 @@ export async function redisTurnCoordinator(opts: RedisCoordinatorOptions): Promi
     throw e;
   }
 
-  const run = (script: string, keys: string[], args: string[]) => evalCached(client, script, { keys, arguments: args });
+  const run = (script: LuaScript, keys: string[], args: string[]) => runScript(client, script, keys, args);
 
   return {
     kind: 'redis',

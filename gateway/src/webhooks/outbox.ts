@@ -19,7 +19,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { WEBHOOK_EVENT_TYPES, type DeliveryView, type WebhookEventType } from '@chat/shared';
-import { evalCached, type ScriptClient } from '../redis-scripts.js';
+import { defineLua, runScript, type ScriptRunner } from '@chat/shared/server';
 
 export const OUTBOX = 'gw:outbox:{wh}';
 export const deliveryKey = (id: string) => `gw:delivery:{wh}:${id}`;
@@ -60,7 +60,7 @@ export interface Delivery {
 }
 
 /** The node-redis commands used here: a single client and a cluster client both fit. */
-export interface OutboxRedis extends ScriptClient {
+export interface OutboxRedis extends ScriptRunner {
   hGetAll(key: string): Promise<unknown>;
   get(key: string): Promise<string | null>;
   set(key: string, value: string): Promise<unknown>;
@@ -72,7 +72,9 @@ export interface OutboxRedis extends ScriptClient {
 
 // KEYS: record, outbox, tenant history, session index.
 // ARGV: id, due, retainS, history max, '1' when KEYS[4] applies, then field/value pairs for the record.
-const ENQUEUE = `
+const ENQUEUE = defineLua(
+  'outboxEnqueue',
+  `
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('HSET', KEYS[1], unpack(ARGV, 6))
 redis.call('EXPIRE', KEYS[1], ARGV[3])
@@ -84,7 +86,8 @@ if ARGV[5] == '1' then
   redis.call('SADD', KEYS[4], ARGV[1])
   redis.call('EXPIRE', KEYS[4], ARGV[3])
 end
-return 1`;
+return 1`,
+);
 
 // KEYS: update pointer, outbox, the pointed-at record (or the new one when none), new record,
 // tenant history, session index.
@@ -93,7 +96,9 @@ return 1`;
 // The pointed-at delivery is replaced only while nobody has touched it: still pending, no attempt
 // recorded and its score still its own due time (a claim moves the score to the lease's end, so
 // an attempt in flight with the old body is never changed under the worker's feet).
-const ENQUEUE_UPDATE = `
+const ENQUEUE_UPDATE = defineLua(
+  'outboxEnqueueUpdate',
+  `
 local cur = redis.call('GET', KEYS[1]) or ''
 if cur ~= ARGV[1] then return {'retry', cur} end
 if cur ~= '' then
@@ -117,36 +122,48 @@ redis.call('EXPIRE', KEYS[6], ARGV[4])
 redis.call('LPUSH', KEYS[5], ARGV[2])
 redis.call('LTRIM', KEYS[5], 0, tonumber(ARGV[5]) - 1)
 redis.call('EXPIRE', KEYS[5], ARGV[4])
-return {'created', ARGV[2]}`;
+return {'created', ARGV[2]}`,
+);
 
 // A settled delivery that never was in the outbox (a ping). KEYS: record, tenant history.
 // ARGV: id, retainS, history max, then field/value pairs.
-const RECORD_SETTLED = `
+const RECORD_SETTLED = defineLua(
+  'outboxRecordSettled',
+  `
 redis.call('HSET', KEYS[1], unpack(ARGV, 4))
 redis.call('EXPIRE', KEYS[1], ARGV[2])
 redis.call('LPUSH', KEYS[2], ARGV[1])
 redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[3]) - 1)
 redis.call('EXPIRE', KEYS[2], ARGV[2])
-return 1`;
+return 1`,
+);
 
-const CLAIM = `
+const CLAIM = defineLua(
+  'outboxClaim',
+  `
 local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
 for _, id in ipairs(ids) do redis.call('ZADD', KEYS[1], ARGV[2], id) end
-return ids`;
+return ids`,
+);
 
 // ARGV: id, lease, next due ('' = leave the outbox), then field/value pairs for the record.
 // A record that is gone (expired, or erased while the attempt was in flight) is not recreated.
-const SETTLE = `
+const SETTLE = defineLua(
+  'outboxSettle',
+  `
 local s = redis.call('ZSCORE', KEYS[1], ARGV[1])
 if not s or tonumber(s) ~= tonumber(ARGV[2]) then return 0 end
 if ARGV[3] == '' then redis.call('ZREM', KEYS[1], ARGV[1]) else redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1]) end
 if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('HSET', KEYS[2], unpack(ARGV, 4)) end
-return 1`;
+return 1`,
+);
 
 // KEYS: outbox, session index, update pointer, tenant history, then one record per id.
 // ARGV: '1' when KEYS[4] is the session's tenant history, then the ids.
 // Returns {records deleted, ids still in the index (added meanwhile: the caller goes again)}.
-const FORGET = `
+const FORGET = defineLua(
+  'outboxForget',
+  `
 local n = 0
 for i = 2, #ARGV do
   local id = ARGV[i]
@@ -157,7 +174,11 @@ for i = 2, #ARGV do
 end
 local left = redis.call('SCARD', KEYS[2])
 if left == 0 then redis.call('DEL', KEYS[2], KEYS[3]) end
-return {n, left}`;
+return {n, left}`,
+);
+
+/** The scripts a client the webhook outbox uses must be created with (newRedisClient's `scripts`). */
+export const OUTBOX_SCRIPTS = [ENQUEUE, ENQUEUE_UPDATE, RECORD_SETTLED, CLAIM, SETTLE, FORGET];
 
 /** The session id inside one of our event bodies (`data.sessionId`), for callers that do not pass it. */
 function sessionIdOf(body: string): string | undefined {
@@ -211,10 +232,12 @@ export class Outbox {
       dueAt: String(dueMs),
       ...(sessionId ? { sessionId } : {}),
     };
-    const res = await evalCached(this.redis, ENQUEUE, {
-      keys: [deliveryKey(id), OUTBOX, historyKey(tenantId), sessionId ? sessionDeliveriesKey(sessionId) : deliveryKey(id)],
-      arguments: [id, String(dueMs), String(this.retainS), String(HISTORY_MAX), sessionId ? '1' : '0', ...Object.entries(fields).flat()],
-    });
+    const res = await runScript(
+      this.redis,
+      ENQUEUE,
+      [deliveryKey(id), OUTBOX, historyKey(tenantId), sessionId ? sessionDeliveriesKey(sessionId) : deliveryKey(id)],
+      [id, String(dueMs), String(this.retainS), String(HISTORY_MAX), sessionId ? '1' : '0', ...Object.entries(fields).flat()],
+    );
     return res === 1;
   }
 
@@ -232,10 +255,12 @@ export class Outbox {
       const due = nowMs + debounceMs;
       const fields = { tenantId, sessionId, type: 'session.updated', attempts: '0', status: 'pending', createdAt: iso(nowMs) };
       const res = strings(
-        await evalCached(this.redis, ENQUEUE_UPDATE, {
-          keys: [pointer, OUTBOX, deliveryKey(cur || id), deliveryKey(id), historyKey(tenantId), sessionDeliveriesKey(sessionId)],
-          arguments: [cur, id, String(due), String(this.retainS), String(HISTORY_MAX), body, ...Object.entries(fields).flat()],
-        }),
+        await runScript(
+          this.redis,
+          ENQUEUE_UPDATE,
+          [pointer, OUTBOX, deliveryKey(cur || id), deliveryKey(id), historyKey(tenantId), sessionDeliveriesKey(sessionId)],
+          [cur, id, String(due), String(this.retainS), String(HISTORY_MAX), body, ...Object.entries(fields).flat()],
+        ),
       );
       if (res[0] !== 'retry') return res[1]!;
       // Another gateway moved the pointer between our read and the script: read it again.
@@ -246,13 +271,13 @@ export class Outbox {
   /** Take up to `limit` due deliveries for `leaseMs`; another worker sees them again only after it. */
   async claim(limit: number, leaseMs: number, nowMs = Date.now()): Promise<Delivery[]> {
     const lease = nowMs + leaseMs;
-    const ids = (await evalCached(this.redis, CLAIM, { keys: [OUTBOX], arguments: [String(nowMs), String(lease), String(limit)] })) as string[];
+    const ids = (await runScript(this.redis, CLAIM, [OUTBOX], [String(nowMs), String(lease), String(limit)])) as string[];
     const out: Delivery[] = [];
     for (const id of ids) {
       const h = (await this.redis.hGetAll(deliveryKey(id))) as Record<string, string>;
       if (!h.body || !h.tenantId) {
         // Its record expired or was erased: nothing to send; it just leaves the outbox.
-        await evalCached(this.redis, SETTLE, { keys: [OUTBOX, deliveryKey(id)], arguments: [id, String(lease), '', 'status', 'failed'] });
+        await runScript(this.redis, SETTLE, [OUTBOX, deliveryKey(id)], [id, String(lease), '', 'status', 'failed']);
         continue;
       }
       out.push({
@@ -272,10 +297,12 @@ export class Outbox {
   /** Record an attempt's outcome; `nextDueMs` undefined takes the delivery out of the outbox. */
   async settle(d: Delivery, fields: Record<string, string>, nextDueMs?: number): Promise<boolean> {
     const all = nextDueMs === undefined ? fields : { ...fields, dueAt: String(nextDueMs) };
-    const res = await evalCached(this.redis, SETTLE, {
-      keys: [OUTBOX, deliveryKey(d.id)],
-      arguments: [d.id, String(d.lease), nextDueMs === undefined ? '' : String(nextDueMs), ...Object.entries(all).flat()],
-    });
+    const res = await runScript(
+      this.redis,
+      SETTLE,
+      [OUTBOX, deliveryKey(d.id)],
+      [d.id, String(d.lease), nextDueMs === undefined ? '' : String(nextDueMs), ...Object.entries(all).flat()],
+    );
     return res === 1;
   }
 
@@ -298,10 +325,12 @@ export class Outbox {
       ...(outcome.lastStatus !== undefined ? { lastStatus: String(outcome.lastStatus) } : {}),
       ...(outcome.lastError !== undefined ? { lastError: outcome.lastError } : {}),
     };
-    await evalCached(this.redis, RECORD_SETTLED, {
-      keys: [deliveryKey(id), historyKey(tenantId)],
-      arguments: [id, String(this.retainS), String(HISTORY_MAX), ...Object.entries(fields).flat()],
-    });
+    await runScript(
+      this.redis,
+      RECORD_SETTLED,
+      [deliveryKey(id), historyKey(tenantId)],
+      [id, String(this.retainS), String(HISTORY_MAX), ...Object.entries(fields).flat()],
+    );
   }
 
   /**
@@ -347,10 +376,12 @@ export class Outbox {
         tenantId = ((await this.redis.hGetAll(deliveryKey(id))) as Record<string, string>).tenantId;
         if (tenantId) break;
       }
-      const res = (await evalCached(this.redis, FORGET, {
-        keys: [OUTBOX, index, pendingUpdateKey(sessionId), historyKey(tenantId ?? ''), ...ids.map(deliveryKey)],
-        arguments: [tenantId ? '1' : '0', ...ids],
-      })) as number[];
+      const res = (await runScript(
+        this.redis,
+        FORGET,
+        [OUTBOX, index, pendingUpdateKey(sessionId), historyKey(tenantId ?? ''), ...ids.map(deliveryKey)],
+        [tenantId ? '1' : '0', ...ids],
+      )) as number[];
       deleted += Number(res[0]);
       if (Number(res[1]) === 0) return deleted;
     }

@@ -10,11 +10,12 @@
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createClient } from 'redis';
+import { scriptsOption } from '@chat/shared/server';
 import { exportSubmissions } from '../../src/admin/export.js';
-import { redisSubmissions } from '../../src/admin/submissions.js';
+import { redisSubmissions, SUBMISSION_SCRIPTS } from '../../src/admin/submissions.js';
 
 const [url, tenantId, format, fields] = process.argv.slice(2) as [string, string, 'csv' | 'ndjson', string];
-const client = createClient({ url });
+const client = createClient({ url, scripts: scriptsOption(SUBMISSION_SCRIPTS) });
 await client.connect();
 const store = redisSubmissions(client, { retainDays: 30 });
 await new Promise((r) => setTimeout(r, 50));

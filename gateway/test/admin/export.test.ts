@@ -8,11 +8,12 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
 import { createClient } from 'redis';
+import { scriptsOption } from '@chat/shared/server';
 import type { Submission } from '@chat/shared';
 import { startRedis } from '../../../scripts/testkit/index.js';
 import { track } from '../../../scripts/testkit/cleanup.js';
 import { csvCell, exportSubmissions } from '../../src/admin/export.js';
-import { redisSubmissions, submissionIndexKey, submissionKey, submissionSessionKey } from '../../src/admin/submissions.js';
+import { redisSubmissions, SUBMISSION_SCRIPTS, submissionIndexKey, submissionKey, submissionSessionKey } from '../../src/admin/submissions.js';
 
 async function text(stream: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];
@@ -224,7 +225,7 @@ t.test('the stream pulls the source only when read, and stops it when destroyed'
 
 t.test('100,000 submissions from Redis stream out without memory growing with the count', async (t) => {
   const redis = await startRedis();
-  const client = createClient({ url: redis.url });
+  const client = createClient({ url: redis.url, scripts: scriptsOption(SUBMISSION_SCRIPTS) });
   await client.connect();
   t.teardown(async () => {
     await client.close();

@@ -8,8 +8,9 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { createClient } from 'redis';
+import { scriptsOption } from '@chat/shared/server';
 import { startRedis } from '../../../scripts/testkit/index.js';
-import { redisRegistryStore, type RegistryRedis } from '../../src/admin/store.js';
+import { redisRegistryStore, REGISTRY_SCRIPTS, type RegistryRedis } from '../../src/admin/store.js';
 import { Registry } from '../../src/admin/registry.js';
 import { BackOffice } from '../../src/admin/back-office.js';
 import { EXAMPLE_TENANTS, ROOT } from '../helpers.js';
@@ -24,7 +25,7 @@ t.teardown(async () => {
 
 const defaults = { turnsPerMinute: 20, sessionsPerHour: 30, platformIssuer: 'chat-gateway' };
 async function office() {
-  const client = createClient({ url: redis.url });
+  const client = createClient({ url: redis.url, scripts: scriptsOption(REGISTRY_SCRIPTS) });
   await client.connect();
   clients.push(client);
   const store = redisRegistryStore(client as unknown as RegistryRedis, { auditMax: 100, onError: () => {} });

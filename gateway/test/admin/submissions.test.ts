@@ -8,11 +8,13 @@
 import t from 'tap';
 import { randomBytes } from 'node:crypto';
 import { createClient, createCluster } from 'redis';
+import { scriptsOption } from '@chat/shared/server';
 import { AppError, type Submission } from '@chat/shared';
 import { startRedis, startRedisCluster } from '../../../scripts/testkit/index.js';
 import {
   memorySubmissions,
   redisSubmissions,
+  SUBMISSION_SCRIPTS,
   submissionIndexKey,
   submissionKey,
   submissionSessionKey,
@@ -22,8 +24,9 @@ import {
 } from '../../src/admin/submissions.js';
 
 const redis = await startRedis();
-const c1 = createClient({ url: redis.url });
-const c2 = createClient({ url: redis.url });
+const scripts = scriptsOption(SUBMISSION_SCRIPTS);
+const c1 = createClient({ url: redis.url, scripts });
+const c2 = createClient({ url: redis.url, scripts });
 await Promise.all([c1.connect(), c2.connect()]);
 t.teardown(async () => {
   await Promise.all([c1.close(), c2.close()]);
@@ -522,7 +525,9 @@ t.test('redis: a writer that read before another created re-reads and updates (n
       if (++writes === 1) await gate;
       return fn.apply(c2, a);
     };
-  Object.assign(held, { evalSha: hold(c2.evalSha), eval: hold(c2.eval) });
+  // Each script is a method of the client (node-redis `scripts`): hold them all.
+  const c2Scripts = c2 as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
+  Object.assign(held, Object.fromEntries(SUBMISSION_SCRIPTS.map((s) => [s.name, hold(c2Scripts[s.name]!)])));
   const late = redisSubmissions(held, { retainDays: 30 });
 
   const tid = tenant();
@@ -552,12 +557,14 @@ t.test('redis: a storage failure is state_unavailable', async (t) => {
     zRangeWithScores: async () => {
       throw new Error('connection lost');
     },
-    eval: async () => {
-      throw new Error('connection lost');
-    },
-    evalSha: async () => {
-      throw new Error('connection lost');
-    },
+    ...Object.fromEntries(
+      SUBMISSION_SCRIPTS.map((s) => [
+        s.name,
+        async () => {
+          throw new Error('connection lost');
+        },
+      ]),
+    ),
   };
   const store = redisSubmissions(broken, { retainDays: 30 });
   await t.rejects(store.upsert(input('x', sessionId())), { code: 'state_unavailable' });
@@ -569,7 +576,7 @@ t.test('redis: a storage failure is state_unavailable', async (t) => {
 t.test('redis cluster client: every key of a tenant in one slot', async (t) => {
   const cluster = await startRedisCluster(3);
   t.teardown(() => cluster.stop());
-  const client = createCluster({ rootNodes: cluster.url.split(',').map((url) => ({ url })) });
+  const client = createCluster({ rootNodes: cluster.url.split(',').map((url) => ({ url })), scripts });
   await client.connect();
   t.teardown(() => client.close());
   const store = redisSubmissions(client, { retainDays: 30 });

@@ -1,7 +1,8 @@
 /** Test setup for the webhooks library: a real redis-server, an Outbox on it, and a worker over a fixed tenant list. */
 import { createClient } from 'redis';
+import { scriptsOption } from '@chat/shared/server';
 import { startRedis, waitFor, type RedisServer } from '../../../scripts/testkit/index.js';
-import { Outbox } from '../../src/webhooks/outbox.js';
+import { OUTBOX_SCRIPTS, Outbox } from '../../src/webhooks/outbox.js';
 import { DeliveryWorker } from '../../src/webhooks/worker.js';
 import type { WebhookConfig } from '../../src/webhooks/config.js';
 import type { TenantRegistry } from '../../src/tenants.js';
@@ -24,7 +25,7 @@ export interface Kit {
 
 export async function startKit(): Promise<Kit> {
   const redis = await startRedis();
-  const db = createClient({ url: redis.url });
+  const db = createClient({ url: redis.url, scripts: scriptsOption(OUTBOX_SCRIPTS) });
   await db.connect();
   const outbox = new Outbox(db, RETAIN_S);
   const webhooks = new Map<string, WebhookConfig>();
