@@ -46,5 +46,7 @@ USER node
 HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT || 3000}/readyz`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # node itself as the command (not npm, which would not pass SIGTERM on and would cut the drain short);
-# compose runs it under an init (init: true). The engine: ["node", "engine/dist/server.js"].
-CMD ["node", "gateway/dist/server.js"]
+# compose runs it under an init (init: true). The engine: ["node", "engine/dist/server.js"]. The flags
+# before the entry point are the workspace's `nodeFlags` (gateway/package.json: a 16 MB young
+# generation, see docs/scaling.md "Idle streams").
+CMD ["node", "--max-semi-space-size=16", "gateway/dist/server.js"]

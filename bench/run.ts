@@ -95,16 +95,7 @@ async function main() {
     const aux = await startAuxEngine(engineStream.url, 5000);
     stops.push(() => aux.close());
     const gw = (engineUrl: string, extra: object = {}) => startGateway({ redisUrl: redis.url, engineUrl, tenantsFile: tenants.file, ...extra });
-    const [gatewayStream, gatewayFast, gatewayAux] = await Promise.all([
-      gw(engineStream.url),
-      gw(engineFast.url),
-      // Arm D holds idleStreams turns open at once on this one: its concurrency cap above them.
-      gw(aux.url, {
-        heartbeatMs: IDLE_HEARTBEAT_MS,
-        poolConnections: opts.idleStreams + 300,
-        extraEnv: { MAX_CONCURRENT_TURNS: String(opts.idleStreams + 300) },
-      }),
-    ]);
+    const [gatewayStream, gatewayFast, gatewayAux] = await Promise.all([gw(engineStream.url), gw(engineFast.url), gw(aux.url)]);
     Object.assign(procs, { gateway_stream: gatewayStream, gateway_fast: gatewayFast, gateway_aux: gatewayAux });
     // Anchor: a bare relaying hop in front of the streaming engine, beside the gateway.
     if (anchors) procs.bare_proxy = await startBareProxy(engineStream.url);
@@ -135,14 +126,27 @@ async function main() {
     stops.push(() => r.close());
     const token = await visitorToken(gatewayFast.url);
     const ctx = new BenchContext(opts, urls, pids, r, undefined, tenants.template, token);
+    // Arm D's gateway: started fresh and warmed right before it (see arms/idle.ts), its concurrency cap above the streams it holds.
+    const idleGateway = async () => {
+      aux.mode = 'forward';
+      const g = await gw(aux.url, {
+        heartbeatMs: IDLE_HEARTBEAT_MS,
+        poolConnections: opts.idleStreams + 300,
+        extraEnv: { MAX_CONCURRENT_TURNS: String(opts.idleStreams + 300) },
+      });
+      stops.push(() => g.kill('SIGTERM'));
+      await runLoad(12, 6, () => gatewaySession(g.url, ctx.token), 'warm-up');
+      return { url: g.url, pid: g.process.pid! };
+    };
 
     // Warm-up: JIT, pools and script caches on every path, not measured.
     const w = quick ? 1 / 6 : 1;
     const n = (x: number) => Math.max(2, Math.round(x * w));
     if (only === 'idle') {
-      await runLoad(n(12), 6, () => gatewaySession(urls.gatewayAux, token), 'warm-up');
-      const idle = await idleArm(ctx, aux, IDLE_HEARTBEAT_MS);
-      log(`idle streams: ${idle.count} open (${idle.heartbeating} heartbeating), ${idle.rssKbPerStream.toFixed(1)} KB RSS each`);
+      const idle = await idleArm(ctx, aux, IDLE_HEARTBEAT_MS, await idleGateway());
+      log(
+        `idle streams: ${idle.count} open (${idle.heartbeating} heartbeating), ${idle.rssKbPerStream.toFixed(1)} KB RSS each (V8 heap used ${idle.heapUsedKbPerStream?.toFixed(1)}, of it new space ${idle.newSpaceKbPerStream?.toFixed(1)}; external ${idle.externalKbPerStream?.toFixed(1)})`,
+      );
       process.stdout.write(`${JSON.stringify(idle)}\n`);
       return;
     }
@@ -169,8 +173,10 @@ async function main() {
       await throughputRound(ctx, throughput, round);
       log(`round ${round + 1}/${opts.rounds} done`);
     }
-    const idle = await idleArm(ctx, aux, IDLE_HEARTBEAT_MS);
-    log(`idle streams: ${idle.count} open, ${idle.rssKbPerStream.toFixed(1)} KB RSS each`);
+    const idle = await idleArm(ctx, aux, IDLE_HEARTBEAT_MS, await idleGateway());
+    log(
+      `idle streams: ${idle.count} open (${idle.heartbeating} heartbeating), ${idle.rssKbPerStream.toFixed(1)} KB RSS each (V8 heap used ${idle.heapUsedKbPerStream?.toFixed(1)}, of it new space ${idle.newSpaceKbPerStream?.toFixed(1)}; external ${idle.externalKbPerStream?.toFixed(1)})`,
+    );
 
     const anchorResults: Anchors = {
       bare_proxy: procs.bare_proxy

@@ -166,11 +166,12 @@ function engineKey() {
   return randomBytes(24).toString('base64url');
 }
 
-/** A service's compiled entry point, relative to the repository root (missing: say how to build it). */
+/** A service's node arguments: its `nodeFlags` (its package.json) and compiled entry point (missing: say how to build it). */
 function compiled(name) {
   const entry = `${name}/dist/server.js`;
   if (!existsSync(`${ROOT}${entry}`)) throw new Error(`${entry} is missing: run \`npm run build\` first (\`npm start\` does)`);
-  return entry;
+  const { nodeFlags = [] } = JSON.parse(readFileSync(`${ROOT}${name}/package.json`, 'utf8'));
+  return [...nodeFlags, entry];
 }
 
 async function main() {
@@ -219,7 +220,7 @@ async function main() {
 
   const enginePort = await pickPort(Number(process.env.ENGINE_PORT || 4001));
   const engineUrl = `http://127.0.0.1:${enginePort}`;
-  run('engine', process.execPath, [engineEntry], {
+  run('engine', process.execPath, engineEntry, {
     PORT: String(enginePort),
     HOST: '127.0.0.1', // internal: never exposed
     ENGINE_KEY: key,
@@ -230,7 +231,7 @@ async function main() {
 
   const gatewayPort = Number(process.env.PORT || 3000);
   const gatewayUrl = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${gatewayPort}`;
-  run('gateway', process.execPath, [gatewayEntry], {
+  run('gateway', process.execPath, gatewayEntry, {
     PORT: String(gatewayPort),
     HOST: host,
     ENGINE_URL: engineUrl,

@@ -29,14 +29,36 @@ export interface IdleResult {
   rssBeforeKb: number;
   rssOpenKb: number;
   rssKbPerStream: number;
+  /** Where the RSS goes, per stream (the gateway's /metrics before and with N open): V8's used heap, its new space, and memory outside the heap (Buffers). */
+  heapUsedKbPerStream?: number;
+  newSpaceKbPerStream?: number;
+  externalKbPerStream?: number;
   openMs: number;
 }
 
-export async function idleArm(ctx: BenchContext, aux: AuxEngine, heartbeatMs: number): Promise<IdleResult> {
+/** The gateway's memory split from its own /metrics (prom-client's default metrics), in KB. */
+async function memorySplit(url: string): Promise<{ heapUsed: number; newSpace: number; external: number } | undefined> {
+  const res = await fetch(`${url}/metrics`).catch(() => undefined);
+  if (!res?.ok) return undefined;
+  const text = await res.text();
+  const metric = (re: RegExp) => Number(re.exec(text)?.[1] ?? NaN) / 1024;
+  return {
+    heapUsed: metric(/^\w*nodejs_heap_size_used_bytes (\S+)/m),
+    newSpace: metric(/^\w*nodejs_heap_space_size_used_bytes\{space="new"\} (\S+)/m),
+    external: metric(/^\w*nodejs_external_memory_bytes (\S+)/m),
+  };
+}
+
+/**
+ * `gateway` is a gateway in front of `aux`, started for this arm and warmed with a few turns: a
+ * process that served the other arms first would be measured from wherever V8 had shrunk its heap
+ * to after them, and the figure would count the heap growing back, not the streams.
+ */
+export async function idleArm(ctx: BenchContext, aux: AuxEngine, heartbeatMs: number, gateway: { url: string; pid: number }): Promise<IdleResult> {
   const n = ctx.opts.idleStreams;
-  const pid = ctx.pids.gateway_aux!;
+  const pid = gateway.pid;
   aux.mode = 'stall';
-  const pool = new undici.Pool(ctx.urls.gatewayAux, { connections: n + 10, pipelining: 1, bodyTimeout: 0, headersTimeout: 60_000 });
+  const pool = new undici.Pool(gateway.url, { connections: n + 10, pipelining: 1, bodyTimeout: 0, headersTimeout: 60_000 });
   const ac = new AbortController();
   setMaxListeners(0, ac.signal); // one signal ends them all
   const pings = new Array<number>(n).fill(0);
@@ -46,6 +68,7 @@ export async function idleArm(ctx: BenchContext, aux: AuxEngine, heartbeatMs: nu
     rssBeforeKb = Math.min(rssBeforeKb, sampleProc(pid).rssKb);
     await sleep(500);
   }
+  const memBefore = await memorySplit(gateway.url);
   const t0 = performance.now();
   let next = 0;
   const opener = async () => {
@@ -86,11 +109,20 @@ export async function idleArm(ctx: BenchContext, aux: AuxEngine, heartbeatMs: nu
     await sleep(250);
   }
   const heartbeating = pings.filter((p) => p > 0).length;
+  const memOpen = await memorySplit(gateway.url);
+  const split =
+    memBefore && memOpen
+      ? {
+          heapUsedKbPerStream: (memOpen.heapUsed - memBefore.heapUsed) / open,
+          newSpaceKbPerStream: (memOpen.newSpace - memBefore.newSpace) / open,
+          externalKbPerStream: (memOpen.external - memBefore.external) / open,
+        }
+      : {};
   ac.abort();
   await pool.destroy();
   // A client leaving does not end its turn (it goes on into the event log): end the engine side.
   for (const res of aux.stalled) res.destroy();
   await waitFor(() => aux.stalled.size === 0, 30_000, 'gateway released the idle upstreams').catch(() => {});
   aux.mode = 'forward';
-  return { requested: n, count: open, heartbeating, rssBeforeKb, rssOpenKb, rssKbPerStream: (rssOpenKb - rssBeforeKb) / open, openMs };
+  return { requested: n, count: open, heartbeating, rssBeforeKb, rssOpenKb, rssKbPerStream: (rssOpenKb - rssBeforeKb) / open, ...split, openMs };
 }

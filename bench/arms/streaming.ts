@@ -10,12 +10,15 @@ import type { AuxEngine } from '../lib/aux-engine.js';
 
 export interface StreamingSamples {
   c1: { gateway: TurnResult[]; direct: TurnResult[] };
+  /** Straight to the zero-delay engine, one at a time: the engine's own time to first token. */
+  engineZeroDelayC1: TurnResult[];
   c64: { gateway: TurnResult[]; direct: TurnResult[] };
   relay: { eventsIn: number; eventsOut: number; turns: number };
 }
 
 export const newStreamingSamples = (): StreamingSamples => ({
   c1: { gateway: [], direct: [] },
+  engineZeroDelayC1: [],
   c64: { gateway: [], direct: [] },
   relay: { eventsIn: 0, eventsOut: 0, turns: 0 },
 });
@@ -34,6 +37,12 @@ export async function streamingRound(ctx: BenchContext, s: StreamingSamples, rou
         (sess === gw ? s.c1.gateway : s.c1.direct).push(r);
       }
     }
+    return opts.c1Turns * 2;
+  });
+  // The engine alone with a zero-delay model: its own time to the first token, nothing else waiting.
+  await ctx.slot('A_engine_c1_zero_delay', async () => {
+    const direct = engineSession([urls.engineFast], ctx.template);
+    for (let i = 0; i < opts.c1Turns * 2; i++) s.engineZeroDelayC1.push(assertOk(await direct.turn(LEAD_SCRIPT[i % LEAD_SCRIPT.length]!), 'A engine c1'));
     return opts.c1Turns * 2;
   });
   const c64 = async (side: 'gateway' | 'direct') => {

@@ -17,9 +17,9 @@ export const SITE_ORIGIN = 'https://acme.example';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** The example tenants with limits no bench reaches: the bench measures speed, not the limiter. */
-export function writeBenchTenants(): { file: string; dir: string; template: unknown } {
+export function writeBenchTenants(root = ROOT): { file: string; dir: string; template: unknown } {
   const dir = mkdtempSync(join(tmpdir(), 'bench-'));
-  const tenants = JSON.parse(readFileSync(join(ROOT, 'gateway/tenants.example.json'), 'utf8')) as {
+  const tenants = JSON.parse(readFileSync(join(root, 'gateway/tenants.example.json'), 'utf8')) as {
     tenants: Array<{ limits: Record<string, number>; templates: Record<string, unknown> }>;
   };
   for (const t of tenants.tenants) t.limits = { turnsPerMinute: 100_000_000, sessionsPerHour: 100_000_000 };
@@ -38,6 +38,8 @@ export const RUNTIME: Runtime = { runtime: serviceRuntime(process.env.BENCH_RUNT
 export interface Runtime {
   runtime: ServiceRuntime;
   node: string;
+  /** Another checkout to run the services from (bench/micro/runtimes.ts BEFORE_TREE). */
+  root?: string;
 }
 
 export const removeDir = (dir: string) => rmSync(dir, { recursive: true, force: true });

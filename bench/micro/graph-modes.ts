@@ -2,8 +2,9 @@
  * `node --import tsx bench/micro/graph-modes.ts [turns]`: CPU per turn of the intake graph alone
  * (in-memory checkpointer, embedded model, zero delay, no HTTP, no Redis) under each way of
  * running it, so that the engine's per-turn cost can be split into "LangGraph + LangChain" and
- * "ours". Prints one line per mode. `MODE=<name>` runs one mode (for `--cpu-prof`), `POOL=1` pools
- * getRandomValues as the engine process does.
+ * "ours". Prints one line per mode. `MODE=<name>` runs one mode (for `--cpu-prof`), `RUNCTX=1` installs
+ * the light run context as the engine process does (engine/src/runtime-patches.ts). The retired env
+ * snapshot and random pool were measured the same way (docs/scaling.md, "Runtime patches").
  */
 import { randomUUID } from 'node:crypto';
 import { MemorySaver } from '@langchain/langgraph-checkpoint';
@@ -13,16 +14,13 @@ import { ruleExtractor } from '../../engine/src/models/extractor.js';
 import { LEAD_SCRIPT } from '../lib/journey.js';
 import { writeBenchTenants, removeDir } from '../lib/stack.js';
 import { REPLY_TAG, messageText } from '../../engine/src/graph/nodes/reply.js';
-import { installRandomPool } from '../../engine/src/random-pool.js';
-import { snapshotEnv } from '../../engine/src/env-snapshot.js';
+import { installLightRunContext } from '../../engine/src/light-run-context.js';
 
 const turns = Number(process.argv[2] ?? 1200);
 const t = writeBenchTenants();
 removeDir(t.dir);
-// POOL=1: with the engine's pooled getRandomValues (engine/src/random-pool.ts), as server.ts installs it.
-if (process.env.POOL) installRandomPool();
-// ENVCOPY=1: process.env as a plain object (engine/src/env-snapshot.ts), as server.ts does.
-if (process.env.ENVCOPY) snapshotEnv();
+// RUNCTX=1: LangChain's per-call run context without the untraced RunTree (engine/src/light-run-context.ts).
+if (process.env.RUNCTX && !installLightRunContext()) throw new Error('RUNCTX=1: LangSmith tracing is on in this environment');
 const graph = compileGraph({ model: new EmbeddedChatModel(), extractor: ruleExtractor, contextMessages: 12, maxFieldAttempts: 3 }, new MemorySaver());
 
 type Mode = (thread: string, input: object) => Promise<number>;

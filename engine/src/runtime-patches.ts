@@ -3,26 +3,30 @@
  * (bench/micro/graph-modes.ts, docs/scaling.md "Runtime patches") and is kept only while it saves
  * at least 10% of a turn's CPU. server.ts installs them before building the app and logs which are
  * active (`runtime patches active`); nothing else in the engine patches globals.
+ *
+ * Retired after that measurement (2026-11-29, Node 24): the `process.env` snapshot and the pooled
+ * `getRandomValues`. Each saved under 5% of a turn alone and nothing beside the light run context:
+ * most of the env reads and random draws they sped up were the untraced RunTrees that it removes.
  */
-import { installRandomPool } from './random-pool.js';
-import { snapshotEnv } from './env-snapshot.js';
+import { installLightRunContext } from './light-run-context.js';
 
 export interface RuntimePatch {
   name: string;
   /** What it saves, as measured (docs/scaling.md). */
   why: string;
-  install(): void;
+  /** Install it; false when it stays out (its condition does not hold here). */
+  install(): boolean;
 }
 
-/** Every candidate with its measurement; `kept` are installed. */
-export const RUNTIME_PATCHES: readonly (RuntimePatch & { kept: boolean })[] = [
-  { name: 'env-snapshot', why: 'process.env as a plain object: LangChain reads it on every runnable call', install: snapshotEnv, kept: true },
-  { name: 'random-pool', why: 'pooled getRandomValues for the UUIDs LangChain draws per runnable call', install: () => installRandomPool(), kept: true },
+export const RUNTIME_PATCHES: readonly RuntimePatch[] = [
+  {
+    name: 'light-run-context',
+    why: "LangChain's per-call run context without an untraced langsmith RunTree (about a quarter of a turn's CPU); only while LangSmith tracing is off",
+    install: () => installLightRunContext(),
+  },
 ];
 
-/** Install the kept patches (once each); returns their names for the start-up log line. */
+/** Install the patches whose condition holds (once each); returns their names for the start-up log line. */
 export function installRuntimePatches(): string[] {
-  const active = RUNTIME_PATCHES.filter((p) => p.kept);
-  for (const p of active) p.install();
-  return active.map((p) => p.name);
+  return RUNTIME_PATCHES.filter((p) => p.install()).map((p) => p.name);
 }

@@ -1,23 +1,19 @@
-/** The one module that patches process globals: it installs what it lists as kept, and nothing else. */
+/** The one module that patches process globals: it installs what it lists, and names what it installed. */
 import t from 'tap';
-import { webcrypto } from 'node:crypto';
+import { AsyncLocalStorageProviderSingleton } from '@langchain/core/singletons';
 import { RUNTIME_PATCHES, installRuntimePatches } from '../src/runtime-patches.js';
 
-t.test('installRuntimePatches installs exactly the kept patches and names them', async (t) => {
-  const before = { env: Object.getPrototypeOf(process.env), grv: webcrypto.getRandomValues };
+t.test('installRuntimePatches installs the listed patches and names them', async (t) => {
+  const before = AsyncLocalStorageProviderSingleton.runWithConfig;
   const names = installRuntimePatches();
   t.same(
     names,
-    RUNTIME_PATCHES.filter((p) => p.kept).map((p) => p.name),
+    RUNTIME_PATCHES.map((p) => p.name),
+    'every patch is active here (LangSmith tracing is off in tests)',
   );
-  const kept = new Set(names);
-  t.equal(Object.getPrototypeOf(process.env) === Object.prototype, kept.has('env-snapshot') || before.env === Object.prototype, 'env snapshot only when kept');
-  t.equal(webcrypto.getRandomValues !== before.grv, kept.has('random-pool'), 'random pool only when kept');
-  const a = new Uint8Array(16);
-  webcrypto.getRandomValues(a);
-  t.ok(
-    a.some((b) => b !== 0),
-    'getRandomValues still fills',
-  );
+  t.not(AsyncLocalStorageProviderSingleton.runWithConfig, before, "LangChain's run context is the light one");
+  const after = AsyncLocalStorageProviderSingleton.runWithConfig;
   t.same(installRuntimePatches(), names, 'a second call changes nothing');
+  t.equal(AsyncLocalStorageProviderSingleton.runWithConfig, after);
+  t.notOk(Object.getPrototypeOf(process.env) === Object.prototype, 'the retired env snapshot is gone: process.env is the real one');
 });

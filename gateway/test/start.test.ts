@@ -6,6 +6,7 @@
  * stopped the way a newcomer stops it (SIGINT to the process group).
  */
 import t from 'tap';
+import { nodeFlags } from '../../scripts/testkit/procs.js';
 import { spawn, execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -65,7 +66,11 @@ t.test('the services run the compiled JavaScript with plain node, no tsx', async
     const proc = kids.find((k) => k.argv.includes(`${name}/dist/server.js`));
     t.ok(proc, `a ${name} process running ${name}/dist/server.js (${JSON.stringify(kids.map((k) => k.argv))})`);
     if (!proc) continue;
-    t.same(proc.argv, [process.execPath, `${name}/dist/server.js`], 'node and the compiled entry, nothing else on its command line');
+    t.same(
+      proc.argv,
+      [process.execPath, ...nodeFlags(name as 'engine' | 'gateway'), `${name}/dist/server.js`],
+      'node, its nodeFlags and the compiled entry, nothing else on its command line',
+    );
     t.notMatch(proc.env, /tsx/, 'no tsx loader in its environment (NODE_OPTIONS) either');
   }
   t.notOk(

@@ -17,10 +17,18 @@ import { builtinModules } from 'node:module';
 import { join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { nodeFlags } from '../testkit/procs.js';
 import { loadConfig as loadEngineConfig } from '../../engine/src/config.js';
 import { loadConfig as loadGatewayConfig } from '../../gateway/src/config.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** A `node [flags…] <entry>` command line: its entry point and the flags before it. */
+function nodeCommand(cmd: string[] | undefined): { entry: string; flags: string[] } {
+  const i = cmd?.findIndex((a, j) => j > 0 && !a.startsWith('-')) ?? -1;
+  return { entry: i > 0 ? cmd![i]! : '', flags: i > 0 ? cmd!.slice(1, i) : [] };
+}
+const workspaceOf = (entry: string) => entry.split('/')[0] as 'engine' | 'gateway';
 const read = (rel: string) => readFileSync(join(ROOT, rel), 'utf8');
 
 // --- Dockerfile: logical lines (continuations joined, comments dropped), grouped by stage.
@@ -174,8 +182,10 @@ t.test('Dockerfile: non-root, a HEALTHCHECK with node (no curl in the slim image
   const cmd = execForm(steps(runtime, 'CMD').at(-1)?.args ?? '');
   t.ok(cmd, 'CMD in exec form (signals go to the process, not a shell)');
   t.equal(cmd?.[0], 'node', 'CMD runs node, not npm (npm cuts the drain short on SIGTERM)');
-  t.match(cmd?.[1] ?? '', /^\w+\/dist\/server\.js$/, 'a compiled entry point');
-  t.ok(inImage(cmd?.[1] ?? '-'), `${cmd?.[1]} is in the image`);
+  const { entry, flags } = nodeCommand(cmd);
+  t.match(entry, /^\w+\/dist\/server\.js$/, 'a compiled entry point');
+  t.ok(inImage(entry || '-'), `${entry} is in the image`);
+  t.same(flags, nodeFlags(workspaceOf(entry)), `the node flags are the workspace's nodeFlags (${flags.join(' ')})`);
 });
 
 t.test(".dockerignore keeps the host's node_modules and builds out of the context", async (t) => {
@@ -191,7 +201,11 @@ t.test('the compiled entry points are what tsc emits: src/server.ts to dist/serv
     t.match(tsconfig.compilerOptions, { rootDir: 'src', outDir: 'dist', noEmit: false }, `${ws}: src/ compiles to dist/`);
     t.ok(existsSync(join(ROOT, ws, 'src/server.ts')), `${ws}/src/server.ts`);
     const pkg = JSON.parse(read(`${ws}/package.json`)) as { scripts: Record<string, string> };
-    t.equal(pkg.scripts.start, 'node dist/server.js', `npm run start -w ${ws} runs the compiled output with plain node`);
+    t.equal(
+      pkg.scripts.start,
+      ['node', ...nodeFlags(ws as 'engine' | 'gateway'), 'dist/server.js'].join(' '),
+      `npm run start -w ${ws} runs the compiled output with plain node (and its nodeFlags)`,
+    );
   }
 });
 
@@ -270,11 +284,13 @@ t.test('compose: the node services run compiled JS with node, and stop with time
   t.ok(nodeServices.length >= 2, 'engine and gateway services built from the Dockerfile');
   for (const [name, s] of nodeServices) {
     t.equal(s.command?.[0], 'node', `${name}: node, not npm`);
-    t.match(s.command?.[1] ?? '', /^\w+\/dist\/server\.js$/, `${name}: a compiled entry point`);
-    t.ok(inImage(s.command?.[1] ?? '-'), `${name}: ${s.command?.[1]} is in the image`);
+    const { entry, flags } = nodeCommand(s.command);
+    t.match(entry, /^\w+\/dist\/server\.js$/, `${name}: a compiled entry point`);
+    t.ok(inImage(entry || '-'), `${name}: ${entry} is in the image`);
+    t.same(flags, nodeFlags(workspaceOf(entry)), `${name}: the workspace's nodeFlags (${flags.join(' ')})`);
     const env = serviceEnv(s);
     // The drain the service will actually have: its own config, loaded with the environment compose gives it.
-    const drainMs = s.command?.[1]?.startsWith('engine/') ? loadEngineConfig(env).shutdownGraceMs : loadGatewayConfig(env).config.shutdownGraceMs;
+    const drainMs = entry.startsWith('engine/') ? loadEngineConfig(env).shutdownGraceMs : loadGatewayConfig(env).config.shutdownGraceMs;
     t.ok(drainMs > 0, `${name}: drains for ${drainMs} ms`);
     t.ok(s.stop_grace_period, `${name}: a stop_grace_period`);
     t.ok(durationMs(s.stop_grace_period ?? '0s') > drainMs, `${name}: stop_grace_period ${s.stop_grace_period} is longer than the drain (${drainMs} ms)`);
@@ -300,7 +316,10 @@ t.test('compose: secrets come from the environment, required; no example tenants
   // The production configs accept that environment: no example material, every secret long enough.
   for (const [name, s] of nodeServices) {
     const env = serviceEnv(s);
-    t.doesNotThrow(() => (s.command?.[1]?.startsWith('engine/') ? loadEngineConfig(env) : loadGatewayConfig(env)), `${name}: a valid production configuration`);
+    t.doesNotThrow(
+      () => (nodeCommand(s.command).entry.startsWith('engine/') ? loadEngineConfig(env) : loadGatewayConfig(env)),
+      `${name}: a valid production configuration`,
+    );
   }
 });
 

@@ -3,7 +3,7 @@
  * /healthz answers, killed when the test ends.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { freePort, waitFor } from './net.js';
 import { track } from './cleanup.js';
@@ -32,6 +32,8 @@ export interface ServiceOptions {
   runtime?: ServiceRuntime;
   /** The node binary to run the service with (default: the one running this process). */
   node?: string;
+  /** Another checkout of this repository to run the service from (benchmarks comparing two trees). */
+  root?: string;
 }
 
 export type ServiceRuntime = 'tsx' | 'compiled';
@@ -43,12 +45,19 @@ export function serviceRuntime(value = process.env.SERVICE_RUNTIME, variable = '
   throw new Error(`${variable} must be tsx or compiled, got "${value}"`);
 }
 
-/** The node arguments that run a service: its compiled entry, or its sources through tsx. */
-export function serviceArgs(name: 'engine' | 'gateway', runtime: ServiceRuntime): string[] {
-  if (runtime === 'tsx') return ['--conditions=chat-source', '--import', 'tsx', `${name}/src/server.ts`];
+/** A service's V8/node flags as production runs it: `nodeFlags` in its package.json (none in older trees). */
+export function nodeFlags(name: 'engine' | 'gateway', root = ROOT): string[] {
+  const pkg = JSON.parse(readFileSync(`${root.replace(/\/?$/, '/')}${name}/package.json`, 'utf8')) as { nodeFlags?: string[] };
+  return pkg.nodeFlags ?? [];
+}
+
+/** The node arguments that run a service: its node flags, then its compiled entry or its sources through tsx. */
+export function serviceArgs(name: 'engine' | 'gateway', runtime: ServiceRuntime, root = ROOT): string[] {
+  const flags = nodeFlags(name, root);
+  if (runtime === 'tsx') return [...flags, '--conditions=chat-source', '--import', 'tsx', `${name}/src/server.ts`];
   const entry = `${name}/dist/server.js`;
-  if (!existsSync(`${ROOT}${entry}`)) throw new Error(`${entry} is missing: run \`npm run build\` first`);
-  return [entry];
+  if (!existsSync(`${root.replace(/\/?$/, '/')}${entry}`)) throw new Error(`${entry} is missing: run \`npm run build\` first`);
+  return [...flags, entry];
 }
 
 // A loaded 2-core machine (a parallel suite, browsers) can take tens of seconds to start a TypeScript service.
@@ -71,10 +80,10 @@ export async function killChild(child: ChildProcess, signal: NodeJS.Signals = 'S
 
 export async function startService(name: 'engine' | 'gateway', opts: ServiceOptions = {}): Promise<ServiceProcess> {
   const port = opts.port ?? (await freePort());
-  const args = serviceArgs(name, opts.runtime ?? serviceRuntime());
+  const args = serviceArgs(name, opts.runtime ?? serviceRuntime(), opts.root);
   const child = track(
     spawn(opts.node ?? process.execPath, args, {
-      cwd: ROOT,
+      cwd: opts.root ?? ROOT,
       env: { ...process.env, NODE_ENV: 'test', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     }),
