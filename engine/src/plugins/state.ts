@@ -3,7 +3,7 @@
  * store. Without REDIS_URL everything is in process memory, with a loud warning.
  */
 import fp from 'fastify-plugin';
-import { newRedisClient } from '@chat/shared/server';
+import { newRedisClient, type RedisConnection } from '@chat/shared/server';
 import type { BaseCheckpointSaver } from '@langchain/langgraph-checkpoint';
 import type { EngineConfig } from '../config.js';
 import { createCheckpointer } from '../state/checkpointer.js';
@@ -32,9 +32,7 @@ export default fp<{ config: EngineConfig }>(
       return;
     }
     // Fail fast while Redis is away (no offline queue): a turn answers 503 state_unavailable instead of hanging.
-    const client = newRedisClient<
-      RedisSaverClient & { on(e: 'error', fn: (err: Error) => void): unknown; connect(): Promise<unknown>; close(): Promise<void> }
-    >(config.redisUrl, { cluster: config.redisCluster, scripts: ENGINE_SCRIPTS });
+    const client = newRedisClient<RedisSaverClient & RedisConnection>(config.redisUrl, { cluster: config.redisCluster, scripts: ENGINE_SCRIPTS });
     client.on('error', (err: Error) => app.log.warn({ err: err.message }, 'redis error'));
     await client.connect();
     const r = client as unknown as RedisCommands;

@@ -8,7 +8,7 @@
 import { isWireEvent, type WireEvent } from '@chat/shared';
 import type { EventLog, LoggedEvent } from './log.js';
 import { localWakeups } from './memory.js';
-import { defineLua, runScript } from '@chat/shared/server';
+import { defineLua, runScript, type RedisConnection } from '@chat/shared/server';
 import { guarded, newRedisClient } from '../redis-client.js';
 
 const eventsKey = (id: string) => `gw:events:{${id}}`;
@@ -28,13 +28,9 @@ return 1`,
 /** The scripts a client the event log uses must be created with (tests building their own client). */
 export const EVENT_LOG_SCRIPTS = [APPEND];
 
-interface Commands {
+interface Commands extends RedisConnection {
   del(keys: string[]): Promise<number>;
   xRange(key: string, start: string, end: string, opts?: { COUNT: number }): Promise<unknown>;
-  on(event: 'error', fn: (e: Error) => void): unknown;
-  connect(): Promise<unknown>;
-  close(): Promise<unknown>;
-  readonly isOpen: boolean;
 }
 
 export interface RedisEventLogOptions {

@@ -11,6 +11,7 @@
  */
 import fp from 'fastify-plugin';
 import type { SessionStatus, Submission } from '@chat/shared';
+import type { RedisConnection } from '@chat/shared/server';
 import { newRedisClient } from '../redis-client.js';
 import type { Config } from '../config.js';
 import type { SessionRecord } from '../sessions.js';
@@ -18,14 +19,10 @@ import { memorySubmissions, redisSubmissions, SUBMISSION_SCRIPTS, type Submissio
 
 export const IDLE_SET = 'gw:sessions:idle';
 
-interface Client extends SubmissionsRedis {
+interface Client extends SubmissionsRedis, RedisConnection {
   zAdd(key: string, m: { score: number; value: string }): Promise<unknown>;
   zRem(key: string, member: string): Promise<unknown>;
   zRangeByScore(key: string, min: number | string, max: number | string, opts: { LIMIT: { offset: number; count: number } }): Promise<string[]>;
-  on(event: 'error', fn: (e: Error) => void): unknown;
-  connect(): Promise<unknown>;
-  close(): Promise<unknown>;
-  readonly isOpen: boolean;
 }
 
 export interface Leads {

@@ -6,7 +6,7 @@
  * `{sessionId}` hash tag), so nothing here ever spans two cluster slots.
  */
 import fp from 'fastify-plugin';
-import { defineLua, guarded, newRedisClient, runScript } from '@chat/shared/server';
+import { defineLua, guarded, newRedisClient, runScript, type RedisConnection } from '@chat/shared/server';
 
 export interface Kv {
   /** Write fields and (re)set the key's TTL, atomically. `onlyIfExists` never resurrects an expired key. */
@@ -45,14 +45,10 @@ return 1`,
 );
 
 /** The commands the Kv uses: a single client and a cluster client both fit. */
-interface Commands {
+interface Commands extends RedisConnection {
   hGetAll(key: string): Promise<unknown>;
   exists(key: string): Promise<number>;
   del(key: string): Promise<number>;
-  on(event: 'error', fn: (e: Error) => void): unknown;
-  connect(): Promise<unknown>;
-  close(): Promise<unknown>;
-  readonly isOpen: boolean;
 }
 
 export async function connectRedis(url: string, onError: (e: Error) => void, cluster = url.includes(',')): Promise<Kv> {

@@ -6,6 +6,7 @@
 import fp from 'fastify-plugin';
 import { readFile } from 'node:fs/promises';
 import type { Config } from '../config.js';
+import type { RedisConnection } from '@chat/shared/server';
 import { newRedisClient } from '../redis-client.js';
 import { TenantsError, type TenantDefaults } from '../tenants.js';
 import { checkProductionRegistry, isExampleTenantsFile } from '../production.js';
@@ -46,9 +47,7 @@ export default fp<{ config: Config }>(
       platformIssuer: config.jwtIssuer,
     };
     let store;
-    let client:
-      | (RegistryRedis & { connect(): Promise<unknown>; close(): Promise<unknown>; on(e: 'error', fn: (e: Error) => void): unknown; isOpen: boolean })
-      | undefined;
+    let client: (RegistryRedis & RedisConnection) | undefined;
     if (config.redisUrl) {
       client = newRedisClient(config.redisUrl, config.redisCluster, REGISTRY_SCRIPTS);
       client!.on('error', (e) => app.log.error({ err: e }, 'registry redis error'));

@@ -6,6 +6,7 @@
  */
 import fp from 'fastify-plugin';
 import type { WebhookTestResult } from '@chat/shared';
+import type { RedisConnection } from '@chat/shared/server';
 import { newRedisClient } from '../redis-client.js';
 import type { Config } from '../config.js';
 import type { SessionRecord } from '../sessions.js';
@@ -14,12 +15,7 @@ import { DeliveryWorker } from '../webhooks/worker.js';
 import { buildEvent } from '../webhooks/events.js';
 import { sendPing } from '../webhooks/ping.js';
 
-interface Client extends OutboxRedis {
-  on(event: 'error', fn: (e: Error) => void): unknown;
-  connect(): Promise<unknown>;
-  close(): Promise<unknown>;
-  readonly isOpen: boolean;
-}
+type Client = OutboxRedis & RedisConnection;
 
 export interface Webhooks {
   outbox: Outbox;

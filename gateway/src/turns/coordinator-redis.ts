@@ -8,7 +8,7 @@
  * event log's: claims and lease renewals never queue behind a burst of pipelined appends.
  */
 import type { ClaimOutcome, CoordinatorOptions, TurnCoordinator } from './coordinator.js';
-import { defineLua, runScript, type LuaScript } from '@chat/shared/server';
+import { defineLua, runScript, type LuaScript, type RedisConnection } from '@chat/shared/server';
 import { guarded, newRedisClient } from '../redis-client.js';
 import { sessionKey } from '../sessions.js';
 
@@ -68,16 +68,12 @@ const STOP = defineLua('turnStop', `if redis.call('EXISTS', KEYS[1]) == 1 then r
 /** The scripts a client the coordinator uses must be created with (tests building their own client). */
 export const COORDINATOR_SCRIPTS = [CLAIM, RENEW, END, GIVE_BACK, STOP];
 
-interface Commands {
+interface Commands extends RedisConnection {
   hmGet(key: string, fields: string[]): Promise<unknown>;
   del(keys: string[]): Promise<number>;
   publish(channel: string, message: string): Promise<unknown>;
   subscribe(channel: string, fn: (message: string) => void): Promise<unknown>;
   duplicate(): Commands;
-  on(event: 'error', fn: (e: Error) => void): unknown;
-  connect(): Promise<unknown>;
-  close(): Promise<unknown>;
-  readonly isOpen: boolean;
 }
 
 export interface RedisCoordinatorOptions extends CoordinatorOptions {

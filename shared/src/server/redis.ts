@@ -11,6 +11,14 @@ import { AppError } from '../errors.js';
 
 export type ScriptArg = RedisArgument;
 
+/** What an owner does with its connection, whatever commands it uses: a single client and a cluster client both fit. */
+export interface RedisConnection {
+  on(event: 'error', fn: (e: Error) => void): unknown;
+  connect(): Promise<unknown>;
+  close(): Promise<unknown>;
+  readonly isOpen: boolean;
+}
+
 /** A Lua script with any number of keys: called as `client[name](keys, args)`. */
 export interface LuaScript {
   readonly name: string;
