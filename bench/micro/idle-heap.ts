@@ -38,7 +38,8 @@ function bySelfSize(file: string): Map<string, { bytes: number; count: number }>
   const where = new Map<number, string>();
   const lf = s.snapshot.meta.location_fields ?? [];
   if (process.env.LOCATIONS && s.locations && lf.length)
-    for (let i = 0; i < s.locations.length; i += lf.length) where.set(s.locations[i]!, `@${s.locations[i + 1]}:${s.locations[i + 2]! + 1}:${s.locations[i + 3]}`);
+    for (let i = 0; i < s.locations.length; i += lf.length)
+      where.set(s.locations[i]!, `@${s.locations[i + 1]}:${s.locations[i + 2]! + 1}:${s.locations[i + 3]}`);
   for (let i = 0; i < s.nodes.length; i += f.length) {
     const type = types[s.nodes[i + typeAt]!]!;
     let name = s.strings[s.nodes[i + nameAt]!]!;
