@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { track } from './cleanup.js';
 import { freePort, waitFor } from './net.js';
-import { redisPing } from './redis.js';
+import { redisPing, redisServerArgs } from './redis.js';
+import { killChild } from './procs.js';
 
 const run = promisify(execFile);
 
@@ -43,14 +44,7 @@ export async function startRedisCluster(nodes = 3): Promise<RedisCluster> {
         spawn(
           'redis-server',
           [
-            '--port',
-            String(port),
-            '--bind',
-            '127.0.0.1',
-            '--dir',
-            dir,
-            '--save',
-            '',
+            ...redisServerArgs(port, dir),
             '--appendonly',
             'no',
             '--cluster-enabled',
@@ -59,10 +53,6 @@ export async function startRedisCluster(nodes = 3): Promise<RedisCluster> {
             `nodes-${port}.conf`,
             '--cluster-node-timeout',
             '5000',
-            '--daemonize',
-            'no',
-            '--loglevel',
-            'warning',
           ],
           { stdio: ['ignore', 'ignore', 'inherit'] },
         ),
@@ -70,16 +60,7 @@ export async function startRedisCluster(nodes = 3): Promise<RedisCluster> {
     );
   }
   const stop = async () => {
-    await Promise.all(
-      procs.map((p) =>
-        p.exitCode !== null || p.signalCode !== null
-          ? Promise.resolve()
-          : new Promise<void>((r) => {
-              p.once('exit', () => r());
-              p.kill('SIGKILL');
-            }),
-      ),
-    );
+    await Promise.all(procs.map((p) => killChild(p)));
     rmSync(dir, { recursive: true, force: true });
   };
   try {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { createConnection } from 'node:net';
 import { freePort, waitFor } from './net.js';
 import { track } from './cleanup.js';
+import { killChild } from './procs.js';
 
 export interface RedisServer {
   url: string;
@@ -47,35 +48,28 @@ export async function redisPing(port: number): Promise<boolean> {
   });
 }
 
+/** The arguments every test redis-server starts with: a port on loopback, its own dir, no RDB saves, in the foreground. */
+export function redisServerArgs(port: number, dir: string): string[] {
+  return ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--daemonize', 'no', '--loglevel', 'warning'];
+}
+
 export async function startRedis(opts: RedisOptions = {}): Promise<RedisServer> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'redis-test-'));
   let proc: ChildProcess;
   const launch = async () => {
     const args = [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--dir',
-      dir,
-      '--save',
-      '',
+      ...redisServerArgs(port, dir),
       '--appendonly',
       opts.appendonly ? 'yes' : 'no',
       '--appendfsync',
       opts.appendfsync ?? 'everysec',
-      '--daemonize',
-      'no',
-      '--loglevel',
-      'warning',
       ...(opts.extraArgs ?? []),
     ];
     proc = track(spawn(opts.command ?? 'redis-server', args, { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, ...opts.env } }));
     await waitFor(() => redisPing(port), 10_000, 'redis-server did not answer PING');
   };
   await launch();
-  const exited = (p: ChildProcess) => (p.exitCode !== null || p.signalCode !== null ? Promise.resolve() : new Promise<void>((r) => p.once('exit', () => r())));
   const server: RedisServer = {
     url: `redis://127.0.0.1:${port}`,
     port,
@@ -84,15 +78,13 @@ export async function startRedis(opts: RedisOptions = {}): Promise<RedisServer> 
       return proc;
     },
     async kill() {
-      proc.kill('SIGKILL');
-      await exited(proc);
+      await killChild(proc);
     },
     async restart() {
       await launch();
     },
     async stop() {
-      proc.kill('SIGKILL');
-      await exited(proc);
+      await killChild(proc);
       rmSync(dir, { recursive: true, force: true });
     },
   };
