@@ -11,6 +11,7 @@ import { createClient } from 'redis';
 import { scriptsOption } from '@chat/shared/server';
 import type { Submission } from '@chat/shared';
 import { startRedis } from '../../../scripts/testkit/index.js';
+import { nodeFlags } from '../../../scripts/testkit/procs.js';
 import { track } from '../../../scripts/testkit/cleanup.js';
 import { csvCell, exportSubmissions } from '../../src/admin/export.js';
 import { redisSubmissions, SUBMISSION_SCRIPTS, submissionIndexKey, submissionKey, submissionSessionKey } from '../../src/admin/submissions.js';
@@ -308,7 +309,8 @@ return n`;
   // keep a record per promise and would measure themselves.
   for (const format of ['csv', 'ndjson'] as const) {
     const child = track(
-      spawn(process.execPath, ['--conditions=chat-source', '--import', 'tsx', CHILD, redis.url, tenantId, format, FIELDS.join(',')], {
+      // With the gateway's own node flags (its young generation), as the export runs in production.
+      spawn(process.execPath, [...nodeFlags('gateway'), '--conditions=chat-source', '--import', 'tsx', CHILD, redis.url, tenantId, format, FIELDS.join(',')], {
         stdio: ['ignore', 'pipe', 'pipe'],
       }),
     );
